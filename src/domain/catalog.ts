@@ -1,0 +1,167 @@
+import type { Appraisal } from './schemas/appraisal';
+import { daysBetween } from './schemas/common';
+import type { IndicatorSystem } from './schemas/indicators';
+import type { Instrument, InstrumentSource } from './schemas/instrument';
+import type { Observer } from './schemas/observer';
+import type { Official } from './schemas/official';
+import type { SubjectRef } from './schemas/question';
+import type { Result } from './schemas/result';
+import type { Summary } from './schemas/summary';
+import type { Team } from './schemas/team';
+import type { Unit } from './schemas/unit';
+
+/** One validated content entry and the file it came from (for error messages). */
+export interface Entry<T> {
+  file: string;
+  id: string;
+  data: T;
+}
+
+export interface Catalog {
+  appraisals: Entry<Appraisal>[];
+  units: Entry<Unit>[];
+  officials: Entry<Official>[];
+  teams: Entry<Team>[];
+  observers: Entry<Observer>[];
+  indicators: Entry<IndicatorSystem>[];
+  summaries: Entry<Summary>[];
+  instruments: Entry<InstrumentSource>[];
+  results: Entry<Result>[];
+}
+
+export interface ContentIssue {
+  file: string;
+  field: string;
+  message: string;
+}
+
+/** Minimum days a work summary is public before its unit is appraised (seed 000: 至少 5 天). */
+export const MIN_PUBLICITY_DAYS = 5;
+
+/**
+ * Checks that span entries and collections (references, dates); the
+ * per-entry shape is already checked by each collection's schema.
+ */
+export function checkCatalog(c: Catalog): ContentIssue[] {
+  const issues: ContentIssue[] = [];
+  const add = (file: string, field: string, message: string) => issues.push({ file, field, message });
+  const ids = <T>(list: Entry<T>[]) => new Set(list.map((e) => e.id));
+  const appraisals = new Map(c.appraisals.map((e) => [e.id, e.data]));
+  const units = ids(c.units);
+  const officials = new Map(c.officials.map((e) => [e.id, e.data]));
+
+  for (const [name, list] of Object.entries(c) as [string, Entry<{ id?: string }>[]][]) {
+    const seen = new Set<string>();
+    for (const e of list) {
+      if (seen.has(e.id)) add(e.file, 'id', `${name} 中 id “${e.id}” 重复`);
+      seen.add(e.id);
+      if (e.data.id !== undefined && e.data.id !== e.id)
+        add(e.file, 'id', `id “${e.data.id}” 与文件名 “${e.id}” 不一致`);
+    }
+  }
+  const needAppraisal = (e: Entry<{ appraisal: string }>) => {
+    if (!appraisals.has(e.data.appraisal)) add(e.file, 'appraisal', `未知的考核 “${e.data.appraisal}”`);
+  };
+  const needUnit = (file: string, field: string, id: string) => {
+    if (!units.has(id)) add(file, field, `未知的单位 “${id}”`);
+  };
+  const subjectExists = (s: SubjectRef) => (s.kind === 'official' ? officials.has(s.id) : units.has(s.id));
+
+  for (const e of c.units) if (e.data.parent) needUnit(e.file, 'parent', e.data.parent);
+  for (const e of c.officials) needUnit(e.file, 'unit', e.data.unit);
+
+  // The day each unit is appraised, per appraisal (from the teams' schedules).
+  const appraisedOn = new Map<string, string>();
+  for (const e of c.teams) {
+    needAppraisal(e);
+    const a = appraisals.get(e.data.appraisal);
+    e.data.units.forEach((u, i) => {
+      needUnit(e.file, `units.${i}.unit`, u.unit);
+      if (a && (u.date < a.phases.fieldwork.start || u.date > a.phases.fieldwork.end)) {
+        add(
+          e.file,
+          `units.${i}.date`,
+          `考核日期 ${u.date} 不在实地考核阶段 (${a.phases.fieldwork.start} 至 ${a.phases.fieldwork.end}) 内`,
+        );
+      }
+      appraisedOn.set(`${e.data.appraisal}/${u.unit}`, u.date);
+    });
+  }
+  for (const e of c.observers) {
+    needAppraisal(e);
+    e.data.units.forEach((u, i) => {
+      needUnit(e.file, `units.${i}`, u);
+    });
+  }
+  for (const e of c.indicators) needAppraisal(e);
+
+  for (const e of c.summaries) {
+    needAppraisal(e);
+    needUnit(e.file, 'unit', e.data.unit);
+    if (e.data.official) {
+      const o = officials.get(e.data.official);
+      if (!o) add(e.file, 'official', `未知的领导干部 “${e.data.official}”`);
+      else if (o.unit !== e.data.unit) add(e.file, 'official', `“${o.name}” 不属于单位 “${e.data.unit}”`);
+    }
+    const a = appraisals.get(e.data.appraisal);
+    const due = appraisedOn.get(`${e.data.appraisal}/${e.data.unit}`) ?? a?.phases.fieldwork.start;
+    if (due) {
+      const lead = daysBetween(e.data.publicity.start, due);
+      if (lead < MIN_PUBLICITY_DAYS) {
+        add(
+          e.file,
+          'publicity.start',
+          `公示须在考核 (${due}) 前至少 ${MIN_PUBLICITY_DAYS} 天开始, 现为 ${e.data.publicity.start} (提前 ${lead} 天)`,
+        );
+      }
+    }
+  }
+
+  for (const e of c.instruments) {
+    needAppraisal(e);
+    const src = e.data;
+    const refs: [string, SubjectRef][] =
+      src.kind === 'ballot'
+        ? src.subjects.map((id, i) => [`subjects.${i}`, { kind: src.subjectKind, id }])
+        : src.kind === 'rating'
+          ? src.subjects.map((id, i) => [`subjects.${i}`, { kind: 'unit', id }])
+          : src.kind === 'vote'
+            ? src.candidates.flatMap((c, i) =>
+                c.subject ? [[`candidates.${i}.subject`, c.subject] as [string, SubjectRef]] : [],
+              )
+            : src.questions.flatMap((q, i) =>
+                q.subject ? [[`questions.${i}.subject`, q.subject] as [string, SubjectRef]] : [],
+              );
+    for (const [field, ref] of refs)
+      if (!subjectExists(ref)) add(e.file, field, `未知的考核对象 ${ref.kind} “${ref.id}”`);
+    const allowed: string[] = src.access === 'public' ? ['public'] : src.raterCategories;
+    for (const cat of Object.keys(src.categoryWeights)) {
+      if (!allowed.includes(cat)) add(e.file, `categoryWeights.${cat}`, `评议主体 “${cat}” 不能参与本测评`);
+    }
+    const a = appraisals.get(src.appraisal);
+    if (a && src.closesAt.slice(0, 4) !== String(a.year) && src.closesAt.slice(0, 4) !== String(a.year + 1)) {
+      add(e.file, 'closesAt', `截止时间不在 ${a.year} 年度考核期内`);
+    }
+  }
+
+  for (const e of c.results) {
+    needAppraisal(e);
+    e.data.entries.forEach((r, i) => {
+      if (!subjectExists(r.subject))
+        add(e.file, `entries.${i}.subject`, `未知的考核对象 ${r.subject.kind} “${r.subject.id}”`);
+      if (!e.data.bands.includes(r.band)) add(e.file, `entries.${i}.band`, `等次 “${r.band}” 不在 bands 中`);
+    });
+  }
+  return issues;
+}
+
+/** How a content problem reads in a failing build. */
+export const formatIssue = (i: ContentIssue) => `${i.file}: ${i.field}: ${i.message}`;
+
+/** What the API needs of the content at run time (emitted at build as one JSON module). */
+export interface RuntimeCatalog {
+  appraisals: { id: string; year: number; title: string; forum: Appraisal['forum']; phases: Appraisal['phases'] }[];
+  units: { id: string; name: string; category: Unit['category'] }[];
+  officials: { id: string; name: string; post: string; unit: string }[];
+  instruments: Instrument[];
+}

@@ -1,0 +1,87 @@
+// One-time participation codes (一人一号). 12 random Crockford base32
+// characters (60 bits) plus one Luhn mod 32 check character, shown as
+// XXXX-XXXX-XXXX-X. The check character catches every single-character typo
+// and adjacent swaps before any request is sent.
+
+export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const RANDOM_LENGTH = 12;
+export const CODE_LENGTH = RANDOM_LENGTH + 1;
+const N = ALPHABET.length;
+
+/** Upper-case, drop spaces and dashes, read O as 0 and I/L as 1 (Crockford's rules). */
+export function normaliseCode(input: string): string {
+  return input
+    .toUpperCase()
+    .replace(/[\s\-_.]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+}
+
+function luhnSum(chars: string, startFactor: 1 | 2): number {
+  let factor = startFactor;
+  let sum = 0;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const v = ALPHABET.indexOf(chars[i] as string);
+    const addend = factor * v;
+    sum += Math.floor(addend / N) + (addend % N);
+    factor = factor === 2 ? 1 : 2;
+  }
+  return sum;
+}
+
+/** The Luhn mod 32 check character of a run of alphabet characters. */
+export function checkCharacter(body: string): string {
+  return ALPHABET[(N - (luhnSum(body, 2) % N)) % N] as string;
+}
+
+export type CodeProblem = 'empty' | 'invalid_character' | 'too_short' | 'too_long' | 'check_failed';
+
+/** Check a typed code without any request: which problem, if any. */
+export function codeProblem(input: string): CodeProblem | null {
+  const c = normaliseCode(input);
+  if (c.length === 0) return 'empty';
+  for (const ch of c) if (!ALPHABET.includes(ch)) return 'invalid_character';
+  if (c.length < CODE_LENGTH) return 'too_short';
+  if (c.length > CODE_LENGTH) return 'too_long';
+  return luhnSum(c, 1) % N === 0 ? null : 'check_failed';
+}
+
+/** Group for reading: XXXX-XXXX-XXXX-X. */
+export function formatCode(normalised: string): string {
+  return normalised.match(/.{1,4}/g)?.join('-') ?? '';
+}
+
+/** A new random code, formatted. `random` fills a byte array (crypto.getRandomValues by default). */
+export type RandomFill = (a: Uint8Array<ArrayBuffer>) => Uint8Array;
+
+export function generateCode(random: RandomFill = (a) => crypto.getRandomValues(a)): string {
+  const bytes = random(new Uint8Array(RANDOM_LENGTH));
+  // 256 is a multiple of 32, so the low 5 bits of a uniform byte are uniform.
+  let body = '';
+  for (const b of bytes) body += ALPHABET[b & 31];
+  return formatCode(body + checkCharacter(body));
+}
+
+const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The key under which a code is stored: HMAC-SHA256(pepper, normalised code), hex. */
+export function hashCode(pepper: string, code: string): Promise<string> {
+  return hmacHex(pepper, normaliseCode(code));
+}
+
+const keys = new Map<string, Promise<CryptoKey>>();
+/** Import (once per secret) an HMAC-SHA256 key. */
+export function importHmacKey(secret: string): Promise<CryptoKey> {
+  let k = keys.get(secret);
+  if (!k) {
+    k = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+    ]);
+    keys.set(secret, k);
+  }
+  return k;
+}
+
+export async function hmacHex(secret: string, message: string): Promise<string> {
+  return hex(await crypto.subtle.sign('HMAC', await importHmacKey(secret), new TextEncoder().encode(message)));
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { dateRange, id, isoDate } from './common';
+
+/** The phases of one yearly round (seed 000 "六环", seed 004). */
+export const phases = z.object({
+  /** 考核预告: schedule and subjects announced. */
+  notice: dateRange,
+  /** 政绩公示: work summaries and annual reports public. */
+  publicity: dateRange,
+  /** 民意征集: online votes, questionnaires, ratings, forum, opinion box. */
+  opinion: dateRange,
+  /** 实地考核: appraisal teams visit units (interviews, ballots). */
+  fieldwork: dateRange,
+  /** 结果公示. */
+  results: dateRange,
+  /** 申诉截止: last day for a written objection. */
+  objectionDeadline: isoDate,
+});
+export type Phases = z.infer<typeof phases>;
+
+export const forumSettings = z.object({
+  /** pre: posts wait for an observer; post: visible at once, can be hidden. */
+  moderation: z.enum(['pre', 'post']).default('pre'),
+  /** Posting needs a valid participation code (checked, never consumed or stored with the post). */
+  requireCode: z.boolean().default(false),
+  /** Reports that hide a post until it is reviewed. */
+  reportThreshold: z.number().int().min(1).max(100).default(3),
+});
+
+export const appraisal = z.object({
+  id,
+  year: z.number().int().min(2000).max(2100),
+  title: z.string().min(2).max(120),
+  /** The issuing authority (e.g. 中共某县委组织部). */
+  authority: z.string().min(2).max(80),
+  region: z.string().min(2).max(40),
+  summary: z.string().max(2000),
+  phases,
+  /** The six steps of the procedure, in order, as shown on the notice. */
+  procedure: z.array(z.object({ title: z.string(), description: z.string() })).min(1),
+  /** Ways to give an opinion besides the portal (phone, mail, boxes). */
+  channels: z.array(z.object({ name: z.string(), detail: z.string() })).default([]),
+  objection: z.object({
+    days: z.number().int().min(1).max(60).default(10),
+    howTo: z.string(),
+  }),
+  forum: forumSettings.default({ moderation: 'pre', requireCode: false, reportThreshold: 3 }),
+});
+export type Appraisal = z.infer<typeof appraisal>;

@@ -1,0 +1,16 @@
+// One schema per concept; the site's content collections, the API and the
+// islands all import them from here.
+
+export * from './api';
+export * from './appraisal';
+export * from './common';
+export * from './indicators';
+export * from './instrument';
+export * from './observer';
+export * from './official';
+export * from './question';
+export * from './rater-category';
+export * from './result';
+export * from './summary';
+export * from './team';
+export * from './unit';

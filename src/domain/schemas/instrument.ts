@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { id, isoDateTime } from './common';
+import { key, option, question } from './question';
+import { codeCategory, raterCategory } from './rater-category';
+
+/**
+ * When tallies may be read by the public: `public` (while open, too),
+ * `after_close`, or `internal` (only observers and the feed).
+ */
+export const tallyPolicy = z.enum(['public', 'after_close', 'internal']);
+
+const base = z.object({
+  id,
+  appraisal: id,
+  title: z.string().min(2).max(120),
+  description: z.string().max(2000).default(''),
+  /** `code`: one response per one-time code of an allowed category; `public`: anyone, with Turnstile and rate limits. */
+  access: z.enum(['code', 'public']),
+  /** For `code` instruments, the categories whose codes may answer. */
+  raterCategories: z.array(codeCategory).default([]),
+  /** Weight of each rater category in a subject's score, in percent (e.g. 40/30/20/10). */
+  categoryWeights: z.partialRecord(raterCategory, z.number().min(0).max(100)).default({}),
+  /** Score of each graded option id (e.g. good=100, fair=60, poor=0). */
+  gradeScores: z.record(key, z.number().min(0).max(100)).default({}),
+  /** Share of the subject's total appraisal score this instrument contributes, in percent (e.g. 20). */
+  share: z.number().min(0).max(100).default(0),
+  opensAt: isoDateTime,
+  closesAt: isoDateTime,
+  tallyPolicy: tallyPolicy.default('after_close'),
+});
+
+const defaultGrades = [
+  { id: 'good', label: '好' },
+  { id: 'fair', label: '中' },
+  { id: 'poor', label: '差' },
+];
+
+/** 民主测评: subjects x items graded 好/中/差, an overall grade, and the reverse-evaluation checklist. */
+export const ballotSource = base.extend({
+  kind: z.literal('ballot'),
+  subjectKind: z.enum(['group', 'official']),
+  subjects: z.array(id).min(1).max(200),
+  items: z
+    .array(z.object({ id: key, category: z.string().min(1).max(40), label: z.string().min(1).max(200) }))
+    .min(1)
+    .max(60),
+  grades: z.array(option).min(2).max(10).default(defaultGrades),
+  overall: z.object({ label: z.string().min(1).max(120), options: z.array(option).min(2).max(10) }).optional(),
+  problems: z.array(option).max(20).default([]),
+});
+
+/** 问卷: questions written out. */
+export const questionnaireSource = base.extend({
+  kind: z.literal('questionnaire'),
+  questions: z.array(question).min(1).max(200),
+});
+
+/** 满意度评议: each unit rated on a scale, with an optional comment. */
+export const ratingSource = base.extend({
+  kind: z.literal('rating'),
+  subjects: z.array(id).min(1).max(300),
+  scale: z
+    .array(option)
+    .min(2)
+    .max(10)
+    .default([
+      { id: 'satisfied', label: '满意' },
+      { id: 'basically', label: '基本满意' },
+      { id: 'unsatisfied', label: '不满意' },
+    ]),
+  comment: z.object({ maxLength: z.number().int().min(1).max(2000) }).optional(),
+});
+
+/** 网上投票: choose between min and max candidates. */
+export const voteSource = base.extend({
+  kind: z.literal('vote'),
+  prompt: z.string().min(1).max(300),
+  candidates: z
+    .array(option.extend({ subject: z.object({ kind: z.enum(['unit', 'group', 'official']), id }).optional() }))
+    .min(2)
+    .max(200),
+  min: z.number().int().min(1).default(1),
+  max: z.number().int().min(1),
+});
+
+function checkInstrument(
+  src: z.infer<typeof base> & { kind: string; min?: number; max?: number; candidates?: unknown[] },
+  ctx: z.RefinementCtx,
+) {
+  if (src.closesAt <= src.opensAt)
+    ctx.addIssue({ code: 'custom', path: ['closesAt'], message: '截止时间必须晚于开始时间' });
+  if (src.access === 'code' && src.raterCategories.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['raterCategories'], message: '凭码参与的测评必须列出可参与的评议主体类别' });
+  }
+  if (src.access === 'public' && src.raterCategories.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['raterCategories'], message: '公开参与的测评不设评议主体类别' });
+  }
+  const weights = Object.values(src.categoryWeights);
+  if (weights.length > 0) {
+    const sum = weights.reduce((s, w) => s + (w ?? 0), 0);
+    if (Math.abs(sum - 100) > 1e-9) {
+      ctx.addIssue({ code: 'custom', path: ['categoryWeights'], message: `评议主体权重之和应为 100, 实为 ${sum}` });
+    }
+  }
+  if (src.kind === 'vote' && src.max !== undefined && src.min !== undefined) {
+    if (src.max < src.min || src.max > (src.candidates?.length ?? 0)) {
+      ctx.addIssue({ code: 'custom', path: ['max'], message: 'max 必须不小于 min 且不大于候选数' });
+    }
+  }
+}
+
+/** An instrument as authored in `src/content/instruments/`. */
+export const instrumentSource = z
+  .discriminatedUnion('kind', [ballotSource, questionnaireSource, ratingSource, voteSource])
+  .superRefine(checkInstrument);
+export type InstrumentSource = z.infer<typeof instrumentSource>;
+export type InstrumentKind = InstrumentSource['kind'];
+
+/** An instrument expanded into the one question model: what the API serves and validates against. */
+export const instrument = base.extend({
+  kind: z.enum(['ballot', 'questionnaire', 'rating', 'vote']),
+  questions: z.array(question),
+  /** For ballots: the grade options and the item categories, for grouping on screen. */
+  layout: z
+    .object({
+      subjects: z.array(z.object({ kind: z.enum(['unit', 'group', 'official']), id })).default([]),
+    })
+    .default({ subjects: [] }),
+});
+export type Instrument = z.infer<typeof instrument>;
+
+export const instrumentStatus = z.enum(['not_open', 'open', 'closed']);
+export type InstrumentStatus = z.infer<typeof instrumentStatus>;
+
+export { raterCategory };

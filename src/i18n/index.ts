@@ -1,0 +1,5 @@
+import { zhCN } from './zh-CN';
+
+/** The active language. zh-CN is the primary (and for now only) language. */
+export const t = zhCN;
+export type { ApiErrorCode, Messages } from './zh-CN';

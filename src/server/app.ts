@@ -1,0 +1,63 @@
+// The API: one Hono app composed of route modules. functions/api/[[route]].ts
+// hands every /api request to it; tests import it directly.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { drizzle } from 'drizzle-orm/d1';
+import { requestId } from 'hono/request-id';
+import type { RuntimeCatalog } from '../domain/catalog';
+import { defaultCatalog } from './catalog';
+import * as schema from './db/schema';
+import type { AppEnv, Bindings } from './env';
+import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
+import { jsonOnly, requestSizeLimit } from './middleware/limits';
+import { apiSecurityHeaders } from './middleware/security';
+import { healthRoutes } from './routes/health';
+
+export interface AppOptions {
+  /** The content catalog; tests pass fixtures. */
+  catalog?: RuntimeCatalog;
+  /** The clock; tests pass a fixed one. */
+  now?: () => Date;
+}
+
+/** The clock: KAOPING_NOW pins it for demos and e2e runs, never in production. */
+function clock(env: Bindings, fallback?: () => Date): () => Date {
+  if (fallback) return fallback;
+  if (env.KAOPING_NOW && env.ENVIRONMENT !== 'production') {
+    const fixed = new Date(env.KAOPING_NOW);
+    if (!Number.isNaN(fixed.getTime())) return () => fixed;
+  }
+  return () => new Date();
+}
+
+export function createApp(options: AppOptions = {}) {
+  const catalog = options.catalog ?? defaultCatalog;
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw new ApiError(400, 'validation_failed', zodIssues(result.error));
+    },
+  });
+
+  app.use('*', requestId());
+  app.use('*', apiSecurityHeaders());
+  app.use('*', async function deps(c, next) {
+    c.set('db', drizzle(c.env.DB, { schema }));
+    c.set('catalog', catalog);
+    c.set('now', clock(c.env, options.now));
+    await next();
+  });
+  app.use('*', requestSizeLimit());
+  app.use('*', jsonOnly());
+
+  app.route('/api/v1', healthRoutes);
+
+  app.doc31('/api/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Kaoping API', version: '1.0.0', description: '考评公开与民意征集平台 API' },
+  });
+  app.onError(onError);
+  app.notFound(notFound(() => app.routes));
+  return app;
+}
+
+export const app = createApp();
+export default app;

@@ -1,0 +1,32 @@
+import type { DrizzleD1Database } from 'drizzle-orm/d1';
+import type { RuntimeCatalog } from '../domain/catalog';
+import type * as schema from './db/schema';
+
+/** Bindings and secrets (wrangler.toml [vars], `.dev.vars` locally, `wrangler pages secret` in production). */
+export interface Bindings {
+  DB: D1Database;
+  ENVIRONMENT?: string;
+  PUBLIC_ORIGIN?: string;
+  /** "live" (siteverify) or "test" (Cloudflare's test keys emulated offline; refused in production). */
+  TURNSTILE_MODE?: string;
+  TURNSTILE_SITE_KEY?: string;
+  TURNSTILE_SECRET_KEY?: string;
+  /** Secret pepper of the code HMAC. */
+  CODE_PEPPER?: string;
+  /** Secret of the rate-limit client keys. */
+  RATE_LIMIT_SECRET?: string;
+  /** Pins the clock outside production (e2e tests and demos). */
+  KAOPING_NOW?: string;
+}
+
+export interface Variables {
+  requestId: string;
+  db: DrizzleD1Database<typeof schema>;
+  catalog: RuntimeCatalog;
+  now: () => Date;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}

@@ -1,0 +1,96 @@
+// The one error shape, the right status, and nothing internal in the body.
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import type { ApiErrorBody } from '../../domain/schemas/api';
+import { type ApiErrorCode, t } from '../../i18n';
+
+type Issue = NonNullable<ApiErrorBody['error']['issues']>[number];
+
+/** Thrown by routes and middleware; rendered by `onError`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ApiErrorCode,
+    readonly issues?: Issue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(code);
+  }
+}
+
+export function errorBody(code: ApiErrorCode, issues?: Issue[]): ApiErrorBody {
+  return { error: { code, message: t.api[code], ...(issues ? { issues } : {}) } };
+}
+
+export function errorResponse(c: Context, status: ContentfulStatusCode, code: ApiErrorCode, issues?: Issue[]) {
+  return c.json(errorBody(code, issues), status);
+}
+
+export const zodIssues = (e: Pick<ZodError, 'issues'>): Issue[] =>
+  e.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+
+/** D1 answers "overloaded" when its single writer queue is full: a retryable 503, not a 500. */
+const isOverloaded = (err: Error) => /overloaded|D1_ERROR.*(busy|timeout)|SQLITE_BUSY/i.test(err.message);
+
+export const onError: ErrorHandler = (err, c) => {
+  if (err instanceof ApiError) {
+    for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+    return errorResponse(c, err.status, err.code, err.issues);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code: ApiErrorCode =
+      status === 413
+        ? 'payload_too_large'
+        : status === 415
+          ? 'unsupported_media_type'
+          : status === 401
+            ? 'unauthorized'
+            : status === 403
+              ? 'forbidden'
+              : status === 404
+                ? 'not_found'
+                : status >= 500
+                  ? 'internal_error'
+                  : 'validation_failed';
+    return errorResponse(c, status as ContentfulStatusCode, code);
+  }
+  if (isOverloaded(err)) {
+    c.header('Retry-After', '2');
+    return errorResponse(c, 503, 'service_unavailable');
+  }
+  // Log the request id and the message only: never request bodies (codes) or addresses.
+  console.error(`[${c.get('requestId') ?? '-'}] ${err.name}: ${err.message}`);
+  return errorResponse(c, 500, 'internal_error');
+};
+
+/**
+ * 404, or 405 with `Allow` when the path exists under another method.
+ * `routes` is read lazily so routes registered after this handler count.
+ */
+export function notFound(routes: () => { method: string; path: string }[]): NotFoundHandler {
+  const patterns = new Map<string, { re: RegExp; methods: Set<string> }>();
+  return (c) => {
+    if (patterns.size === 0) {
+      for (const r of routes()) {
+        if (r.method === 'ALL' || r.path.includes('*')) continue;
+        const entry = patterns.get(r.path) ?? {
+          re: new RegExp(`^${r.path.replace(/:[^/{}]+(\{[^}]*\})?/g, '[^/]+')}/?$`),
+          methods: new Set<string>(),
+        };
+        entry.methods.add(r.method);
+        patterns.set(r.path, entry);
+      }
+    }
+    const allowed = new Set<string>();
+    for (const { re, methods } of patterns.values()) if (re.test(c.req.path)) for (const m of methods) allowed.add(m);
+    if (allowed.size > 0) {
+      if (allowed.has('GET')) allowed.add('HEAD');
+      c.header('Allow', [...allowed].sort().join(', '));
+      return errorResponse(c, 405, 'method_not_allowed');
+    }
+    return errorResponse(c, 404, 'not_found');
+  };
+}

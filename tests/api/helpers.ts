@@ -1,0 +1,27 @@
+import { env } from 'cloudflare:test';
+import { type AppOptions, createApp } from '../../src/server/app';
+
+/** Call the app as Pages would, with the test bindings. */
+export function client(options: AppOptions = {}) {
+  const app = createApp(options);
+  return {
+    app,
+    request: (path: string, init?: RequestInit) => app.request(path, init, env),
+    json: (path: string, body: unknown, init: RequestInit = {}) =>
+      app.request(
+        path,
+        {
+          method: 'POST',
+          ...init,
+          headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+          body: JSON.stringify(body),
+        },
+        env,
+      ),
+  };
+}
+
+export async function rowCount(table: string): Promise<number> {
+  const r = await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>();
+  return r?.n ?? 0;
+}

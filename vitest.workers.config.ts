@@ -1,0 +1,31 @@
+// Unit and API tests, run inside workerd (the production runtime) with a real
+// local D1 to which every test file applies the real migrations.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./migrations');
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          compatibilityFlags: ['nodejs_compat'],
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            CODE_PEPPER: 'test-pepper-not-secret',
+            RATE_LIMIT_SECRET: 'test-rate-limit-secret',
+            TURNSTILE_MODE: 'test',
+            TURNSTILE_SECRET_KEY: '1x0000000000000000000000000000000AA',
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'],
+      setupFiles: ['./tests/api/setup.ts'],
+      reporters: ['default', 'json'],
+      outputFile: { json: 'test-results/workers.json' },
+    },
+  };
+});
