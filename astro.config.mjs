@@ -18,6 +18,8 @@ const TURNSTILE = 'https://challenges.cloudflare.com';
 export default defineConfig({
   site: process.env.PUBLIC_ORIGIN ?? 'http://127.0.0.1:8788',
   output: 'static',
+  // Parallel builds (tests, benchmarks) write elsewhere.
+  outDir: process.env.KAOPING_DIST ?? './dist',
   trailingSlash: 'always',
   build: { format: 'directory' },
   integrations: [contentCheck, svelte()],

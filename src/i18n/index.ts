@@ -1,5 +1,5 @@
-import { zhCN } from './zh-CN';
+import { zhCN } from './zh-CN/index';
 
 /** The active language. zh-CN is the primary (and for now only) language. */
 export const t = zhCN;
-export type { ApiErrorCode, Messages } from './zh-CN';
+export type { ApiErrorCode, Messages } from './zh-CN/index';

@@ -9,7 +9,8 @@ import { d1Migrate, wranglerEnv } from '../../scripts/lib/wrangler';
 import { seed } from '../../scripts/seed';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8799);
-export const E2E_STATE = '.wrangler/e2e';
+export const E2E_STATE = `.wrangler/e2e-${E2E_PORT}`;
+export const E2E_DIST = process.env.KAOPING_DIST ?? 'dist';
 /** The instant the e2e run pretends it is (opinion collection of the demo appraisal is open). */
 export const E2E_NOW = '2026-11-23T10:00:00+08:00';
 
@@ -32,7 +33,7 @@ export function startServer(port = E2E_PORT): ChildProcess {
       bin('wrangler', 'bin/wrangler.js'),
       'pages',
       'dev',
-      'dist',
+      E2E_DIST,
       '--ip',
       '127.0.0.1',
       '--port',

@@ -1,6 +1,5 @@
-// Every user-facing string of the portal (site, islands, API messages).
-// Another language is another module of the same shape.
-export const zhCN = {
+// Strings shared by every area: site frame, codes, API errors.
+export const zhCNCommon = {
   site: {
     name: '考评公开',
     fullName: '考评公开与民意征集平台',
@@ -36,6 +35,3 @@ export const zhCN = {
     tally_not_public: '本项统计结果暂未公开',
   },
 } as const;
-
-export type Messages = typeof zhCN;
-export type ApiErrorCode = keyof Messages['api'];

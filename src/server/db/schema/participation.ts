@@ -1,6 +1,6 @@
-// The D1 schema. Migrations are generated from this file by drizzle-kit
-// (`npm run db:generate`) and applied by wrangler. Column comments say why a
-// column exists; see docs/privacy.md for what must never be added here.
+// Participation: codes, redemptions, responses, tallies, turnout, limits.
+// Column comments say why a column exists; see docs/privacy.md for what must
+// never be added here.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One-time participation codes (一人一号): only the keyed hash is kept, never the code. */

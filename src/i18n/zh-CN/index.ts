@@ -1,0 +1,11 @@
+// Every user-facing string of the portal, zh-CN. One file per area so work on
+// different areas does not collide; another language is another folder of
+// the same shape.
+import { zhCNCommon } from './common';
+
+export const zhCN = {
+  ...zhCNCommon,
+} as const;
+
+export type Messages = typeof zhCN;
+export type ApiErrorCode = keyof Messages['api'];
