@@ -11,6 +11,8 @@ import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
 import { jsonOnly, requestSizeLimit } from './middleware/limits';
 import { apiSecurityHeaders } from './middleware/security';
 import { healthRoutes } from './routes/health';
+import { instrumentRoutes } from './routes/instruments';
+import { participationRoutes } from './routes/participation';
 
 export interface AppOptions {
   /** The content catalog; tests pass fixtures. */
@@ -49,6 +51,8 @@ export function createApp(options: AppOptions = {}) {
   app.use('*', jsonOnly());
 
   app.route('/api/v1', healthRoutes);
+  app.route('/api/v1', instrumentRoutes);
+  app.route('/api/v1', participationRoutes);
 
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',

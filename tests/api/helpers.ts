@@ -21,6 +21,20 @@ export function client(options: AppOptions = {}) {
   };
 }
 
+/** Submit a response as the island does. */
+export function submit(
+  api: ReturnType<typeof client>,
+  instrument: string,
+  body: { code?: string; turnstileToken?: string; answers: unknown },
+  headers: Record<string, string> = {},
+) {
+  return api.json(
+    `/api/v1/instruments/${instrument}/responses`,
+    { turnstileToken: 'XXXX.DUMMY.TOKEN.XXXX', ...body },
+    { headers },
+  );
+}
+
 export async function rowCount(table: string): Promise<number> {
   const r = await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>();
   return r?.n ?? 0;

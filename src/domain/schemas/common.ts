@@ -35,3 +35,8 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
 
 export const phone = z.string().regex(/^[0-9+\-() ]{5,24}$/, '电话号码格式不正确');
 export const email = z.email('电子邮箱格式不正确');
+
+/** The calendar day in China (UTC+8, no daylight saving) of an instant. */
+export function dayInChina(t: Date): IsoDate {
+  return new Date(t.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -8,6 +8,7 @@ export * from './indicators';
 export * from './instrument';
 export * from './observer';
 export * from './official';
+export * from './participation';
 export * from './question';
 export * from './rater-category';
 export * from './result';

@@ -1,0 +1,34 @@
+// Receipts: a hash of the canonical response and a random salt, so a
+// respondent can later check that their response was counted (the list of an
+// instrument's receipts is published after close) without the receipt saying
+// anything about the answers or the code.
+import { ALPHABET } from './code';
+
+export const RECEIPT_CHARS = 16; // 80 bits
+
+export async function makeReceipt(
+  instrument: string,
+  canonical: string,
+  salt: Uint8Array<ArrayBuffer>,
+): Promise<string> {
+  const data = new TextEncoder().encode(`${instrument}\n${canonical}\n`);
+  const buf = new Uint8Array(data.length + salt.length);
+  buf.set(data);
+  buf.set(salt, data.length);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buf));
+  let out = '';
+  for (let i = 0; i < RECEIPT_CHARS; i++) out += ALPHABET[(digest[i] as number) & 31];
+  return formatReceipt(out);
+}
+
+export const formatReceipt = (raw: string) => raw.match(/.{1,4}/g)?.join('-') ?? '';
+
+/** Accept a receipt typed with any case, spaces or dashes, O for 0 and I/L for 1. */
+export function normaliseReceipt(input: string): string {
+  const s = input
+    .toUpperCase()
+    .replace(/[\s\-_.]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  return formatReceipt(s);
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { id } from './common';
+import { instrument, instrumentStatus } from './instrument';
+import { key, subjectRef } from './question';
+import { codeCategory, raterCategory } from './rater-category';
+
+/** A Turnstile token as the widget hands it over. */
+export const turnstileToken = z.string().min(1, '请完成人机验证').max(2048);
+
+/** A typed code, before normalisation (the check character is verified separately). */
+export const codeInput = z.string().min(1, '请输入参与码').max(40);
+
+/** One answer: an option id, several option ids, or text. */
+export const answerValue = z.union([z.string().max(5000), z.array(z.string().max(100)).max(200)]);
+/** Answers keyed by question id; checked against the instrument by `answersSchema`. */
+export const answers = z.record(key, answerValue);
+
+export const verifyCodeRequest = z.object({ code: codeInput, turnstileToken }).meta({ id: 'VerifyCodeRequest' });
+
+/** An instrument's status for one code: `done` once this code has answered it. */
+export const codeInstrumentStatus = z.enum([...instrumentStatus.options, 'done']);
+
+export const verifyCodeResponse = z
+  .object({
+    appraisal: id,
+    raterCategory: codeCategory,
+    instruments: z.array(
+      z.object({
+        id,
+        title: z.string(),
+        kind: instrument.shape.kind,
+        status: codeInstrumentStatus,
+        opensAt: z.string(),
+        closesAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'VerifyCodeResponse' });
+export type VerifyCodeResponse = z.infer<typeof verifyCodeResponse>;
+
+export const submitRequest = z
+  .object({ code: codeInput.optional(), turnstileToken, answers })
+  .meta({ id: 'SubmitRequest' });
+export type SubmitRequest = z.infer<typeof submitRequest>;
+
+/** A receipt: 16 Crockford base32 characters, shown XXXX-XXXX-XXXX-XXXX. */
+export const receipt = z.string().regex(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/, '回执号格式不正确');
+
+export const submitResponse = z
+  .object({ receipt, instrument: id, recordedOn: z.string() })
+  .meta({ id: 'SubmitResponse' });
+export type SubmitResponseBody = z.infer<typeof submitResponse>;
+
+export const receiptStatus = z.object({ instrument: id, recordedOn: z.string() }).meta({ id: 'ReceiptStatus' });
+
+export const instrumentWithStatus = instrument.extend({ status: instrumentStatus }).meta({ id: 'Instrument' });
+
+export const turnoutBody = z
+  .object({
+    instrument: id,
+    asOf: z.string(),
+    total: z.number().int(),
+    categories: z.array(
+      z.object({
+        raterCategory,
+        responses: z.number().int(),
+        /** Codes issued and not revoked; null for public instruments. */
+        codesIssued: z.number().int().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'Turnout' });
+export type TurnoutBody = z.infer<typeof turnoutBody>;
+
+export const tallyCount = z.object({
+  question: key,
+  option: z.string(),
+  raterCategory,
+  count: z.number().int(),
+});
+export type TallyCount = z.infer<typeof tallyCount>;
+
+export const subjectScore = z.object({
+  subject: subjectRef,
+  /** Weighted score out of 100; null without graded answers. */
+  score: z.number().nullable(),
+  /** The part of the subject's total this instrument contributes (score x share / 100). */
+  contribution: z.number().nullable(),
+  byCategory: z.array(z.object({ raterCategory, score: z.number(), answers: z.number().int() })),
+});
+export type SubjectScore = z.infer<typeof subjectScore>;
+
+export const tallyBody = z
+  .object({
+    instrument: id,
+    asOf: z.string(),
+    share: z.number(),
+    turnout: z.array(z.object({ raterCategory, responses: z.number().int() })),
+    counts: z.array(tallyCount),
+    subjects: z.array(subjectScore),
+  })
+  .meta({ id: 'Tally' });
+export type TallyBody = z.infer<typeof tallyBody>;
+
+export const receiptList = z.object({ instrument: id, receipts: z.array(receipt) }).meta({ id: 'ReceiptList' });

@@ -1,0 +1,63 @@
+// Rate limits kept in D1 (the Workers rate-limit binding does not exist on
+// Pages in production). A counter bump is one statement inside the batch a
+// route already sends. The client key is an HMAC of the address with a secret
+// and the day, so no address is stored and keys do not link across days.
+import type { Context } from 'hono';
+import { hmacHex } from '../../domain/code';
+import type { AppEnv } from '../env';
+
+export interface Limit {
+  name: string;
+  max: number;
+  windowSeconds: number;
+}
+
+/**
+ * Generous per-address limits: a session hall of deputies may share one
+ * address. Failed code checks are what guessing produces, so those are tight.
+ */
+export const LIMITS = {
+  participate: { name: 'p', max: 120, windowSeconds: 60 },
+  codeFailures: { name: 'f', max: 20, windowSeconds: 600 },
+} as const satisfies Record<string, Limit>;
+
+export interface Bucket {
+  key: string;
+  window: number;
+  limit: Limit;
+  /** Seconds until the window ends (for Retry-After). */
+  retryAfter: number;
+}
+
+export async function clientBucket(c: Context<AppEnv>, limit: Limit): Promise<Bucket> {
+  const now = c.get('now')();
+  const day = now.toISOString().slice(0, 10);
+  const address = c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'local';
+  const secret = c.env.RATE_LIMIT_SECRET ?? 'kaoping-dev-only';
+  const key = `${limit.name}:${(await hmacHex(`${secret}:${day}`, address)).slice(0, 32)}`;
+  const seconds = Math.floor(now.getTime() / 1000);
+  // A window is named by its start, in epoch seconds, so old ones can be pruned whatever their size.
+  const window = seconds - (seconds % limit.windowSeconds);
+  return { key, window, limit, retryAfter: window + limit.windowSeconds - seconds };
+}
+
+/** Count one hit; RETURNING the hits of this window. */
+export function bumpStatement(db: D1Database, b: Bucket) {
+  return db
+    .prepare(
+      'INSERT INTO rate_limits (key, window, hits) VALUES (?1, ?2, 1) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1 RETURNING hits',
+    )
+    .bind(b.key, b.window);
+}
+
+/** Read the hits of a window without counting (0 when none). */
+export function hitsStatement(db: D1Database, b: Bucket) {
+  return db
+    .prepare('SELECT coalesce((SELECT hits FROM rate_limits WHERE key = ?1 AND window = ?2), 0) AS hits')
+    .bind(b.key, b.window);
+}
+
+/** Windows that ended over an hour ago are dropped now and then, off the request path. */
+export function pruneStatement(db: D1Database, nowSeconds: number) {
+  return db.prepare('DELETE FROM rate_limits WHERE window < ?1').bind(nowSeconds - 3600);
+}

@@ -1,0 +1,156 @@
+// Public instrument definitions, turnout, tallies and receipt lists.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { instrumentStatus } from '../../domain/instrument';
+import { id } from '../../domain/schemas/common';
+import type { Instrument } from '../../domain/schemas/instrument';
+import { instrumentWithStatus, receiptList, tallyBody, turnoutBody } from '../../domain/schemas/participation';
+import { subjectScores } from '../../domain/tally';
+import { findInstrument } from '../catalog';
+import { listReceipts } from '../db/responses';
+import { readOverrides, readTally, readTurnout } from '../db/tallies';
+import type { AppEnv } from '../env';
+import { ApiError } from '../middleware/errors';
+import { errorResponses } from './openapi';
+
+const params = z.object({ id });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const instrumentRoutes = new OpenAPIHono<AppEnv>();
+
+function instrumentOr404(c: { get(k: 'catalog'): AppEnv['Variables']['catalog'] }, instrumentId: string): Instrument {
+  const inst = findInstrument(c.get('catalog'), instrumentId);
+  if (!inst) throw new ApiError(404, 'not_found');
+  return inst;
+}
+
+instrumentRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/instruments',
+    tags: ['instruments'],
+    summary: '测评列表 (含题目与当前状态)',
+    request: { query: z.object({ appraisal: id.optional() }) },
+    responses: {
+      200: json(z.object({ instruments: z.array(instrumentWithStatus) }), 'Instruments'),
+      ...errorResponses(400),
+    },
+  }),
+  async (c) => {
+    const { appraisal } = c.req.valid('query');
+    const overrides = await readOverrides(c.env.DB);
+    const now = c.get('now')();
+    const instruments = c
+      .get('catalog')
+      .instruments.filter((i) => !appraisal || i.appraisal === appraisal)
+      .map((i) => ({ ...i, status: instrumentStatus(i, now, overrides.get(i.id)) }));
+    c.header('Cache-Control', 'public, max-age=60');
+    return c.json({ instruments }, 200);
+  },
+);
+
+instrumentRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/instruments/{id}',
+    tags: ['instruments'],
+    summary: '一项测评的定义与状态',
+    request: { params },
+    responses: { 200: json(instrumentWithStatus, 'Instrument'), ...errorResponses(400, 404) },
+  }),
+  async (c) => {
+    const inst = instrumentOr404(c, c.req.valid('param').id);
+    const overrides = await readOverrides(c.env.DB);
+    c.header('Cache-Control', 'public, max-age=60');
+    return c.json({ ...inst, status: instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) }, 200);
+  },
+);
+
+instrumentRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/instruments/{id}/turnout',
+    tags: ['instruments'],
+    summary: '参与情况: 各评议主体类别的提交数与发码数',
+    request: { params },
+    responses: { 200: json(turnoutBody, 'Turnout'), ...errorResponses(400, 404) },
+  }),
+  async (c) => {
+    const inst = instrumentOr404(c, c.req.valid('param').id);
+    const t = await readTurnout(c.env.DB, inst.id, inst.appraisal);
+    const cats = inst.access === 'public' ? (['public'] as const) : inst.raterCategories;
+    const categories = cats.map((raterCategory) => ({
+      raterCategory,
+      responses: t.responses.get(raterCategory) ?? 0,
+      codesIssued: inst.access === 'public' ? null : (t.issued.get(raterCategory) ?? 0),
+    }));
+    return c.json(
+      {
+        instrument: inst.id,
+        asOf: c.get('now')().toISOString(),
+        total: categories.reduce((s, x) => s + x.responses, 0),
+        categories,
+      },
+      200,
+    );
+  },
+);
+
+/** Whether the public may read this instrument's tallies and receipts now. */
+async function assertPublished(
+  c: Parameters<typeof instrumentOr404>[0] & { env: AppEnv['Bindings']; get(k: 'now'): () => Date },
+  inst: Instrument,
+) {
+  if (inst.tallyPolicy === 'public') return;
+  const overrides = await readOverrides(c.env.DB);
+  const closed = instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) === 'closed';
+  if (inst.tallyPolicy === 'internal' || !closed) throw new ApiError(403, 'tally_not_public');
+}
+
+instrumentRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/instruments/{id}/tally',
+    tags: ['instruments'],
+    summary: '统计: 各题各选项各评议主体类别的计数与加权得分 (按公开策略)',
+    request: { params },
+    responses: { 200: json(tallyBody, 'Tally'), ...errorResponses(400, 403, 404) },
+  }),
+  async (c) => {
+    const inst = instrumentOr404(c, c.req.valid('param').id);
+    await assertPublished(c, inst);
+    const { counts, turnout } = await readTally(c.env.DB, inst.id);
+    return c.json(
+      {
+        instrument: inst.id,
+        asOf: c.get('now')().toISOString(),
+        share: inst.share,
+        turnout,
+        counts,
+        subjects: subjectScores(inst, counts),
+      },
+      200,
+    );
+  },
+);
+
+instrumentRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/instruments/{id}/receipts',
+    tags: ['instruments'],
+    summary: '已计入的回执号清单 (截止后公开, 供核对)',
+    request: { params },
+    responses: { 200: json(receiptList, 'Receipts'), ...errorResponses(400, 403, 404) },
+  }),
+  async (c) => {
+    const inst = instrumentOr404(c, c.req.valid('param').id);
+    const overrides = await readOverrides(c.env.DB);
+    if (instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) !== 'closed') {
+      throw new ApiError(403, 'tally_not_public');
+    }
+    return c.json({ instrument: inst.id, receipts: await listReceipts(c.env.DB, inst.id) }, 200);
+  },
+);

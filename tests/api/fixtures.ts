@@ -1,0 +1,148 @@
+// A small catalog with fixed windows and a fixed clock, so API tests do not
+// depend on the demo content or on today's date.
+import { env } from 'cloudflare:test';
+import type { RuntimeCatalog } from '../../src/domain/catalog';
+import { generateCode, hashCode } from '../../src/domain/code';
+import { expandInstrument } from '../../src/domain/instrument';
+import { instrumentSource } from '../../src/domain/schemas/instrument';
+
+export const NOW = new Date('2026-11-23T02:00:00Z');
+const open = { opensAt: '2026-11-20T08:00:00+08:00', closesAt: '2026-12-20T18:00:00+08:00' };
+
+const sources = [
+  {
+    id: 'ballot-t',
+    appraisal: 'test-2026',
+    kind: 'ballot',
+    title: '测试民主测评',
+    access: 'code',
+    raterCategories: ['party_deputy', 'npc_deputy'],
+    categoryWeights: { party_deputy: 60, npc_deputy: 40 },
+    gradeScores: { good: 100, fair: 60, poor: 0 },
+    share: 20,
+    ...open,
+    subjectKind: 'group',
+    subjects: ['unit-a', 'unit-b'],
+    items: [
+      { id: 'i1', category: '思想', label: '政治素质' },
+      { id: 'i2', category: '能力', label: '领导能力' },
+    ],
+    problems: [
+      { id: 'p1', label: '内部管理混乱' },
+      { id: 'p2', label: '工作思路不清' },
+    ],
+  },
+  {
+    id: 'q-public',
+    appraisal: 'test-2026',
+    kind: 'questionnaire',
+    title: '公开问卷',
+    access: 'public',
+    tallyPolicy: 'public',
+    ...open,
+    questions: [
+      {
+        id: 'q1',
+        type: 'choice',
+        label: '总体印象',
+        options: [
+          { id: 'a', label: '好' },
+          { id: 'b', label: '差' },
+        ],
+      },
+      {
+        id: 'q2',
+        type: 'multi',
+        label: '最关心',
+        min: 1,
+        max: 2,
+        options: [
+          { id: 'x', label: 'X' },
+          { id: 'y', label: 'Y' },
+          { id: 'z', label: 'Z' },
+        ],
+      },
+      { id: 'q3', type: 'text', label: '建议', required: false, maxLength: 10 },
+    ],
+  },
+  {
+    id: 'closed-t',
+    appraisal: 'test-2026',
+    kind: 'rating',
+    title: '已截止评议',
+    access: 'code',
+    raterCategories: ['npc_deputy'],
+    opensAt: '2026-02-20T08:00:00+08:00',
+    closesAt: '2026-02-28T18:00:00+08:00',
+    subjects: ['unit-a'],
+  },
+  {
+    id: 'future-t',
+    appraisal: 'test-2026',
+    kind: 'vote',
+    title: '未开始投票',
+    access: 'code',
+    raterCategories: ['npc_deputy'],
+    opensAt: '2027-01-05T08:00:00+08:00',
+    closesAt: '2027-01-31T18:00:00+08:00',
+    prompt: '选出',
+    candidates: [
+      { id: 'c1', label: '甲' },
+      { id: 'c2', label: '乙' },
+    ],
+    max: 1,
+  },
+];
+
+export const catalog: RuntimeCatalog = {
+  appraisals: [],
+  units: [],
+  officials: [],
+  instruments: sources.map((s) => expandInstrument(instrumentSource.parse(s))),
+};
+
+/** A complete, valid ballot answer; `grade` for every item. */
+export function ballotAnswers(grade = 'good', extra: Record<string, string | string[]> = {}) {
+  const a: Record<string, string | string[]> = {};
+  for (const s of ['unit-a', 'unit-b']) for (const i of ['i1', 'i2']) a[`${s}.${i}`] = grade;
+  return { ...a, ...extra };
+}
+
+export const TOKEN = 'XXXX.DUMMY.TOKEN.XXXX';
+
+let n = 0;
+/** Issue codes straight into D1 (hashes only), as the CLI does. */
+export async function issue(category: string, count = 1, opts: { appraisal?: string; revoked?: boolean } = {}) {
+  const codes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const code = generateCode();
+    codes.push(code);
+    await env.DB.prepare(
+      'INSERT INTO codes (hash, appraisal, rater_category, batch, issued_on, revoked_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
+    )
+      .bind(
+        await hashCode(env.CODE_PEPPER as string, code),
+        opts.appraisal ?? 'test-2026',
+        category,
+        `b${n++}`,
+        '2026-11-15',
+        opts.revoked ? '2026-11-20' : null,
+      )
+      .run();
+  }
+  return codes;
+}
+
+/** Row counts of everything a submission may write. */
+export async function snapshot() {
+  const count = async (t: string) =>
+    (await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())?.n ?? 0;
+  const sum = async (t: string, col: string) =>
+    (await env.DB.prepare(`SELECT coalesce(sum(${col}), 0) AS n FROM ${t}`).first<{ n: number }>())?.n ?? 0;
+  return {
+    responses: await count('responses'),
+    redemptions: await count('redemptions'),
+    tallies: await sum('tallies', 'count'),
+    turnout: await sum('turnout', 'responses'),
+  };
+}

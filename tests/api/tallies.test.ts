@@ -1,0 +1,108 @@
+// Turnout, tallies with weighted scores, receipts.
+import { env } from 'cloudflare:test';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { receiptList, receiptStatus, tallyBody, turnoutBody } from '../../src/domain/schemas/participation';
+import { ballotAnswers, catalog, issue, NOW } from './fixtures';
+import { client, submit } from './helpers';
+
+const api = client({ catalog, now: () => NOW });
+const afterClose = client({ catalog, now: () => new Date('2026-12-21T00:00:00Z') });
+
+// Tests in a file share one D1: start each from empty counters.
+beforeEach(async () => {
+  await env.DB.batch(
+    ['responses', 'redemptions', 'tallies', 'turnout', 'codes'].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
+  );
+});
+
+describe('turnout', () => {
+  it('counts responses per category against codes issued', async () => {
+    const party = await issue('party_deputy', 3);
+    await issue('npc_deputy', 2);
+    await issue('npc_deputy', 1, { revoked: true });
+    await submit(api, 'ballot-t', { code: party[0], answers: ballotAnswers() });
+    const body = turnoutBody.parse(await (await api.request('/api/v1/instruments/ballot-t/turnout')).json());
+    expect(body.total).toBe(1);
+    expect(body.categories).toEqual([
+      { raterCategory: 'party_deputy', responses: 1, codesIssued: 3 },
+      { raterCategory: 'npc_deputy', responses: 0, codesIssued: 2 },
+    ]);
+  });
+});
+
+describe('tallies', () => {
+  it('are public at once only when the policy says so', async () => {
+    expect((await api.request('/api/v1/instruments/ballot-t/tally')).status).toBe(403);
+    expect((await api.request('/api/v1/instruments/q-public/tally')).status).toBe(200);
+  });
+
+  it('weight categories 60/40 over grade scores 100/60/0 (hand-computed)', async () => {
+    // party_deputy (60%): unit-a graded good,good and good,fair -> mean (100+100+100+60)/4 = 90
+    // npc_deputy (40%): unit-a graded poor,poor -> 0
+    // unit-a: 0.6*90 + 0.4*0 = 54; share 20% -> 10.8
+    const party = await issue('party_deputy', 2);
+    const [npc] = await issue('npc_deputy');
+    await submit(api, 'ballot-t', { code: party[0], answers: ballotAnswers('good') });
+    await submit(api, 'ballot-t', { code: party[1], answers: ballotAnswers('good', { 'unit-a.i2': 'fair' }) });
+    await submit(api, 'ballot-t', { code: npc, answers: ballotAnswers('poor', { 'unit-a.problems': ['p1', 'p2'] }) });
+    const body = tallyBody.parse(await (await afterClose.request('/api/v1/instruments/ballot-t/tally')).json());
+    const a = body.subjects.find((s) => s.subject.id === 'unit-a');
+    expect(a?.score).toBe(54);
+    expect(a?.contribution).toBe(10.8);
+    expect(a?.byCategory).toEqual(
+      expect.arrayContaining([
+        { raterCategory: 'party_deputy', score: 90, answers: 4 },
+        { raterCategory: 'npc_deputy', score: 0, answers: 2 },
+      ]),
+    );
+    expect(body.counts).toContainEqual({
+      question: 'unit-a.problems',
+      option: 'p2',
+      raterCategory: 'npc_deputy',
+      count: 1,
+    });
+    expect(body.counts).toContainEqual({
+      question: 'unit-a.i2',
+      option: 'fair',
+      raterCategory: 'party_deputy',
+      count: 1,
+    });
+  });
+});
+
+describe('receipts', () => {
+  it('find a counted response by its receipt, in any typing, and nothing else', async () => {
+    const r = await submit(api, 'q-public', { answers: { q1: 'b', q2: ['z'] } });
+    const { receipt } = (await r.json()) as { receipt: string };
+    const typed = receipt.toLowerCase().replace(/-/g, '');
+    const found = await api.request(`/api/v1/receipts/${typed}`);
+    expect(receiptStatus.parse(await found.json())).toEqual({ instrument: 'q-public', recordedOn: '2026-11-23' });
+    expect((await api.request('/api/v1/receipts/AAAA-BBBB-CCCC-DDDD')).status).toBe(404);
+  });
+
+  it('are published as a list after close, not before', async () => {
+    expect((await api.request('/api/v1/instruments/q-public/receipts')).status).toBe(403);
+    const list = receiptList.parse(await (await afterClose.request('/api/v1/instruments/q-public/receipts')).json());
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM responses WHERE instrument = 'q-public'").first<{
+      n: number;
+    }>();
+    expect(list.receipts).toHaveLength(stored?.n ?? -1);
+    expect([...list.receipts].sort()).toEqual(list.receipts);
+  });
+});
+
+describe('instrument definitions', () => {
+  it('list with status and full questions', async () => {
+    const r = await api.request('/api/v1/instruments?appraisal=test-2026');
+    const { instruments } = (await r.json()) as { instruments: { id: string; status: string; questions: unknown[] }[] };
+    expect(instruments.map((i) => [i.id, i.status])).toEqual([
+      ['ballot-t', 'open'],
+      ['q-public', 'open'],
+      ['closed-t', 'closed'],
+      ['future-t', 'not_open'],
+    ]);
+    expect(instruments[0]?.questions).toHaveLength(2 * 2 + 2);
+    expect((await api.request('/api/v1/instruments/nope')).status).toBe(404);
+    expect((await api.request('/api/v1/instruments?appraisal=BAD ID')).status).toBe(400);
+  });
+});

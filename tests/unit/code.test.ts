@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ALPHABET, checkCharacter, codeProblem, formatCode, generateCode, normaliseCode } from '../../src/domain/code';
+
+describe('one-time codes', () => {
+  it('are 12 random characters plus a check character, grouped XXXX-XXXX-XXXX-X (60 random bits)', () => {
+    const c = generateCode();
+    expect(c).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/);
+    expect(codeProblem(c)).toBeNull();
+    expect(Math.log2(ALPHABET.length) * 12).toBe(60);
+  });
+
+  it('use every alphabet symbol about equally (no bias from the byte mapping)', () => {
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 2000; i++)
+      for (const ch of normaliseCode(generateCode()).slice(0, 12)) seen.set(ch, (seen.get(ch) ?? 0) + 1);
+    expect(seen.size).toBe(32);
+    for (const n of seen.values()) expect(n).toBeGreaterThan(400);
+  });
+
+  it('normalise case, dashes, spaces, O to 0 and I/L to 1', () => {
+    expect(normaliseCode(' abcd-efgh ijkl-mnop ')).toBe('ABCDEFGH1JK1MN0P');
+    expect(normaliseCode('o0-Il')).toBe('0011');
+  });
+
+  it('catch every single-character typo and every adjacent swap of different characters', () => {
+    for (let n = 0; n < 50; n++) {
+      const code = normaliseCode(generateCode());
+      for (let i = 0; i < code.length; i++) {
+        for (const ch of ALPHABET) {
+          if (ch === code[i]) continue;
+          const typo = code.slice(0, i) + ch + code.slice(i + 1);
+          expect(codeProblem(typo)).toBe('check_failed');
+        }
+        if (i + 1 < code.length && code[i] !== code[i + 1]) {
+          const swapped = code.slice(0, i) + code[i + 1] + code[i] + code.slice(i + 2);
+          // Luhn mod N misses only the swap of two symbols whose values sum to N-1 (like 0<->Z here).
+          const a = ALPHABET.indexOf(code[i] as string);
+          const b = ALPHABET.indexOf(code[i + 1] as string);
+          if (a + b !== ALPHABET.length - 1) expect(codeProblem(swapped)).toBe('check_failed');
+        }
+      }
+    }
+  });
+
+  it('say what is wrong with a typed code', () => {
+    expect(codeProblem('')).toBe('empty');
+    expect(codeProblem('ABCD-U')).toBe('invalid_character');
+    expect(codeProblem('ABCD-EFGH')).toBe('too_short');
+    expect(codeProblem('ABCD-EFGH-JKMN-PQ')).toBe('too_long');
+    const body = 'ABCDEFGHJKMN';
+    expect(codeProblem(formatCode(body + checkCharacter(body)))).toBeNull();
+  });
+});
