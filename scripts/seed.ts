@@ -1,44 +1,103 @@
-// npm run seed: the demo data of the local D1 (codes, and responses through
-// the real submission path). Idempotent: demo codes are derived from a fixed
-// seed and stored with INSERT OR IGNORE, so a second run changes nothing.
+// npm run seed: the demo data of the local D1 — codes, and responses submitted
+// through the real API. Idempotent: demo codes are derived from a fixed seed
+// and stored with INSERT OR IGNORE; a code that already answered is refused
+// with 409 and skipped; public demo answers are added only once.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { demoRandom, issueCodes } from './lib/codes';
+import { buildCatalog, GENERATED, runtimeCatalog } from './lib/content';
+import { type DemoPlan, submitDemoResponses } from './lib/demo-responses';
 import { ensureDevVars } from './lib/dev-vars';
 import { d1ExecuteSql, type Target } from './lib/wrangler';
 
-export const DEMO_APPRAISAL = 'county-2026';
-export const DEMO_CODES: Record<string, number> = {
-  party_deputy: 30,
-  npc_deputy: 30,
-  cppcc_member: 30,
-  masses_rep: 30,
-  service_recipient: 60,
-};
+interface DemoBatch {
+  appraisal: string;
+  category: string;
+  count: number;
+  /** How many of them answer (the rest stay unused for people trying the demo). */
+  used: number;
+  /** Instruments the used codes answer, and when. */
+  answers: { instrument: string; at: string }[];
+}
+
+const OPEN_2026 = '2026-11-22T10:00:00+08:00';
+const SESSIONS_2026 = '2026-02-25T10:00:00+08:00';
+const RATING_2025 = '2025-12-10T10:00:00+08:00';
+const ballots = [
+  { instrument: 'ballot-groups-2026', at: OPEN_2026 },
+  { instrument: 'ballot-officials-2026', at: OPEN_2026 },
+];
+const rating = { instrument: 'rating-units-2026', at: OPEN_2026 };
+const sessions = { instrument: 'rating-sessions-2026', at: SESSIONS_2026 };
+
+export const DEMO_BATCHES: DemoBatch[] = [
+  { appraisal: 'county-2026', category: 'party_deputy', count: 30, used: 18, answers: ballots },
+  { appraisal: 'county-2026', category: 'npc_deputy', count: 30, used: 18, answers: [...ballots, rating, sessions] },
+  { appraisal: 'county-2026', category: 'cppcc_member', count: 30, used: 18, answers: [...ballots, rating, sessions] },
+  { appraisal: 'county-2026', category: 'masses_rep', count: 30, used: 18, answers: ballots },
+  { appraisal: 'county-2026', category: 'service_recipient', count: 60, used: 36, answers: [rating] },
+  {
+    appraisal: 'county-2025',
+    category: 'npc_deputy',
+    count: 20,
+    used: 20,
+    answers: [{ instrument: 'rating-units-2025', at: RATING_2025 }],
+  },
+  {
+    appraisal: 'county-2025',
+    category: 'cppcc_member',
+    count: 20,
+    used: 20,
+    answers: [{ instrument: 'rating-units-2025', at: RATING_2025 }],
+  },
+  {
+    appraisal: 'county-2025',
+    category: 'service_recipient',
+    count: 40,
+    used: 40,
+    answers: [{ instrument: 'rating-units-2025', at: RATING_2025 }],
+  },
+];
+const PUBLIC_ANSWERS: DemoPlan[] = [
+  { instrument: 'questionnaire-public-2026', category: 'public', at: OPEN_2026, count: 40 },
+  { instrument: 'vote-service-2026', category: 'public', at: OPEN_2026, count: 60 },
+];
 
 export async function seed(target: Target = { remote: false, persistTo: process.env.KAOPING_PERSIST }) {
   const vars = ensureDevVars();
   const pepper = vars.get('CODE_PEPPER') as string;
   const rows: string[][] = [];
   const sql: string[] = [];
-  for (const [category, count] of Object.entries(DEMO_CODES)) {
+  const plans: DemoPlan[] = [];
+  for (const b of DEMO_BATCHES) {
     const { codes, statements } = await issueCodes({
-      appraisal: DEMO_APPRAISAL,
-      category,
-      count,
-      batch: `demo-${category}`,
+      appraisal: b.appraisal,
+      category: b.category,
+      count: b.count,
+      batch: `demo-${b.appraisal}-${b.category}`,
       pepper,
-      issuedOn: '2026-11-15',
-      random: await demoRandom(`kaoping-demo/${DEMO_APPRAISAL}/${category}`),
+      issuedOn: b.appraisal === 'county-2025' ? '2025-11-20' : '2026-02-15',
+      random: await demoRandom(`kaoping-demo/${b.appraisal}/${b.category}`),
       orIgnore: true,
     });
     sql.push(...statements);
-    for (const c of codes) rows.push([c, category, DEMO_APPRAISAL]);
+    const used = codes.slice(0, b.used);
+    for (const a of b.answers) plans.push({ ...a, category: b.category, codes: used });
+    for (const [i, c] of codes.entries()) {
+      rows.push([c, b.category, b.appraisal, i < b.used ? b.answers.map((a) => a.instrument).join(' ') : '']);
+    }
   }
   d1ExecuteSql(sql.join('\n'), target);
   mkdirSync('.demo', { recursive: true });
-  writeFileSync('.demo/codes.csv', stringify(rows, { header: true, columns: ['code', 'raterCategory', 'appraisal'] }));
-  console.log(`演示参与码 ${rows.length} 个已就绪: .demo/codes.csv`);
+  writeFileSync(
+    '.demo/codes.csv',
+    stringify(rows, { header: true, columns: ['code', 'raterCategory', 'appraisal', 'answered'] }),
+  );
+  const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
+  const stored = await submitDemoResponses(catalog, [...plans, ...PUBLIC_ANSWERS], target.persistTo);
+  console.log(
+    `演示数据已就绪: 参与码 ${rows.length} 个 (.demo/codes.csv, 其中 answered 为空的未使用), 本次新增演示意见 ${stored} 份`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

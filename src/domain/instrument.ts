@@ -153,12 +153,25 @@ const questionAnswer = (q: Question) => {
  * validates the form with it, the API validates the request with it.
  * Unknown question ids are refused; optional questions may be left out.
  */
-export function answersSchema(inst: Pick<Instrument, 'questions'>) {
+const schemas = new WeakMap<object, z.ZodType<Record<string, string | string[]>>>();
+
+export function answersSchema(inst: Pick<Instrument, 'questions'>): z.ZodType<Record<string, string | string[]>> {
+  // Built once per definition: a ballot has hundreds of questions, and the API validates with it on every request.
+  const cached = schemas.get(inst.questions);
+  if (cached) return cached;
+  const schema = buildAnswersSchema(inst);
+  schemas.set(inst.questions, schema);
+  return schema;
+}
+
+function buildAnswersSchema(inst: Pick<Instrument, 'questions'>) {
   const shape: Record<string, z.ZodType> = {};
   for (const q of inst.questions) {
     const s = questionAnswer(q);
     shape[q.id] = q.required && !(q.type === 'multi' && q.min === 0) ? s : s.optional();
   }
-  return z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? '没有这道题' : undefined) });
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? '没有这道题' : undefined),
+  }) as unknown as z.ZodType<Record<string, string | string[]>>;
 }
 export type Answers = Record<string, string | string[]>;

@@ -128,7 +128,7 @@ participationRoutes.openapi(
     }
     await checkTurnstile(c, req.turnstileToken);
 
-    const canonical = canonicalAnswers(parsed.data as Record<string, string | string[]>);
+    const canonical = canonicalAnswers(parsed.data);
     const bucket = await clientBucket(c, LIMITS.participate);
     const recordedOn = dayInChina(now);
     const receipt = await makeReceipt(inst.id, canonical, crypto.getRandomValues(new Uint8Array(16)));
@@ -141,7 +141,7 @@ participationRoutes.openapi(
       recordedOn,
       answers: canonical,
       receipt,
-      pairs: tallyPairs(inst, parsed.data as Record<string, string | string[]>),
+      pairs: tallyPairs(inst, parsed.data),
       bucket,
       failures,
     });
