@@ -10,6 +10,7 @@ import type { AppEnv, Bindings } from './env';
 import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
 import { jsonOnly, requestSizeLimit } from './middleware/limits';
 import { apiSecurityHeaders } from './middleware/security';
+import { benchRoutes } from './routes/bench';
 import { healthRoutes } from './routes/health';
 import { instrumentRoutes } from './routes/instruments';
 import { participationRoutes } from './routes/participation';
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', healthRoutes);
   app.route('/api/v1', instrumentRoutes);
   app.route('/api/v1', participationRoutes);
+  app.route('/api/v1', benchRoutes);
 
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',

@@ -29,12 +29,24 @@ export interface Bucket {
   retryAfter: number;
 }
 
+/** One HMAC per request, however many limits the route checks. */
+const clientKeys = new WeakMap<Request, Promise<string>>();
+
+function clientKey(c: Context<AppEnv>, now: Date): Promise<string> {
+  let k = clientKeys.get(c.req.raw);
+  if (!k) {
+    const day = now.toISOString().slice(0, 10);
+    const address = c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'local';
+    const secret = c.env.RATE_LIMIT_SECRET ?? 'kaoping-dev-only';
+    k = hmacHex(`${secret}:${day}`, address).then((h) => h.slice(0, 32));
+    clientKeys.set(c.req.raw, k);
+  }
+  return k;
+}
+
 export async function clientBucket(c: Context<AppEnv>, limit: Limit): Promise<Bucket> {
   const now = c.get('now')();
-  const day = now.toISOString().slice(0, 10);
-  const address = c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'local';
-  const secret = c.env.RATE_LIMIT_SECRET ?? 'kaoping-dev-only';
-  const key = `${limit.name}:${(await hmacHex(`${secret}:${day}`, address)).slice(0, 32)}`;
+  const key = `${limit.name}:${await clientKey(c, now)}`;
   const seconds = Math.floor(now.getTime() / 1000);
   // A window is named by its start, in epoch seconds, so old ones can be pruned whatever their size.
   const window = seconds - (seconds % limit.windowSeconds);

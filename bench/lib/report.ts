@@ -1,0 +1,25 @@
+// Each benchmark owns one section of docs/benchmarks.md, between markers, so
+// benchmarks can be run alone and still leave the others' figures in place.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+const FILE = 'docs/benchmarks.md';
+const HEADER = `# Benchmarks
+
+Figures from real runs of \`npm run bench\` on the project's machine kind
+(2 cores, Debian 12), against \`wrangler pages dev\` over loopback. Each
+section says how it was measured; run-to-run noise is 10-15%, so compare
+routes within one run (ratios), not across runs.
+`;
+
+export function writeSection(name: string, markdown: string) {
+  let text = existsSync(FILE) ? readFileSync(FILE, 'utf8') : HEADER;
+  const begin = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const block = `${begin}\n${markdown.trim()}\n${end}`;
+  const i = text.indexOf(begin);
+  const j = text.indexOf(end);
+  text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(FILE, text);
+}
+
+export const machine = () => `measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
