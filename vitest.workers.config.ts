@@ -15,6 +15,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             CODE_PEPPER: 'test-pepper-not-secret',
             RATE_LIMIT_SECRET: 'test-rate-limit-secret',
+            FEED_KEY_SECRET: 'test-feed-master-secret',
             TURNSTILE_MODE: 'test',
             TURNSTILE_SECRET_KEY: '1x0000000000000000000000000000000AA',
           },

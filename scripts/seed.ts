@@ -8,6 +8,7 @@ import { demoRandom, issueCodes } from './lib/codes';
 import { buildCatalog, GENERATED, runtimeCatalog } from './lib/content';
 import { type DemoPlan, submitDemoResponses } from './lib/demo-responses';
 import { ensureDevVars } from './lib/dev-vars';
+import { newFeedKey } from './lib/feed-keys';
 import { d1ExecuteSql, type Target } from './lib/wrangler';
 
 interface DemoBatch {
@@ -87,8 +88,15 @@ export async function seed(target: Target = { remote: false, persistTo: process.
       rows.push([c, b.category, b.appraisal, i < b.used ? b.answers.map((a) => a.instrument).join(' ') : '']);
     }
   }
+  // The demo integrator key (its secret derives from FEED_KEY_SECRET, so it is the same on every run).
+  const feedKey = await newFeedKey(vars.get('FEED_KEY_SECRET') as string, '演示: 内部考核系统', 'demo-internal');
+  sql.push(feedKey.insert(true));
   d1ExecuteSql(sql.join('\n'), target);
   mkdirSync('.demo', { recursive: true });
+  writeFileSync(
+    '.demo/feed-keys.csv',
+    stringify([[feedKey.id, feedKey.secret]], { header: true, columns: ['keyId', 'secret'] }),
+  );
   writeFileSync(
     '.demo/codes.csv',
     stringify(rows, { header: true, columns: ['code', 'raterCategory', 'appraisal', 'answered'] }),

@@ -11,6 +11,7 @@ import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
 import { jsonOnly, requestSizeLimit } from './middleware/limits';
 import { apiSecurityHeaders } from './middleware/security';
 import { benchRoutes } from './routes/bench';
+import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { instrumentRoutes } from './routes/instruments';
 import { participationRoutes } from './routes/participation';
@@ -54,6 +55,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', healthRoutes);
   app.route('/api/v1', instrumentRoutes);
   app.route('/api/v1', participationRoutes);
+  app.route('/api/v1', feedRoutes);
   app.route('/api/v1', benchRoutes);
 
   app.doc31('/api/v1/openapi.json', {

@@ -15,6 +15,8 @@ export interface Bindings {
   CODE_PEPPER?: string;
   /** Secret of the rate-limit client keys. */
   RATE_LIMIT_SECRET?: string;
+  /** Master secret from which feed keys' secrets are derived. */
+  FEED_KEY_SECRET?: string;
   /** "true" enables the benchmark's bare write route (never in production). */
   BENCH_ROUTES?: string;
   /** Pins the clock outside production (e2e tests and demos). */

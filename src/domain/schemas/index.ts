@@ -15,3 +15,4 @@ export * from './result';
 export * from './summary';
 export * from './team';
 export * from './unit';
+export * from './feed';

@@ -1,0 +1,135 @@
+// The feed for the internal appraisal system (HMAC-signed requests only).
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { stringify } from 'csv-stringify/sync';
+import type { RuntimeCatalog } from '../../domain/catalog';
+import { buildFeed, FEED_HEADERS } from '../../domain/feed';
+import { instrumentStatus } from '../../domain/instrument';
+import { id } from '../../domain/schemas/common';
+import { type FeedBody, feedBody, feedQuery } from '../../domain/schemas/feed';
+import { pruneNonces, readFeed } from '../db/feed';
+import type { AppEnv } from '../env';
+import { ApiError } from '../middleware/errors';
+import { verifySignedRequest } from '../middleware/feed-auth';
+import { errorResponses } from './openapi';
+
+// Documented here; checked by verifySignedRequest, so a missing header is a 401 like any other auth failure.
+const signedHeaders = z.object({
+  [FEED_HEADERS.keyId]: z.string().optional().meta({ description: '密钥编号' }),
+  [FEED_HEADERS.timestamp]: z.string().optional().meta({ description: 'Unix 秒, 与服务器相差不超过 300 秒' }),
+  [FEED_HEADERS.nonce]: z.string().optional().meta({ description: '16-128 个字符的随机串, 每个请求不同' }),
+  [FEED_HEADERS.signature]: z.string().optional().meta({ description: 'HMAC-SHA256(密钥, 规范请求串), 十六进制' }),
+});
+
+const CSV_COLUMNS = [
+  'record',
+  'instrument',
+  'subject_kind',
+  'subject_id',
+  'subject_name',
+  'question',
+  'option',
+  'rater_category',
+  'value',
+];
+
+function subjectName(catalog: RuntimeCatalog, kind: string, subjectId: string) {
+  if (kind === 'official') return catalog.officials.find((o) => o.id === subjectId)?.name ?? '';
+  return catalog.units.find((u) => u.id === subjectId)?.name ?? '';
+}
+
+/** One row per count, turnout figure and subject score; the digest travels in a header. */
+function toCsv(feed: FeedBody, catalog: RuntimeCatalog): string {
+  const rows: (string | number | null)[][] = [];
+  for (const i of feed.instruments) {
+    const subjectOf = new Map(
+      catalog.instruments.find((x) => x.id === i.id)?.questions.map((q) => [q.id, q.subject]) ?? [],
+    );
+    for (const t of i.turnout) rows.push(['turnout', i.id, '', '', '', '', '', t.raterCategory, t.responses]);
+    for (const t of i.turnout)
+      if (t.codesIssued !== null) rows.push(['codes_issued', i.id, '', '', '', '', '', t.raterCategory, t.codesIssued]);
+    for (const c of i.counts) {
+      const s = subjectOf.get(c.question);
+      rows.push([
+        'count',
+        i.id,
+        s?.kind ?? '',
+        s?.id ?? '',
+        s ? subjectName(catalog, s.kind, s.id) : '',
+        c.question,
+        c.option,
+        c.raterCategory,
+        c.count,
+      ]);
+    }
+    for (const s of i.subjects) {
+      const name = subjectName(catalog, s.subject.kind, s.subject.id);
+      rows.push(['score', i.id, s.subject.kind, s.subject.id, name, '', '', '', s.score]);
+      rows.push(['contribution', i.id, s.subject.kind, s.subject.id, name, '', '', '', s.contribution]);
+      for (const b of s.byCategory)
+        rows.push(['category_score', i.id, s.subject.kind, s.subject.id, name, '', '', b.raterCategory, b.score]);
+    }
+  }
+  return stringify(rows, { header: true, columns: CSV_COLUMNS, bom: true });
+}
+
+export const feedRoutes = new OpenAPIHono<AppEnv>();
+
+for (const path of ['/feed/appraisals/{id}/tallies', '/feed/appraisals/{id}/tallies.csv'] as const) {
+  feedRoutes.openapi(
+    createRoute({
+      method: 'get',
+      path,
+      tags: ['feed'],
+      summary: path.endsWith('.csv')
+        ? '内部考核系统数据接口 (CSV)'
+        : '内部考核系统数据接口: 统计、加权得分、参与率、摘要 (JSON; Accept: text/csv 得 CSV)',
+      request: { params: z.object({ id }), query: feedQuery, headers: signedHeaders },
+      responses: {
+        200: {
+          description: 'The tally set of the appraisal',
+          content: { 'application/json': { schema: feedBody }, 'text/csv': { schema: z.string() } },
+        },
+        ...errorResponses(400, 401, 404, 503),
+      },
+    }),
+    async (c) => {
+      const signed = await verifySignedRequest(c);
+      const appraisal = c.req.valid('param').id;
+      const catalog = c.get('catalog');
+      const instruments = catalog.instruments.filter((i) => i.appraisal === appraisal);
+      const read = await readFeed(c.env.DB, { ...signed, appraisal, instruments: instruments.map((i) => i.id) });
+      if (!read.ok) throw new ApiError(401, 'unauthorized');
+      if (!catalog.appraisals.some((a) => a.id === appraisal) && instruments.length === 0)
+        throw new ApiError(404, 'not_found');
+      const now = c.get('now')();
+      try {
+        c.executionCtx.waitUntil(pruneNonces(c.env.DB, Math.floor(now.getTime() / 1000)));
+      } catch {
+        // No execution context (tests, scripts): pruning can wait for the next request.
+      }
+      const feed = await buildFeed(
+        appraisal,
+        now.toISOString(),
+        instruments.map((instrument) => ({
+          instrument,
+          status: instrumentStatus(instrument, now, read.overrides.get(instrument.id)),
+          counts: read.counts.filter((x) => x.instrument === instrument.id).map(({ instrument: _i, ...rest }) => rest),
+          turnout: read.turnout.filter((x) => x.instrument === instrument.id),
+          issued: read.issued,
+        })),
+        c.req.valid('query').since,
+      );
+      const csv =
+        path.endsWith('.csv') ||
+        c.req.valid('query').format === 'csv' ||
+        (c.req.header('accept') ?? '').includes('text/csv');
+      c.header('X-Kaoping-Digest', feed.digest);
+      c.header('X-Kaoping-Cursor', feed.cursor);
+      c.header('X-Kaoping-As-Of', feed.asOf);
+      if (csv) {
+        return c.body(toCsv(feed, catalog), 200, { 'Content-Type': 'text/csv; charset=utf-8' }) as never;
+      }
+      return c.json(feed, 200);
+    },
+  );
+}

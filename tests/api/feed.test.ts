@@ -1,0 +1,127 @@
+// GET /api/v1/feed/appraisals/{id}/tallies: signed requests only; exact
+// tallies, weighted scores, digest and `since`.
+import { env } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { signFeedRequest } from '../../src/domain/feed';
+import { apiError } from '../../src/domain/schemas/api';
+import { feedBody } from '../../src/domain/schemas/feed';
+import { feedKeySecret } from '../../src/server/middleware/feed-auth';
+import { ballotAnswers, catalog, issue, NOW } from './fixtures';
+import { client, submit } from './helpers';
+
+const api = client({ catalog, now: () => NOW });
+const URL_ = 'http://localhost/api/v1/feed/appraisals/test-2026/tallies';
+let secret: string;
+
+async function feed(
+  url = URL_,
+  opts: { keyId?: string; secret?: string; now?: Date; nonce?: string; headers?: Record<string, string> } = {},
+) {
+  const headers = await signFeedRequest({
+    keyId: opts.keyId ?? 'k1',
+    secret: opts.secret ?? secret,
+    method: 'GET',
+    url,
+    now: opts.now ?? new Date(),
+    nonce: opts.nonce,
+  });
+  return api.app.request(url, { headers: { ...headers, ...opts.headers } }, env);
+}
+
+beforeAll(async () => {
+  secret = await feedKeySecret(env.FEED_KEY_SECRET as string, 'k1');
+  await env.DB.batch([
+    env.DB.prepare("INSERT INTO feed_keys VALUES ('k1', '内部考核系统', 'fp', '2026-11-01', NULL)"),
+    env.DB.prepare("INSERT INTO feed_keys VALUES ('k2', '已撤销', 'fp', '2026-11-01', '2026-11-10')"),
+  ]);
+});
+
+describe('feed authentication', () => {
+  it('accepts a correctly signed request', async () => {
+    const r = await feed();
+    expect(r.status).toBe(200);
+    expect(feedBody.parse(await r.json()).appraisal).toBe('test-2026');
+  });
+
+  it('refuses a wrong signature, an unknown or revoked key, a stale timestamp and a replay, all with the same 401', async () => {
+    const bodies = new Set<string>();
+    const refused = [
+      await feed(URL_, { secret: 'not-the-secret' }),
+      await feed(URL_, { keyId: 'nope', secret: await feedKeySecret(env.FEED_KEY_SECRET as string, 'nope') }),
+      await feed(URL_, { keyId: 'k2', secret: await feedKeySecret(env.FEED_KEY_SECRET as string, 'k2') }),
+      await feed(URL_, { now: new Date(Date.now() - 301_000) }),
+      await feed(URL_, { now: new Date(Date.now() + 301_000) }),
+      await api.app.request(URL_, {}, env),
+    ];
+    const nonce = 'replayed-nonce-0001';
+    expect((await feed(URL_, { nonce })).status).toBe(200);
+    refused.push(await feed(URL_, { nonce }));
+    for (const r of refused) {
+      expect(r.status).toBe(401);
+      const body = apiError.parse(await r.json());
+      bodies.add(JSON.stringify(body));
+      expect(r.headers.get('x-kaoping-digest')).toBeNull();
+    }
+    expect(bodies.size).toBe(1);
+  });
+
+  it('signs the query too: a changed query is refused', async () => {
+    const headers = await signFeedRequest({ keyId: 'k1', secret, method: 'GET', url: URL_ });
+    const r = await api.app.request(`${URL_}?since=abc`, { headers }, env);
+    expect(r.status).toBe(401);
+  });
+});
+
+describe('feed content', () => {
+  it('weights scores as computed by hand, and the digest changes exactly when a count changes', async () => {
+    const first = feedBody.parse(await (await feed()).json());
+    const again = feedBody.parse(await (await feed()).json());
+    expect(again.digest).toBe(first.digest);
+
+    // party_deputy (60%) grades unit-a good,fair -> 80; npc_deputy (40%) good,good -> 100; 0.6*80+0.4*100 = 88; x20% = 17.6
+    const [party] = await issue('party_deputy');
+    const [npc] = await issue('npc_deputy');
+    await submit(api, 'ballot-t', { code: party, answers: ballotAnswers('good', { 'unit-a.i2': 'fair' }) });
+    await submit(api, 'ballot-t', { code: npc, answers: ballotAnswers('good') });
+    const after = feedBody.parse(await (await feed()).json());
+    expect(after.digest).not.toBe(first.digest);
+    const ballot = after.instruments.find((i) => i.id === 'ballot-t');
+    const unitA = ballot?.subjects.find((s) => s.subject.id === 'unit-a');
+    expect(unitA?.score).toBe(88);
+    expect(unitA?.contribution).toBe(17.6);
+    expect(ballot?.turnout).toEqual([
+      { raterCategory: 'party_deputy', responses: 1, codesIssued: 1 },
+      { raterCategory: 'npc_deputy', responses: 1, codesIssued: 1 },
+    ]);
+    // Unchanged instruments keep their digest.
+    for (const i of after.instruments.filter((x) => x.id !== 'ballot-t')) {
+      expect(i.digest).toBe(first.instruments.find((x) => x.id === i.id)?.digest);
+    }
+  });
+
+  it('with `since` returns only the instruments that changed', async () => {
+    const base = feedBody.parse(await (await feed()).json());
+    const none = feedBody.parse(await (await feed(`${URL_}?since=${base.cursor}`)).json());
+    expect(none.instruments).toEqual([]);
+    await submit(api, 'q-public', { answers: { q1: 'a', q2: ['x'] } });
+    const changed = feedBody.parse(await (await feed(`${URL_}?since=${base.cursor}`)).json());
+    expect(changed.instruments.map((i) => i.id)).toEqual(['q-public']);
+    expect(changed.digest).not.toBe(base.digest);
+  });
+
+  it('answers CSV for Accept: text/csv and for .csv, with the digest in a header', async () => {
+    const r = await feed(URL_, { headers: { accept: 'text/csv' } });
+    expect(r.headers.get('content-type')).toContain('text/csv');
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain(
+      'record,instrument,subject_kind,subject_id,subject_name,question,option,rater_category,value',
+    );
+    expect(text).toMatch(/\ncount,ballot-t,group,unit-a,,unit-a\.i1,good,party_deputy,\d+/);
+    expect(r.headers.get('x-kaoping-digest')).toMatch(/^[0-9a-f]{64}$/);
+    const csv = await feed(`${URL_}.csv`);
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain('score,ballot-t,group,unit-a');
+  });
+});
