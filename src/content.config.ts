@@ -22,4 +22,6 @@ export const collections = {
   }),
   instruments: defineCollection({ loader: data('instruments'), schema: s.instrumentSource }),
   results: defineCollection({ loader: data('results'), schema: s.result }),
+  // Final opinion tallies pulled from D1 by `npm run results:snapshot`: the public record.
+  snapshots: defineCollection({ loader: data('snapshots'), schema: s.snapshot }),
 };

@@ -26,6 +26,7 @@ export const collections = {
   summaries: s.summary,
   instruments: s.instrumentSource,
   results: s.result,
+  snapshots: s.snapshot,
 } as const satisfies Record<keyof Catalog, z.ZodType>;
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;

@@ -1,7 +1,7 @@
 // Runs wrangler (under this Node, the project's Node 22) for D1 work, local by
 // default and against the production database with --remote.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,10 +45,15 @@ export function d1ExecuteSql(sql: string, target: Target) {
   const dir = mkdtempSync(join(tmpdir(), 'kaoping-sql-'));
   const file = join(dir, 'batch.sql');
   writeFileSync(file, sql);
-  wrangler(['d1', 'execute', 'DB', ...where(target), '--file', file, '--yes'], {
-    quiet: true,
-    persistTo: target.persistTo,
-  });
+  try {
+    wrangler(['d1', 'execute', 'DB', ...where(target), '--file', file, '--yes'], {
+      quiet: true,
+      persistTo: target.persistTo,
+    });
+  } finally {
+    // The SQL may be 15 MB of code hashes (npm run codes): no copy left lying in the temp dir.
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Run one read query and return its rows. */

@@ -6,6 +6,7 @@ import type { Observer } from './schemas/observer';
 import type { Official } from './schemas/official';
 import type { SubjectRef } from './schemas/question';
 import type { Result } from './schemas/result';
+import type { Snapshot } from './schemas/snapshot';
 import type { Summary } from './schemas/summary';
 import type { Team } from './schemas/team';
 import type { Unit } from './schemas/unit';
@@ -27,6 +28,7 @@ export interface Catalog {
   summaries: Entry<Summary>[];
   instruments: Entry<InstrumentSource>[];
   results: Entry<Result>[];
+  snapshots: Entry<Snapshot>[];
 }
 
 export interface ContentIssue {
@@ -150,6 +152,16 @@ export function checkCatalog(c: Catalog): ContentIssue[] {
       if (!subjectExists(r.subject))
         add(e.file, `entries.${i}.subject`, `未知的考核对象 ${r.subject.kind} “${r.subject.id}”`);
       if (!e.data.bands.includes(r.band)) add(e.file, `entries.${i}.band`, `等次 “${r.band}” 不在 bands 中`);
+    });
+  }
+  const instruments = new Map(c.instruments.map((e) => [e.id, e.data]));
+  for (const e of c.snapshots) {
+    needAppraisal(e);
+    if (e.id !== e.data.appraisal) add(e.file, 'appraisal', `快照文件名应为考核编号 “${e.data.appraisal}”`);
+    e.data.instruments.forEach((i, n) => {
+      const src = instruments.get(i.id);
+      if (!src) add(e.file, `instruments.${n}.id`, `未知的测评 “${i.id}”`);
+      else if (src.appraisal !== e.data.appraisal) add(e.file, `instruments.${n}.id`, `测评 “${i.id}” 不属于本考核`);
     });
   }
   return issues;

@@ -16,3 +16,4 @@ export * from './summary';
 export * from './team';
 export * from './unit';
 export * from './feed';
+export * from './snapshot';

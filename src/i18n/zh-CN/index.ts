@@ -1,10 +1,12 @@
 // Every user-facing string of the portal, zh-CN. One file per area so work on
 // different areas does not collide; another language is another folder of
 // the same shape.
+import { zhCNCodes } from './codes';
 import { zhCNCommon } from './common';
 
 export const zhCN = {
   ...zhCNCommon,
+  ...zhCNCodes,
 } as const;
 
 export type Messages = typeof zhCN;

@@ -1,0 +1,514 @@
+// npm run codes -- issue | revoke | stats: the one-person-one-code tool
+// (一人一号) of the organisation department. `issue` writes the plain codes
+// exactly once, to a CSV and printable slips, and stores only their keyed
+// hashes in D1; `revoke` retires a lost or leaked print run; `stats` counts
+// without ever printing a hash. Local D1 by default, the production one with
+// --remote.
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { dayInChina } from '../src/domain/schemas/common';
+import { type CodeCategory, codeCategory } from '../src/domain/schemas/rater-category';
+import { zhCNCodes } from '../src/i18n/zh-CN/codes';
+import {
+  BATCH_PATTERN,
+  type BatchCount,
+  type BatchRow,
+  batchCountSql,
+  d1Each,
+  deleteBatchSql,
+  issueCodes,
+  newBatchId,
+  type RedemptionRow,
+  ROWS_PER_STATEMENT,
+  revokeSql,
+  statsSql,
+} from './lib/codes';
+import { loadContent } from './lib/content';
+import { ensureDevVars } from './lib/dev-vars';
+import { renderSlips, SLIPS_PER_FILE } from './lib/slips';
+import { d1ExecuteSql, type Target } from './lib/wrangler';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const categoryLabels = zhCNCodes.slips.raterCategories;
+const DEFAULT_ORIGIN = 'http://127.0.0.1:8788';
+/** INSERT statements per `wrangler d1 execute --file`: 100,000 rows, ~15 MB of SQL, one wrangler start. */
+const STATEMENTS_PER_FILE = 100_000 / ROWS_PER_STATEMENT;
+const MAX_COUNT = 1_000_000;
+
+const HELP = `一人一号参与码工具
+
+用法:
+  npm run codes -- issue --appraisal ID --category 类别 --count N [--out 文件.csv] [--batch 批次] [--origin 网址] [--no-slips] [--remote]
+  npm run codes -- revoke --batch 批次 [--remote]
+  npm run codes -- stats [--appraisal ID] [--remote]
+
+issue   生成 N 个参与码。数据库只保存 HMAC-SHA256(CODE_PEPPER, 参与码) 及考评、类别、批次;
+        明文参与码只写入一次: CSV (UTF-8 带 BOM, 可用 Excel 打开) 和旁边的 A4 参与码条
+        (<文件名>.slips.html; 超过 ${SLIPS_PER_FILE} 张时分为 <文件名>.slips-001.html 等多个文件,
+        每个 ${SLIPS_PER_FILE} 张)。文件权限 0600, 已存在的文件不会被覆盖。
+  --appraisal ID   考评 id (见 src/content/appraisals/)
+  --category 类别  ${codeCategory.options.map((c) => `${c} (${categoryLabels[c]})`).join(', ')};
+                   也可直接写中文名称
+  --count N        数量, 1 至 ${MAX_COUNT.toLocaleString('en')}
+  --out 文件       CSV 路径, 默认为当前目录下 codes-<批次>.csv
+  --batch 批次     批次号, 默认自动生成 (<考评>-<类别>-<年月日>-<4位随机>); 不能与已有批次重复
+  --origin 网址    参与码条上的网址, 默认取环境变量 PUBLIC_ORIGIN, 再默认 ${DEFAULT_ORIGIN}
+  --no-slips       只写 CSV, 不生成参与码条 (例如交由印刷厂套印)
+
+revoke  作废一个批次 (丢失或泄露时), 并回读作废数量。
+stats   按 考评 × 类别 × 批次 列出已发放和已作废数量, 按测评列出已使用的参与码数量。
+        不显示任何摘要或参与码。
+
+共同选项:
+  --remote           操作线上 D1 (默认操作本地 D1 .wrangler/state)
+  --persist-to 目录  本地 D1 的状态目录 (默认取环境变量 KAOPING_PERSIST, 再默认 wrangler 的 .wrangler/state)
+  -h, --help         显示本说明
+
+密钥: CODE_PEPPER 取自环境变量; 本地运行时若未设置则取自 .dev.vars。
+      使用 --remote 时必须在环境变量中提供与线上 (wrangler pages secret) 相同的 CODE_PEPPER,
+      否则线上无法验证这些参与码。`;
+
+/** A problem with what the user typed: exit 2, nothing written. */
+class UsageError extends Error {}
+/** A problem while working: exit 1. */
+class RunError extends Error {}
+
+const OPTIONS = {
+  appraisal: { type: 'string' },
+  category: { type: 'string' },
+  count: { type: 'string' },
+  out: { type: 'string' },
+  batch: { type: 'string' },
+  origin: { type: 'string' },
+  'no-slips': { type: 'boolean' },
+  remote: { type: 'boolean' },
+  'persist-to': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+
+const COMMAND_OPTIONS: Record<string, OptionName[]> = {
+  issue: ['appraisal', 'category', 'count', 'out', 'batch', 'origin', 'no-slips', 'remote', 'persist-to'],
+  revoke: ['batch', 'remote', 'persist-to'],
+  stats: ['appraisal', 'remote', 'persist-to'],
+};
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const name = /'(-{1,2}[^']+)'/.exec(err.message)?.[1] ?? '';
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`未知的选项 ${name}`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`选项 ${name.split(' ')[0]} 缺少取值`);
+    throw new UsageError(err.message);
+  }
+}
+
+const problemLines = (error: z.ZodError) =>
+  error.issues.map((i) => (i.path.length > 0 ? `--${i.path.join('.')}: ${i.message}` : i.message)).join('\n');
+
+function origin(fromFlag: string | undefined, remote: boolean): string {
+  const raw = fromFlag ?? process.env.PUBLIC_ORIGIN ?? DEFAULT_ORIGIN;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new UsageError(`--origin: “${raw}” 不是有效的网址`);
+  }
+  if (!/^https?:$/.test(u.protocol) || u.pathname !== '/' || u.search || u.hash || u.username) {
+    throw new UsageError(`--origin: 须为 http(s)://主机[:端口], 不带路径、查询或片段 (收到 “${raw}”)`);
+  }
+  if (remote && (u.protocol !== 'https:' || /^(localhost|127\.|\[::1\])/.test(u.hostname))) {
+    throw new UsageError(
+      `--origin: 线上参与码条须印正式网址 (https), 当前为 ${u.origin}; 请用 --origin 或环境变量 PUBLIC_ORIGIN 指定`,
+    );
+  }
+  return u.origin;
+}
+
+function categoryFromInput(s: string): string {
+  const byLabel = Object.entries(categoryLabels).find(([, label]) => label === s.trim());
+  return byLabel ? byLabel[0] : s.trim();
+}
+
+const categoryList = codeCategory.options.map((c) => `${c} (${categoryLabels[c]})`).join(', ');
+
+function issueSchema(appraisals: Map<string, string>) {
+  const known = [...appraisals.keys()].join(', ');
+  return z.object({
+    appraisal: z
+      .string({ error: `请用 --appraisal 指定考评 (可选: ${known})` })
+      .refine((id) => appraisals.has(id), { error: (i) => `未知的考评 “${i.input}” (可选: ${known})` }),
+    category: z
+      .string({ error: `请用 --category 指定评议主体类别: ${categoryList}` })
+      .transform(categoryFromInput)
+      .pipe(z.enum(codeCategory.options, { error: (i) => `未知的评议主体类别 “${i.input}”, 须为: ${categoryList}` })),
+    count: z
+      .string({ error: `请用 --count 指定数量 (1 至 ${MAX_COUNT.toLocaleString('en')})` })
+      .transform((s) => s.replace(/[,_\s]/g, ''))
+      .pipe(
+        z
+          .string()
+          .regex(/^\d+$/, { error: (i) => `数量须为整数 (收到 “${i.input}”)` })
+          .transform(Number)
+          .pipe(
+            z
+              .number()
+              .min(1, '数量至少为 1')
+              .max(MAX_COUNT, `数量至多为 ${MAX_COUNT.toLocaleString('en')}`),
+          ),
+      ),
+    out: z.string().min(1, '--out 不能为空').optional(),
+    batch: z
+      .string()
+      .regex(BATCH_PATTERN, '批次号只能包含字母、数字和 _ . - (以字母或数字开头, 至多 100 个字符)')
+      .optional(),
+    origin: z.string().optional(),
+    'no-slips': z.boolean().optional(),
+    remote: z.boolean().optional(),
+    'persist-to': z.string().optional(),
+  });
+}
+
+const revokeSchema = z.object({
+  batch: z
+    .string({ error: '请用 --batch 指定要作废的批次 (见 npm run codes -- stats)' })
+    .regex(BATCH_PATTERN, '批次号格式不正确'),
+  remote: z.boolean().optional(),
+  'persist-to': z.string().optional(),
+});
+
+const statsSchema = z.object({
+  appraisal: z.string().optional(),
+  remote: z.boolean().optional(),
+  'persist-to': z.string().optional(),
+});
+
+/** Paths the user typed are relative to where they typed them (npm runs scripts in the project root). */
+const userCwd = process.env.INIT_CWD ?? process.cwd();
+
+function target(values: { remote?: boolean; 'persist-to'?: string }): Target {
+  if (values.remote) {
+    if (values['persist-to']) throw new UsageError('--persist-to 只用于本地 D1, 不能与 --remote 同用');
+    return { remote: true };
+  }
+  const flag = values['persist-to'];
+  const env = process.env.KAOPING_PERSIST;
+  return { remote: false, persistTo: flag ? resolve(userCwd, flag) : env ? resolve(ROOT, env) : undefined };
+}
+
+const where = (t: Target) => {
+  if (t.remote) return '线上 D1';
+  const dir = t.persistTo ?? join(ROOT, '.wrangler/state');
+  const rel = relative(ROOT, dir);
+  return `本地 D1 (${rel.startsWith('..') ? dir : rel})`;
+};
+
+function pepper(remote: boolean): { value: string; source: string } {
+  const env = process.env.CODE_PEPPER;
+  if (remote && !env) {
+    throw new UsageError(
+      '使用 --remote 时必须在环境变量 CODE_PEPPER 中提供线上的密钥 (与 wrangler pages secret 中的相同), 否则线上无法验证这些参与码',
+    );
+  }
+  const value = env ?? ensureDevVars(join(ROOT, '.dev.vars'), join(ROOT, '.dev.vars.example')).get('CODE_PEPPER');
+  if (!value || value.length < 32) {
+    throw new UsageError('CODE_PEPPER 过短: 至少 32 个字符 (例如 openssl rand -base64 32 的输出)');
+  }
+  return { value, source: env ? '环境变量 CODE_PEPPER' : '.dev.vars 中的 CODE_PEPPER' };
+}
+
+/** Runs a D1 step; turns wrangler's failure into one readable line (and the hint that matters most). */
+function d1<T>(what: string, t: Target, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const msg = (e as Error).message;
+    const hint = /no such table/i.test(msg) ? ' (数据库尚未迁移? 请先运行 npm run db:migrate)' : '';
+    throw new RunError(`${what}失败 (${where(t)})${hint}:\n${msg.trim()}`);
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} 秒`;
+
+/** One updating line on a terminal; on a pipe or in CI a line every 10 %. */
+function progress(label: string) {
+  const tty = process.stderr.isTTY;
+  const started = Date.now();
+  let lastStep = -1;
+  return (done: number, total: number) => {
+    const pct = Math.floor((done / total) * 100);
+    const took = done === total ? ` ${seconds(Date.now() - started)}` : '';
+    if (tty) {
+      process.stderr.write(`\r${label} ${pct}% (${done.toLocaleString('en')}/${total.toLocaleString('en')})${took}`);
+      if (done === total) process.stderr.write('\n');
+    } else if (Math.floor(pct / 10) !== lastStep || done === total) {
+      lastStep = Math.floor(pct / 10);
+      if (total >= 1000 || done === total) process.stderr.write(`${label} ${pct}% (${done}/${total})${took}\n`);
+    }
+  };
+}
+
+function slipPaths(csv: string, count: number, noSlips: boolean): string[] {
+  if (noSlips) return [];
+  const stem = csv.replace(/\.csv$/i, '');
+  const parts = Math.ceil(count / SLIPS_PER_FILE);
+  if (parts === 1) return [`${stem}.slips.html`];
+  const width = Math.max(3, String(parts).length);
+  return Array.from({ length: parts }, (_, i) => `${stem}.slips-${String(i + 1).padStart(width, '0')}.html`);
+}
+
+async function issue(argv: Record<string, unknown>) {
+  const started = Date.now();
+  const content = loadContent(join(ROOT, 'src/content'));
+  const appraisals = new Map(content.catalog.appraisals.map((e) => [e.id, e.data.title]));
+  const parsed = issueSchema(appraisals).safeParse(argv);
+  if (!parsed.success) throw new UsageError(problemLines(parsed.error));
+  const a = parsed.data;
+  const remote = a.remote ?? false;
+  const t = target(a);
+  const publicOrigin = origin(a.origin, remote);
+  const key = pepper(remote);
+  const issuedOn = dayInChina(new Date());
+  const batch = a.batch ?? newBatchId(a.appraisal, a.category, issuedOn);
+
+  const csv = resolve(userCwd, a.out ?? `codes-${batch}.csv`);
+  const slips = slipPaths(csv, a.count, a['no-slips'] ?? false);
+  const files = [csv, ...slips];
+  if (!existsSync(dirname(csv))) throw new UsageError(`--out: 目录不存在: ${dirname(csv)}`);
+  const existing = files.filter((f) => existsSync(f) || existsSync(`${f}.partial`));
+  if (existing.length > 0) {
+    throw new UsageError(`不覆盖已有文件, 请换一个 --out 或先移走:\n  ${existing.join('\n  ')}`);
+  }
+
+  const before = d1('检查批次', t, () => d1Each<BatchCount>([batchCountSql(batch)], t)[0]?.[0]);
+  if (before && before.codes > 0) {
+    throw new UsageError(`批次 “${batch}” 已存在 (${before.codes} 个参与码), 请换一个 --batch`);
+  }
+
+  console.log(
+    `发放 ${a.count.toLocaleString('en')} 个参与码: ${a.appraisal} · ${categoryLabels[a.category]} · 批次 ${batch} → ${where(t)}; 密钥取自 ${key.source}`,
+  );
+  const { codes, statements } = await issueCodes({
+    appraisal: a.appraisal,
+    category: a.category,
+    count: a.count,
+    batch,
+    pepper: key.value,
+    issuedOn,
+    onProgress: progress('生成参与码并计算摘要'),
+  });
+
+  // Written under a temporary name and renamed only once D1 holds the batch:
+  // a file of codes that do not work must never look finished.
+  const written: { path: string; what: string }[] = [];
+  const write = (path: string, data: string, what: string) => {
+    writeFileSync(`${path}.partial`, data, { mode: 0o600, flag: 'wx' });
+    written.push({ path, what });
+  };
+  const discard = () => {
+    for (const f of written) rmSync(`${f.path}.partial`, { force: true });
+  };
+  // Ctrl+C while D1 is written: leave no file of codes behind (wrangler finishes or dies first).
+  const interrupted = () => {
+    discard();
+    console.error(`\n已中断: 未保留任何文件。批次 “${batch}” 可能已部分写入, 请用 revoke --batch ${batch} 作废`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  try {
+    write(
+      csv,
+      `\uFEFF${stringify(
+        codes.map((c) => [c, a.category, a.appraisal, batch]),
+        { header: true, columns: ['code', 'raterCategory', 'appraisal', 'batch'], record_delimiter: 'windows' },
+      )}`,
+      `${codes.length} 行`,
+    );
+    const step = progress('写参与码条');
+    for (let i = 0; i < slips.length; i++) {
+      const part = codes.slice(i * SLIPS_PER_FILE, (i + 1) * SLIPS_PER_FILE);
+      write(
+        slips[i] as string,
+        renderSlips({
+          appraisalTitle: appraisals.get(a.appraisal) as string,
+          category: a.category,
+          batch,
+          origin: publicOrigin,
+          codes: part,
+          part: i + 1,
+          parts: slips.length,
+        }),
+        `${part.length} 张`,
+      );
+      step(Math.min(codes.length, (i + 1) * SLIPS_PER_FILE), codes.length);
+    }
+
+    const chunks = Math.ceil(statements.length / STATEMENTS_PER_FILE);
+    const d1Started = Date.now();
+    for (let i = 0; i < chunks; i++) {
+      process.stderr.write(`写入 ${where(t)} ${chunks > 1 ? `(${i + 1}/${chunks}) ` : ''}…\n`);
+      const sql = statements.slice(i * STATEMENTS_PER_FILE, (i + 1) * STATEMENTS_PER_FILE).join('\n');
+      d1('写入参与码摘要', t, () => d1ExecuteSql(sql, t));
+    }
+    const after = d1('回读批次', t, () => d1Each<BatchCount>([batchCountSql(batch)], t)[0]?.[0]);
+    if (after?.codes !== codes.length) {
+      throw new RunError(`回读批次 “${batch}” 得到 ${after?.codes ?? 0} 条, 应为 ${codes.length} 条`);
+    }
+    process.stderr.write(`写入 D1 用时 ${seconds(Date.now() - d1Started)}\n`);
+  } catch (e) {
+    discard();
+    try {
+      d1Each([deleteBatchSql(batch)], t);
+    } catch {
+      // The batch may never have reached D1; the error below is the one that matters.
+    }
+    throw new RunError(
+      `${(e as Error).message}\n未保留任何文件; 批次 “${batch}” 已从 ${where(t)} 删除 (若删除失败, 可用 revoke --batch ${batch} 作废)`,
+    );
+  }
+  process.off('SIGINT', interrupted);
+  for (const f of written) renameSync(`${f.path}.partial`, f.path);
+
+  const describe = (f: { path: string; what: string }) =>
+    `  ${relative(userCwd, f.path)}  (${f.what}, ${mb(statSync(f.path).size)})`;
+  const listed =
+    written.length > 6
+      ? [...written.slice(0, 3).map(describe), `  … (共 ${written.length} 个文件)`, ...written.slice(-2).map(describe)]
+      : written.map(describe);
+  console.log(`${where(t)} 已保存本批次 ${codes.length} 个参与码的 HMAC-SHA256 摘要 (不含明文)。
+已写入 (权限 0600, 仅本机当前用户可读):
+${listed.join('\n')}
+参与码条网址: ${publicOrigin}/participate/ (二维码把参与码放在 # 之后, 不会发送到服务器)
+提醒: 明文参与码只存在于以上文件中, 无法再次导出。打印分发后请安全删除 (如 shred -u), 切勿提交到代码库或通过聊天工具传送。
+丢失或泄露时作废本批次: npm run codes -- revoke --batch ${batch}${remote ? ' --remote' : ''}
+用时 ${seconds(Date.now() - started)}`);
+}
+
+function revoke(argv: Record<string, unknown>) {
+  const parsed = revokeSchema.safeParse(argv);
+  if (!parsed.success) throw new UsageError(problemLines(parsed.error));
+  const { batch } = parsed.data;
+  const t = target(parsed.data);
+  const today = dayInChina(new Date());
+  // One wrangler start: the batch before, the update, and the batch read back after it.
+  const [[before] = [], , [after] = []] = d1('作废批次', t, () =>
+    d1Each<BatchCount>([batchCountSql(batch), revokeSql(batch, today), batchCountSql(batch)], t),
+  );
+  if (!before || !after || after.codes === 0) {
+    throw new UsageError(`批次 “${batch}” 不存在 (${where(t)}); 已有批次见 npm run codes -- stats`);
+  }
+  console.log(
+    `批次 ${batch} (${where(t)}): 本次作废 ${after.revoked - before.revoked} 个; 该批次共 ${after.codes} 个参与码, 现已作废 ${after.revoked} 个`,
+  );
+}
+
+/** Display width in a terminal: CJK characters take two columns. */
+const width = (s: string) => [...s].reduce((n, c) => n + ((c.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1), 0);
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => width(r[i] ?? ''))));
+  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => {
+        const pad = ' '.repeat((widths[i] ?? 0) - width(c));
+        return numeric[i] ? pad + c : c + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+
+const label = (category: string) => categoryLabels[category as CodeCategory] ?? category;
+
+function stats(argv: Record<string, unknown>) {
+  const parsed = statsSchema.safeParse(argv);
+  if (!parsed.success) throw new UsageError(problemLines(parsed.error));
+  const t = target(parsed.data);
+  const [batches = [], redeemed = []] = d1('读取统计', t, () =>
+    d1Each<BatchRow | RedemptionRow>(statsSql(parsed.data.appraisal), t),
+  ) as [BatchRow[], RedemptionRow[]];
+  const scope = parsed.data.appraisal ? `考评 ${parsed.data.appraisal}` : '全部考评';
+  console.log(`参与码统计 · ${scope} · ${where(t)}\n`);
+  if (batches.length === 0) {
+    console.log('尚未发放参与码。');
+    return;
+  }
+  const total = batches.reduce((n, b) => n + b.issued, 0);
+  const revoked = batches.reduce((n, b) => n + b.revoked, 0);
+  console.log(
+    table(
+      ['考评', '评议主体', '批次', '发放日期', '已发放', '已作废', '有效'],
+      [
+        ...batches.map((b) => [
+          b.appraisal,
+          label(b.rater_category),
+          b.batch,
+          b.issued_on,
+          b.issued,
+          b.revoked,
+          b.issued - b.revoked,
+        ]),
+        ['合计', '', '', '', total, revoked, total - revoked],
+      ],
+    ),
+  );
+  console.log('\n已使用 (按测评; 同一参与码可参与多项测评, 每项各计一次):\n');
+  if (redeemed.length === 0) console.log('尚无参与码被使用。');
+  else {
+    const issuedBy = new Map<string, number>();
+    for (const b of batches) issuedBy.set(b.rater_category, (issuedBy.get(b.rater_category) ?? 0) + b.issued);
+    console.log(
+      table(
+        ['测评', '评议主体', '已使用', '占已发放'],
+        redeemed.map((r) => [
+          r.instrument,
+          label(r.rater_category),
+          r.redeemed,
+          `${((r.redeemed / (issuedBy.get(r.rater_category) ?? r.redeemed)) * 100).toFixed(1)}%`,
+        ]),
+      ),
+    );
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseCommandLine(argv);
+    const [command, ...extra] = positionals;
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (!command) throw new UsageError('请指定命令: issue、revoke 或 stats');
+    const allowed = COMMAND_OPTIONS[command];
+    if (!allowed) throw new UsageError(`未知的命令 “${command}” (可用: issue、revoke、stats)`);
+    if (extra.length > 0) throw new UsageError(`多余的参数: ${extra.join(' ')}`);
+    const wrong = Object.keys(values).filter((k) => !allowed.includes(k as OptionName));
+    if (wrong.length > 0) throw new UsageError(`${command} 不接受选项 ${wrong.map((k) => `--${k}`).join(', ')}`);
+    process.chdir(ROOT);
+    if (command === 'issue') await issue(values);
+    else if (command === 'revoke') revoke(values);
+    else stats(values);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`错误: ${e.message}\n(npm run codes -- --help 查看用法)`);
+      return 2;
+    }
+    console.error(`错误: ${e instanceof RunError ? e.message : (e as Error).stack}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

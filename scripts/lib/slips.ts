@@ -1,0 +1,155 @@
+// The printable A4 sheets of participation-code slips: self-contained HTML
+// (inline CSS and SVG, no external asset, no script), 2 × 5 slips a page with
+// dashed cut lines. Each slip carries its code and a QR code of the
+// participation page with the code in the URL *fragment*: browsers never send
+// a fragment to the server, so the code never lands in an access log.
+import encodeQR from 'qr';
+import type { CodeCategory } from '../../src/domain/schemas/rater-category';
+import { zhCNCodes } from '../../src/i18n/zh-CN/codes';
+
+const t = zhCNCodes.slips;
+
+/** Slips per HTML file: 100 A4 pages, which a browser lays out and prints without strain. */
+export const SLIPS_PER_FILE = 1000;
+export const SLIPS_PER_PAGE = 10;
+/** The QR standard's quiet zone, in modules. */
+const QUIET = 4;
+
+export const participationUrl = (origin: string) => `${origin.replace(/\/+$/, '')}/participate/`;
+export const slipUrl = (origin: string, code: string) => `${participationUrl(origin)}#code=${code}`;
+
+/**
+ * A QR code as an inline SVG: each row's dark runs as 1-unit-wide strokes of
+ * one path with relative moves, a fifth of the size of a rectangle per
+ * module, which matters at 1,000 slips a file. Error correction "medium"
+ * (15 %) survives a fold or a smudge on paper.
+ */
+export function qrSvg(text: string, label: string): string {
+  const m = encodeQR(text, 'raw', { ecc: 'medium', border: 1 });
+  // `border` is at least 1 in this library; drop it and draw the standard quiet zone ourselves.
+  const size = m.length - 2;
+  let d = '';
+  for (let y = 0; y < size; y++) {
+    const row = m[y + 1] as boolean[];
+    let pen = -1; // x where the last run ended on this row; -1 before the first
+    for (let x = 0; x < size; ) {
+      if (!row[x + 1]) {
+        x++;
+        continue;
+      }
+      let w = 1;
+      while (x + w < size && row[x + w + 1]) w++;
+      d += pen < 0 ? `M${x + QUIET} ${y + QUIET}.5h${w}` : `m${x - pen} 0h${w}`;
+      pen = x + w;
+      x += w;
+    }
+  }
+  const box = size + 2 * QUIET;
+  return `<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${box} ${box}" role="img" aria-label="${esc(label)}" shape-rendering="crispEdges"><rect width="${box}" height="${box}" fill="#fff"/><path d="${d}" stroke="#000" stroke-width="1"/></svg>`;
+}
+
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Titles and origins come from content and the command line: escape them like any text. */
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c] as string);
+
+export interface SlipSheet {
+  appraisalTitle: string;
+  category: CodeCategory;
+  batch: string;
+  origin: string;
+  /** Formatted codes (XXXX-XXXX-XXXX-X), in CSV order. */
+  codes: string[];
+  part: number;
+  parts: number;
+}
+
+interface SlipParts {
+  head: string;
+  how: string;
+  foot: string;
+}
+
+function slip(s: SlipSheet, code: string, p: SlipParts) {
+  const qr = qrSvg(slipUrl(s.origin, code), t.qrLabel);
+  return `<div class="slip">${p.head}<p class="code"><span class="label">${t.codeLabel}</span><span class="value">${code}</span></p>${p.how}${qr}${p.foot}</div>`;
+}
+
+/** One HTML file of slips. */
+export function renderSlips(s: SlipSheet): string {
+  const category = t.raterCategories[s.category];
+  // Break a long address only after a slash, never inside a word.
+  const url = esc(participationUrl(s.origin)).replace(/(?<=[^/])\/(?=[^/])/g, '/<wbr>');
+  const parts: SlipParts = {
+    head: `<p class="title">${esc(s.appraisalTitle)}</p><p class="meta"><span class="tag">${t.heading}</span> ${t.categoryLabel}: <strong>${category}</strong></p>`,
+    how: `<p class="how">${t.scanHint}<span class="url">${url}</span>${t.enterHint}</p>`,
+    foot: `<p class="notice">${t.notice}</p><p class="batch">${t.batchLabel} ${esc(s.batch)}</p>`,
+  };
+  const pages: string[] = [];
+  for (let i = 0; i < s.codes.length; i += SLIPS_PER_PAGE) {
+    const slips = s.codes
+      .slice(i, i + SLIPS_PER_PAGE)
+      .map((c) => slip(s, c, parts))
+      .join('');
+    pages.push(`<section class="page">${slips}</section>`);
+  }
+  const title = `${t.documentTitle} · ${esc(s.appraisalTitle)} · ${category} · ${esc(s.batch)}`;
+  const partLine = s.parts > 1 ? ` · ${t.part(s.part, s.parts)}` : '';
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex">
+<title>${title}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header class="screen-only"><h1>${title}${partLine}</h1><p>${t.count(s.codes.length)}</p><p class="warn">${t.screenWarning}</p></header>
+${pages.join('\n')}
+</body>
+</html>
+`;
+}
+
+/*
+ * A4 is 210 × 297 mm; a 10 mm page margin keeps everything inside what office
+ * printers can reach, leaving 190 × 277 mm for 2 × 5 slips of 95 × 55.4 mm.
+ * The page has the top and left cut lines, every slip its right and bottom
+ * ones, so each line is drawn once.
+ */
+const CSS = `
+@page { size: A4 portrait; margin: 10mm; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0; color: #000; background: #fff;
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
+p { margin: 0; }
+.page { width: 190mm; height: 277mm; display: grid; grid-template-columns: repeat(2, 95mm); grid-template-rows: repeat(5, 55.4mm);
+  border-top: 0.3mm dashed #666; border-left: 0.3mm dashed #666; break-after: page; page-break-after: always; overflow: hidden; }
+.page:last-child { break-after: auto; page-break-after: auto; }
+.slip { border-right: 0.3mm dashed #666; border-bottom: 0.3mm dashed #666; padding: 3.5mm 4mm 2.5mm; overflow: hidden;
+  display: grid; grid-template-columns: 1fr 29mm; grid-template-rows: auto auto auto auto auto 1fr; column-gap: 3mm; row-gap: 1mm;
+  grid-template-areas: "title title" "meta qr" "code qr" "how qr" "notice notice" "batch batch"; break-inside: avoid; }
+.title { grid-area: title; font-size: 8pt; line-height: 1.25; font-weight: 700; }
+.meta { grid-area: meta; font-size: 8.5pt; align-self: start; }
+.tag { display: inline-block; border: 0.25mm solid #000; border-radius: 0.8mm; padding: 0 1mm; font-size: 7pt; }
+.code { grid-area: code; }
+.code .label { display: block; font-size: 7pt; color: #333; }
+.code .value { display: block; font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, "Courier New", monospace;
+  font-size: 16pt; font-weight: 700; white-space: nowrap; line-height: 1.2; }
+.how { grid-area: how; font-size: 7pt; line-height: 1.35; align-self: end; }
+.qr { grid-area: qr; width: 29mm; height: 29mm; align-self: center; }
+.url { display: block; font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; font-weight: 700; }
+.notice { grid-area: notice; font-size: 6.5pt; line-height: 1.35; color: #333; }
+.batch { grid-area: batch; align-self: end; font-size: 6pt; color: #555; font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; }
+.screen-only { padding: 8mm 10mm 4mm; }
+.screen-only h1 { font-size: 14pt; margin: 0 0 2mm; }
+.warn { color: #a00; font-weight: 700; max-width: 190mm; }
+@media screen {
+  body { background: #ddd; }
+  .page { margin: 0 auto 10mm; background: #fff; box-shadow: 0 0 0 10mm #fff; }
+  .screen-only { max-width: 190mm; margin: 0 auto; }
+}
+@media print { .screen-only { display: none; } }
+`;

@@ -1,0 +1,111 @@
+// npm run results:snapshot -- --appraisal ID [--remote] [--out FILE]
+// Pulls the final tallies of the appraisal's closed instruments from D1 into
+// src/content/snapshots/<appraisal>.json (the public record, to be committed):
+// the same figures and digest the feed gives, plus the sorted receipt lists.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildFeed } from '../src/domain/feed';
+import { instrumentStatus } from '../src/domain/instrument';
+import type { TallyCount } from '../src/domain/schemas/participation';
+import { type Snapshot, snapshot } from '../src/domain/schemas/snapshot';
+import { buildCatalog, GENERATED, runtimeCatalog } from './lib/content';
+import { d1Query, lit, type Target } from './lib/wrangler';
+
+export async function takeSnapshot(appraisal: string, target: Target, now = new Date()): Promise<Snapshot> {
+  const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
+  if (!catalog.appraisals.some((a) => a.id === appraisal)) throw new Error(`未知的考核 ${appraisal}`);
+  const overrides = new Map(
+    d1Query<{ instrument: string; state: 'closed' | 'paused' }>(
+      'SELECT instrument, state FROM instrument_states',
+      target,
+    ).map((r) => [r.instrument, r.state]),
+  );
+  const closed = catalog.instruments.filter(
+    (i) => i.appraisal === appraisal && instrumentStatus(i, now, overrides.get(i.id)) === 'closed',
+  );
+  const ids = `(${closed.map((i) => lit(i.id)).join(',') || "''"})`;
+  type Row = Record<string, string | number>;
+  const counts = d1Query<Row>(
+    `SELECT instrument, question, option, rater_category, count FROM tallies WHERE instrument IN ${ids}`,
+    target,
+  );
+  const turnout = d1Query<Row>(
+    `SELECT instrument, rater_category, responses FROM turnout WHERE instrument IN ${ids}`,
+    target,
+  );
+  const issued = d1Query<Row>(
+    `SELECT rater_category, count(*) AS n FROM codes WHERE appraisal = ${lit(appraisal)} AND revoked_on IS NULL GROUP BY rater_category`,
+    target,
+  );
+  const receipts = d1Query<Row>(
+    `SELECT instrument, receipt FROM responses WHERE instrument IN ${ids} ORDER BY receipt`,
+    target,
+  );
+  const feed = await buildFeed(
+    appraisal,
+    now.toISOString(),
+    closed.map((instrument) => ({
+      instrument,
+      status: 'closed' as const,
+      counts: counts
+        .filter((c) => c.instrument === instrument.id)
+        .map(
+          (c) =>
+            ({
+              question: c.question,
+              option: c.option,
+              raterCategory: c.rater_category,
+              count: Number(c.count),
+            }) as TallyCount,
+        ),
+      turnout: turnout
+        .filter((t) => t.instrument === instrument.id)
+        .map((t) => ({ raterCategory: String(t.rater_category), responses: Number(t.responses) })),
+      issued: new Map(issued.map((r) => [String(r.rater_category), Number(r.n)])),
+    })),
+  );
+  return snapshot.parse({
+    appraisal,
+    takenAt: feed.asOf,
+    digest: feed.digest,
+    instruments: feed.instruments.map((i) => ({
+      ...i,
+      receipts: receipts.filter((r) => r.instrument === i.id).map((r) => String(r.receipt)),
+    })),
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      appraisal: { type: 'string' },
+      remote: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !values.appraisal) {
+    console.log(
+      '用法: npm run results:snapshot -- --appraisal ID [--remote] [--out 文件]\n把已截止测评的最终统计写入 src/content/snapshots/<ID>.json (提交后作为公开记录)。',
+    );
+    process.exit(values.help ? 0 : 2);
+  }
+  const now = process.env.KAOPING_NOW ? new Date(process.env.KAOPING_NOW) : new Date();
+  const snap = await takeSnapshot(
+    values.appraisal,
+    { remote: values.remote ?? false, persistTo: process.env.KAOPING_PERSIST },
+    now,
+  );
+  const out = values.out ?? `src/content/snapshots/${values.appraisal}.json`;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(snap, null, 2)}\n`);
+  for (const i of snap.instruments) {
+    console.log(
+      `  ${i.id}: ${i.turnout.reduce((s, t) => s + t.responses, 0)} 份意见, ${i.counts.length} 个计数, ${i.receipts.length} 个回执`,
+    );
+  }
+  console.log(
+    `已写出 ${out} (${snap.instruments.length} 项已截止测评, 摘要 ${snap.digest})。提交此文件后重新构建, 结果公示页即显示这些数字。`,
+  );
+}
