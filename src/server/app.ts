@@ -16,6 +16,16 @@ import { healthRoutes } from './routes/health';
 import { instrumentRoutes } from './routes/instruments';
 import { participationRoutes } from './routes/participation';
 
+/** The OpenAPI document's head; the reference page (/developers/api/) renders the same document. */
+export const OPENAPI_CONFIG = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Kaoping API',
+    version: '1.0.0',
+    description:
+  },
+} as const;
+
 export interface AppOptions {
   /** The content catalog; tests pass fixtures. */
   catalog?: RuntimeCatalog;
@@ -58,10 +68,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', feedRoutes);
   app.route('/api/v1', benchRoutes);
 
-  app.doc31('/api/v1/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Kaoping API', version: '1.0.0', description: '考评公开与民意征集平台 API' },
-  });
+  app.doc31('/api/v1/openapi.json', OPENAPI_CONFIG);
   app.onError(onError);
   app.notFound(notFound(() => app.routes));
   return app;
