@@ -1,7 +1,9 @@
 // @ts-check
+import sitemap from '@astrojs/sitemap';
 import svelte from '@astrojs/svelte';
 import { defineConfig } from 'astro/config';
 import { buildCatalog } from './scripts/lib/content.ts';
+import { pagefindIndex } from './src/lib/site/integrations.ts';
 
 /** Fails `astro build` / `astro dev` on invalid content, naming file and field; emits the API's catalog. */
 const contentCheck = {
@@ -22,7 +24,13 @@ export default defineConfig({
   outDir: process.env.KAOPING_DIST ?? './dist',
   trailingSlash: 'always',
   build: { format: 'directory' },
-  integrations: [contentCheck, svelte()],
+  integrations: [
+    contentCheck,
+    svelte(),
+    // Staff pages stay out of the sitemap (and out of robots.txt's reach).
+    sitemap({ filter: (page) => !new URL(page).pathname.startsWith('/observe/') }),
+    pagefindIndex(),
+  ],
   // No code blocks in our content; Shiki's inline styles would break the CSP.
   markdown: { syntaxHighlight: false },
   security: {

@@ -3,10 +3,12 @@
 // the same shape.
 import { zhCNCodes } from './codes';
 import { zhCNCommon } from './common';
+import { zhCNSite } from './site';
 
 export const zhCN = {
   ...zhCNCommon,
   ...zhCNCodes,
+  ...zhCNSite,
 } as const;
 
 export type Messages = typeof zhCN;

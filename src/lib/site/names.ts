@@ -1,0 +1,25 @@
+// How subjects and codes are named for people: on pages and in the open data.
+import { t } from '../../i18n';
+import type { SiteModel } from './model';
+import type { RowContext } from './open-data';
+
+/** How a subject is named on pages and in the open data. */
+export function subjectName(m: SiteModel, kind: 'unit' | 'group' | 'official', id: string): string {
+  if (kind === 'official') {
+    const o = m.official(id);
+    if (!o) return id;
+    const u = m.unit(o.unit);
+    return t.subject.official(o.name, o.post, u?.shortName ?? u?.name ?? '');
+  }
+  const name = m.unit(id)?.name ?? id;
+  return kind === 'group' ? t.subject.group(name) : t.subject.unit(name);
+}
+
+export function rowContext(m: SiteModel, site: URL | undefined): RowContext {
+  return {
+    url: (path) => (site ? new URL(path, site).href : path),
+    categoryName: (c) => t.portal.units.categories[c],
+    subjectName: (kind, id) => subjectName(m, kind, id),
+    observerRole: (role) => t.portal.observer.roles[role],
+  };
+}

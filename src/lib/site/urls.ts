@@ -1,0 +1,17 @@
+// The site's stable addresses in one place (Pages serves /x as a 308 to /x/,
+// so every page link ends in a slash).
+export const unitHref = (id: string) => `/units/${id}/`;
+export const noticeHref = (appraisal: string) => `/appraisals/${appraisal}/`;
+export const indicatorsHref = (appraisal: string) => `/appraisals/${appraisal}/indicators/`;
+export const resultsHref = (appraisal: string) => `/results/${appraisal}/`;
+export const categoryHref = (category: string) => `/units/category/${category}/`;
+export const dataHref = (dataset: string, format: 'json' | 'csv') => `/data/${dataset}.${format}`;
+
+/** The opinion box (another area of the portal): a message about this unit's summary. */
+export const commentHref = (unit: string) => `/messages/new/?unit=${encodeURIComponent(unit)}`;
+export const participateHref = '/participate/';
+export const messageHref = '/messages/new/';
+
+/** A telephone link: the digits and a leading + only (RFC 3966 drops the punctuation). */
+export const telHref = (phone: string) => `tel:${phone.replace(/[^0-9+]/g, '')}`;
+export const mailHref = (email: string) => `mailto:${email}`;
