@@ -26,7 +26,7 @@ declare module 'vitest' {
 
 let server: ChildProcess | undefined;
 
-export function startServer(port = E2E_PORT): ChildProcess {
+export function startServer(port = E2E_PORT, state = E2E_STATE): ChildProcess {
   return spawn(
     process.execPath,
     [
@@ -39,7 +39,7 @@ export function startServer(port = E2E_PORT): ChildProcess {
       '--port',
       String(port),
       '--persist-to',
-      E2E_STATE,
+      state,
       '--binding',
       `KAOPING_NOW=${E2E_NOW}`,
       '--log-level',

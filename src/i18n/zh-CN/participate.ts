@@ -1,0 +1,126 @@
+// Giving an opinion: the code step, the four kinds of form, review, receipt,
+// the receipt check, and a plain message for every API error. The islands
+// import this module directly (not through `t`), so a participation page does
+// not ship the strings of the whole site.
+
+/** "12月20日 18:00", in China time (UTC+8, no daylight saving) whatever the device's zone. */
+const when = (iso: string) => {
+  const d = new Date(new Date(iso).getTime() + 8 * 3_600_000);
+  const hm = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hm}`;
+};
+
+export const zhCNParticipate = {
+  participate: {
+    when,
+    title: '参与评议',
+    lead: '凭参与码参加民主测评和满意度评议; 公开问卷和网上投票无需参与码。',
+    codeLead:
+      '请输入您收到的参与码。每个参与码对每项测评只能提交一次; 您的意见与参与码分开保存, 任何人无法将意见与参与码或个人对应。',
+    publicHeading: '公开问卷和网上投票',
+    publicLead: '以下问卷和投票面向社会公众, 无需参与码, 不需要登录, 不收集姓名和联系方式。',
+    noscript:
+      '填写测评需要启用浏览器的 JavaScript。也可以通过本年度考核预告中公布的电话、电子邮箱或民意调查箱反映意见。',
+    period: (opens: string, closes: string) => `${when(opens)} 至 ${when(closes)}`,
+    receiptsLink: '核对回执',
+    allLink: '返回参与评议',
+    kinds: { ballot: '民主测评', questionnaire: '问卷调查', rating: '满意度评议', vote: '网上投票' },
+
+    verify: '核验参与码',
+    verifying: '正在核验…',
+    loading: '正在加载…',
+    listHeading: '您可以参与的测评',
+    listLead: (category: string) => `您的评议主体类别: ${category}。`,
+    listEmpty: '本参与码目前没有可参与的测评。',
+    otherCode: '使用其他参与码',
+    status: { open: '进行中', done: '已提交', not_open: '未开始', closed: '已截止' },
+    deadline: (closes: string) => `截止时间: ${when(closes)}`,
+    opensOn: (opens: string) => `开始时间: ${when(opens)}`,
+    start: '开始填写',
+    resume: '继续填写 (已保存草稿)',
+    notInList: '您的参与码不能参与本项测评 (评议主体类别不符或不属于本年度考核)。',
+
+    draftRestored: '已恢复您上次未提交的答案 (保存在本机浏览器中)。',
+    draftNote: '答案会自动保存在本机浏览器中, 提交前关闭或刷新页面也不会丢失。',
+    draftNoCode: '参与码不会被保存。',
+    progress: (done: number, total: number) => `已完成 ${done}/${total}`,
+    subjectsNav: '考核对象',
+    subjectOf: (n: number, of: number) => `第 ${n} 个, 共 ${of} 个`,
+    prevSubject: '上一个对象',
+    nextSubject: '下一个对象',
+    toReview: '核对并提交',
+    required: '必答',
+    optional: '选填',
+    chooseOne: '请选择一项',
+    multiRange: (min: number, max: number) =>
+      min === max ? `请选择 ${min} 项` : min === 0 ? `可不选, 最多选 ${max} 项` : `请选择 ${min} 至 ${max} 项`,
+    chosen: (n: number, max: number) => (n >= max ? `已选 ${n} 项, 已达上限` : `已选 ${n} 项`),
+    chars: (n: number, max: number) => `${n}/${max} 字`,
+    commentFor: (subject: string) => `对${subject}的意见建议`,
+
+    errorSummary: '请先修改以下问题:',
+    errorPrefix: '错误: ',
+    missing: '请作答本题',
+    missingIn: (subject: string) => `${subject}: 还有未作答的题目`,
+
+    reviewHeading: '核对您的答案',
+    reviewLead: (title: string) => `请核对您对《${title}》的答案。提交后不能修改, 如需修改请返回。`,
+    back: '返回修改',
+    submit: '提交',
+    submitting: '正在提交…',
+    unanswered: '未作答',
+    none: '无',
+    gradeItems: '各项评价',
+    listSeparator: '、',
+
+    receiptHeading: '提交成功',
+    receiptLead: (title: string, day: string) => `您对《${title}》的意见已于 ${day} 计入。`,
+    receiptLabel: '回执号',
+    receiptNote:
+      '请抄下、复制或打印回执号。它不包含您的答案和参与码, 只用于核对: 您可以随时在“核对回执”页面输入回执号, 确认您的意见已被计入; 测评截止后, 本平台公布全部回执号清单, 人人都可以核对。',
+    copy: '复制回执号',
+    copied: '已复制',
+    print: '打印',
+    check: '去核对回执',
+    backToList: '返回测评列表',
+
+    turnstile: {
+      label: '人机验证',
+      standIn: '我不是机器人 (本地测试模式)',
+      loading: '正在加载人机验证…',
+      needed: '请先完成人机验证',
+      failed: '人机验证加载失败, 请检查网络后刷新页面。',
+    },
+
+    errors: {
+      network: '网络连接失败, 未能送达服务器。',
+      kept: '您的答案仍然保留在本页和本机浏览器中。',
+      retry: '重试',
+      retryIn: (s: number) => `请在 ${s > 90 ? `${Math.ceil(s / 60)} 分钟` : `${s} 秒`}后重试。`,
+      rate_limited: '操作过于频繁 (参与码输错次数过多也会暂停核验)。',
+      service_unavailable: '服务器暂时繁忙或无法访问。',
+      unauthorized: '参与码无效, 请核对后重新输入。如确认无误, 请联系发码单位。',
+      turnstile_failed: '人机验证已过期或未通过, 请重新完成验证后再试。',
+      category_not_allowed: '您所属的评议主体类别不参与此项测评。',
+      already_answered: '此参与码已提交过本项测评, 每个参与码只能提交一次。',
+      not_open: '本项测评尚未开始, 开始后才能提交。',
+      closed: '本项测评已截止, 不再接受提交。',
+      validation_failed: '有答案不符合要求, 请按提示修改。',
+      not_found: '找不到这项测评。',
+      other: '出现了问题, 请稍后再试。',
+    },
+
+    receipts: {
+      title: '核对回执',
+      lead: '输入提交后得到的回执号, 查看您的意见是否已被计入。回执号不包含您的答案和参与码, 查询结果只显示测评名称和计入日期。',
+      label: '回执号',
+      hint: '共 16 位, 如 ABCD-EFGH-JKMN-PQRS, 不区分大小写',
+      submit: '核对',
+      checking: '正在核对…',
+      found: (title: string, day: string) => `已计入: 《${title}》, 计入日期 ${day}。`,
+      notFound: '没有找到这个回执号。请逐位核对; 如确认无误, 请联系县绩效办。',
+      invalid: '回执号应为 16 位数字和字母',
+      listNote: '测评截止后, 各项测评的全部回执号清单将在本平台公布, 您也可以在清单中查找自己的回执号。',
+    },
+  },
+} as const;
