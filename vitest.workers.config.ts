@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             CODE_PEPPER: 'test-pepper-not-secret',
             RATE_LIMIT_SECRET: 'test-rate-limit-secret',
+            // 32 bytes, base64: the AES-GCM key of opinion-box contact details (test only).
+            CONTACT_KEY: 'dGVzdC1jb250YWN0LWtleS0zMi1ieXRlcy1sb25nISE=',
             FEED_KEY_SECRET: 'test-feed-master-secret',
             TURNSTILE_MODE: 'test',
             TURNSTILE_SECRET_KEY: '1x0000000000000000000000000000000AA',

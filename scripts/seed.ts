@@ -8,6 +8,7 @@ import { demoRandom, issueCodes } from './lib/codes';
 import { buildCatalog, GENERATED, runtimeCatalog } from './lib/content';
 import { type DemoPlan, submitDemoResponses } from './lib/demo-responses';
 import { ensureDevVars } from './lib/dev-vars';
+import { seedObservers } from './lib/observers';
 import { newFeedKey } from './lib/feed-keys';
 import { d1ExecuteSql, type Target } from './lib/wrangler';
 
@@ -92,6 +93,7 @@ export async function seed(target: Target = { remote: false, persistTo: process.
   const feedKey = await newFeedKey(vars.get('FEED_KEY_SECRET') as string, '演示: 内部考核系统', 'demo-internal');
   sql.push(feedKey.insert(true));
   d1ExecuteSql(sql.join('\n'), target);
+  await seedObservers(target, vars);
   mkdirSync('.demo', { recursive: true });
   writeFileSync(
     '.demo/feed-keys.csv',

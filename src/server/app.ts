@@ -11,9 +11,13 @@ import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
 import { jsonOnly, requestSizeLimit } from './middleware/limits';
 import { apiSecurityHeaders } from './middleware/security';
 import { benchRoutes } from './routes/bench';
+import { configRoutes } from './routes/config';
 import { feedRoutes } from './routes/feed';
+import { forumRoutes } from './routes/forum';
 import { healthRoutes } from './routes/health';
 import { instrumentRoutes } from './routes/instruments';
+import { messageRoutes } from './routes/messages';
+import { observeRoutes } from './routes/observe';
 import { participationRoutes } from './routes/participation';
 
 /** The OpenAPI document's head; the reference page (/developers/api/) renders the same document. */
@@ -23,6 +27,7 @@ export const OPENAPI_CONFIG = {
     title: 'Kaoping API',
     version: '1.0.0',
     description:
+      '考评公开与民意征集平台 API: 参与评议、统计、对内部考核系统的数据接口。错误一律为 {"error":{"code","message","issues?"}}。',
   },
 } as const;
 
@@ -67,6 +72,10 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', participationRoutes);
   app.route('/api/v1', feedRoutes);
   app.route('/api/v1', benchRoutes);
+  app.route('/api/v1', configRoutes);
+  app.route('/api/v1', forumRoutes);
+  app.route('/api/v1', messageRoutes);
+  app.route('/api/v1', observeRoutes);
 
   app.doc31('/api/v1/openapi.json', OPENAPI_CONFIG);
   app.onError(onError);

@@ -15,8 +15,14 @@ export interface Bindings {
   CODE_PEPPER?: string;
   /** Secret of the rate-limit client keys. */
   RATE_LIMIT_SECRET?: string;
+  /** AES-256-GCM key (base64) of opinion-box contact details. */
+  CONTACT_KEY?: string;
   /** Master secret from which feed keys' secrets are derived. */
   FEED_KEY_SECRET?: string;
+  /** The internal system's webhook endpoint (e.g. "instrument closed"); unset: no pushes. */
+  WEBHOOK_URL?: string;
+  /** Secret of the webhook signatures (same scheme as the feed, key id "kaoping-webhook"). */
+  WEBHOOK_SECRET?: string;
   /** "true" enables the benchmark's bare write route (never in production). */
   BENCH_ROUTES?: string;
   /** Pins the clock outside production (e2e tests and demos). */

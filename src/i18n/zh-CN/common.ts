@@ -33,5 +33,11 @@ export const zhCNCommon = {
     not_open: '本项测评尚未开始',
     closed: '本项测评已截止',
     tally_not_public: '本项统计结果暂未公开',
+    session_required: '请先登录观察员工作台 (或登录已过期)',
+    login_failed: '用户名或密码不正确',
+    login_locked: '登录失败次数过多, 请 15 分钟后再试',
+    csrf_failed: '请求校验失败, 请刷新页面后重试',
+    conflict: '该内容已被其他观察员处理, 请刷新后查看',
+    collection_closed: '本年度意见征集不在进行中',
   },
 } as const;

@@ -3,11 +3,17 @@
 // the same shape.
 import { zhCNCodes } from './codes';
 import { zhCNCommon } from './common';
+import { zhCNForum } from './forum';
+import { zhCNObserve } from './observe';
+import { zhCNParticipate } from './participate';
 import { zhCNSite } from './site';
 
 export const zhCN = {
   ...zhCNCommon,
+  ...zhCNForum,
+  ...zhCNObserve,
   ...zhCNCodes,
+  ...zhCNParticipate,
   ...zhCNSite,
 } as const;
 

@@ -1,0 +1,12 @@
+-- Custom migration (drizzle-kit cannot express triggers).
+-- The audit log of observer actions is append-only: the database itself
+-- refuses to change or remove an entry, whatever code (or console) asks.
+-- tests/api/audit.test.ts checks both refusals.
+CREATE TRIGGER `audit_log_no_update` BEFORE UPDATE ON `audit_log`
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;--> statement-breakpoint
+CREATE TRIGGER `audit_log_no_delete` BEFORE DELETE ON `audit_log`
+BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;

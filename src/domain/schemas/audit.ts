@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Every observer action, named `<target>.<verb>`. The log is append-only: the
+ * database refuses UPDATE and DELETE on it (a trigger), and no route changes it.
+ */
+export const auditActions = [
+  'session.login',
+  'session.logout',
+  'post.approve',
+  'post.hide',
+  'message.view_contact',
+  'message.status',
+  'message.note',
+  'message.reply',
+  'message.assign',
+  'instrument.state',
+  'export.messages',
+  'export.tallies',
+  'export.audit',
+  'account.create',
+  'account.password',
+  'account.disable',
+  'account.enable',
+  'account.units',
+] as const;
+export const auditAction = z.enum(auditActions);
+export type AuditAction = z.infer<typeof auditAction>;
+
+export const auditEntry = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    /** null for actions taken with the CLI (`npm run observers`). */
+    observer: z.object({ id: z.string(), displayName: z.string() }).nullable(),
+    action: auditAction,
+    targetKind: z.string(),
+    targetId: z.string(),
+    /** JSON of the changed fields before and after; never contact details or passwords. */
+    before: z.string().nullable(),
+    after: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEntry' });
+export type AuditEntry = z.infer<typeof auditEntry>;
+
+export const auditPage = z
+  .object({ entries: z.array(auditEntry), page: z.number().int(), pages: z.number().int(), total: z.number().int() })
+  .meta({ id: 'AuditPage' });
+export type AuditPage = z.infer<typeof auditPage>;

@@ -1,0 +1,129 @@
+// Logging in and out of the observers' console, and reading the session.
+import { createRoute, z } from '@hono/zod-openapi';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { hmacHex } from '../../../domain/code';
+import { loginRequest, sessionBody } from '../../../domain/schemas/observer-account';
+import { randomToken, sha256Hex } from '../../auth/bytes';
+import { DUMMY_HASH, verifyPassword } from '../../auth/password';
+import { ABSOLUTE_HOURS, COOKIE_PREFIX, LOCKOUT, minutesLater, SESSION_COOKIE, sessionEnds } from '../../auth/session';
+import {
+  countLoginFailure,
+  countLoginRequest,
+  endSession,
+  findLogin,
+  loadSession,
+  lockedUntil,
+  startSession,
+} from '../../db/observers';
+import { ApiError } from '../../middleware/errors';
+import { clientBucket, LIMITS } from '../../middleware/rate-limit';
+import { errorResponses } from '../openapi';
+import { body, json, tooMany } from '../public-input';
+import { asAppContext, auditOf, type ObserverContext, observerApp } from './shared';
+
+export const authRoutes = observerApp();
+
+const locked = (until: string, now: Date) =>
+  new ApiError(429, 'login_locked', undefined, {
+    'Retry-After': String(Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000))),
+  });
+
+/** The lock-out key of a name: keyed, so the table does not list the names people tried. */
+const attemptKey = (c: ObserverContext, username: string) =>
+  hmacHex(`login:${c.env.RATE_LIMIT_SECRET ?? 'kaoping-dev-only'}`, username);
+
+function sessionJson(c: ObserverContext) {
+  const s = c.get('session');
+  return { observer: s.observer, csrfToken: s.csrfToken, ...sessionEnds(s) };
+}
+
+authRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/observe/login',
+    tags: ['observe'],
+    summary: '观察员登录 (连续 5 次失败锁定 15 分钟)',
+    request: { body: body(loginRequest) },
+    responses: {
+      200: json(sessionBody, 'Logged in; sets the session cookie'),
+      ...errorResponses(400, 401, 403, 413, 415, 429),
+    },
+  }),
+  async (c) => {
+    const { password } = c.req.valid('json');
+    const username = c.req.valid('json').username.trim().toLowerCase();
+    const now = c.get('now')();
+    const bucket = await clientBucket(asAppContext(c), LIMITS.login);
+    if ((await countLoginRequest(c.env.DB, bucket)) > bucket.limit.max) throw tooMany(bucket);
+    const key = await attemptKey(c, username);
+    const until = await lockedUntil(c.env.DB, key, now);
+    if (until) throw locked(until, now);
+    const account = await findLogin(c.env.DB, username);
+    // Unknown names cost one hash too: the answer's timing says nothing about which names exist.
+    const matches = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    if (!account || account.disabled || !matches) {
+      const lockedNow = await countLoginFailure(c.env.DB, key, now, LOCKOUT);
+      throw lockedNow ? locked(lockedNow, now) : new ApiError(401, 'login_failed');
+    }
+    const token = randomToken();
+    const csrfToken = randomToken();
+    const expiresAt = minutesLater(now, ABSOLUTE_HOURS * 60).toISOString();
+    const tokenHash = await sha256Hex(token);
+    await startSession(c.env.DB, {
+      tokenHash,
+      observer: account.id,
+      csrfToken,
+      now: now.toISOString(),
+      expiresAt,
+      attemptKey: key,
+      audit: {
+        at: now.toISOString(),
+        observer: account.id,
+        action: 'session.login',
+        targetKind: 'observer',
+        targetId: account.id,
+        requestId: c.get('requestId') ?? null,
+      },
+    });
+    setCookie(c, SESSION_COOKIE, token, {
+      prefix: COOKIE_PREFIX,
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: ABSOLUTE_HOURS * 3600,
+    });
+    const s = await loadSession(c.env.DB, tokenHash);
+    if (!s) throw new ApiError(503, 'service_unavailable');
+    c.set('session', s);
+    return c.json(sessionJson(c), 200);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/observe/session',
+    tags: ['observe'],
+    summary: '当前会话: 观察员、CSRF 令牌与到期时间',
+    responses: { 200: json(sessionBody, 'The session'), ...errorResponses(401) },
+  }),
+  (c) => c.json(sessionJson(c), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/observe/logout',
+    tags: ['observe'],
+    summary: '退出登录',
+    request: { body: body(z.object({})) },
+    responses: { 200: json(z.object({ loggedOut: z.literal(true) }), 'Logged out'), ...errorResponses(401, 403) },
+  }),
+  async (c) => {
+    const s = c.get('session');
+    await endSession(c.env.DB, s.tokenHash, auditOf(c, 'session.logout', { kind: 'observer', id: s.observer.id }));
+    deleteCookie(c, SESSION_COOKIE, { prefix: COOKIE_PREFIX, path: '/', secure: true });
+    return c.json({ loggedOut: true as const }, 200);
+  },
+);

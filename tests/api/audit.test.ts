@@ -1,0 +1,141 @@
+// The audit log: every observer action writes exactly one entry (who, what,
+// when, before/after) in the batch of the change; refused actions write
+// none; nothing can alter an entry, through the API or in the database.
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { auditPage } from '../../src/domain/schemas/audit';
+import { postCreated } from '../../src/domain/schemas/forum';
+import { api, count, makeObserver, type Session, sendMessage, signIn, startThread } from './observe-fixtures';
+
+async function entries(of: Session, query = '') {
+  return auditPage.parse(await (await of.get(`/api/v1/observe/audit${query}`)).json());
+}
+
+describe('the audit log', () => {
+  it('records every observer action once, with who, what, when, before and after', async () => {
+    const obs = await makeObserver('observer', ['unit-a']);
+    const lead = await signIn(await makeObserver('lead'));
+    const from = { 'cf-connecting-ip': '10.9.0.1' };
+    const t = postCreated.parse(await (await startThread({ title: '日志测试主题' }, from)).json());
+    expect((await sendMessage({ contact: { phone: '0799-2222222' } }, from)).status).toBe(201);
+    const id = (await env.DB.prepare('SELECT id FROM messages ORDER BY rowid DESC LIMIT 1').first<{ id: string }>())
+      ?.id as string;
+    const start = await count('audit_log');
+
+    const steps: [string, () => Response | Promise<Response>][] = [
+      ['post.approve', () => lead.post(`/api/v1/observe/posts/${t.post}/approve`)],
+      ['post.hide', () => lead.post(`/api/v1/observe/posts/${t.post}/hide`, { reason: '重复内容' })],
+      ['message.view_contact', () => lead.get(`/api/v1/observe/messages/${id}`)],
+      ['message.status', () => lead.post(`/api/v1/observe/messages/${id}/status`, { status: 'verifying' })],
+      ['message.note', () => lead.post(`/api/v1/observe/messages/${id}/notes`, { text: '已转相关单位' })],
+      ['message.reply', () => lead.post(`/api/v1/observe/messages/${id}/reply`, { text: '已核实并答复反映人。' })],
+      ['message.assign', () => lead.post(`/api/v1/observe/messages/${id}/assign`, { observer: obs.id })],
+      ['instrument.state', () => lead.post('/api/v1/observe/instruments/q-public/state', { state: 'closed' })],
+      ['export.messages', () => lead.get('/api/v1/observe/exports/messages.csv?appraisal=test-2026')],
+      ['export.tallies', () => lead.get('/api/v1/observe/exports/tallies.csv?appraisal=test-2026')],
+      ['export.audit', () => lead.get('/api/v1/observe/exports/audit.csv')],
+      ['session.logout', () => lead.post('/api/v1/observe/logout')],
+    ];
+    for (const [action, step] of steps) {
+      const r = await step();
+      expect([action, r.status]).toEqual([action, 200]);
+      const last = await env.DB.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT 1').first<
+        Record<string, string>
+      >();
+      expect(last?.action).toBe(action);
+      expect(last?.observer).toBe(lead.session.observer.id);
+      expect(last?.at).toBe('2026-11-23T02:00:00.000Z');
+      expect(last?.request_id).toBeTruthy();
+    }
+    expect(await count('audit_log')).toBe(start + steps.length);
+
+    const viewer = await signIn(obs);
+    const hide = (await entries(viewer, `?targetKind=post&targetId=${t.post}`)).entries;
+    expect(hide.map((e) => e.action)).toEqual(['post.hide', 'post.approve']);
+    expect(JSON.parse(hide[0]?.before ?? '{}')).toEqual({ status: 'visible', hiddenReason: null, openReports: 0 });
+    expect(JSON.parse(hide[0]?.after ?? '{}')).toEqual({ status: 'hidden', hiddenReason: '重复内容', openReports: 0 });
+    expect(hide[0]?.observer?.displayName).toBe(lead.session.observer.displayName);
+    const state = (await entries(viewer, '?targetKind=instrument&targetId=q-public')).entries[0];
+    expect([state?.before, state?.after]).toEqual(['{"state":"open"}', '{"state":"closed"}']);
+    // Contact details and passwords never go into the log.
+    const dump = JSON.stringify((await env.DB.prepare('SELECT * FROM audit_log').all()).results);
+    expect(dump).not.toContain('2222222');
+    expect(dump).not.toContain('correct horse');
+  });
+
+  it('writes nothing for a refused or stale action', async () => {
+    const observer = await signIn(await makeObserver('observer', ['unit-c']));
+    const lead = await signIn(await makeObserver('lead'));
+    const t = postCreated.parse(
+      await (await startThread({ unit: 'unit-b', title: '越权测试主题' }, { 'cf-connecting-ip': '10.9.0.2' })).json(),
+    );
+    const start = await count('audit_log');
+    expect((await observer.post(`/api/v1/observe/posts/${t.post}/approve`)).status).toBe(403);
+    expect((await observer.post('/api/v1/observe/instruments/ballot-t/state', { state: 'closed' })).status).toBe(403);
+    expect((await lead.post(`/api/v1/observe/posts/${t.post}/hide`, { reason: '' })).status).toBe(400);
+    expect((await lead.post(`/api/v1/observe/posts/${t.post}/approve`)).status).toBe(200);
+    expect((await lead.post(`/api/v1/observe/posts/${t.post}/approve`)).status).toBe(409);
+    expect(await count('audit_log')).toBe(start + 1);
+  });
+
+  it('a change that finds its row changed meanwhile writes neither the change nor an entry (one batch)', async () => {
+    const { moderatePost, postState } = await import('../../src/server/db/moderation');
+    const t = postCreated.parse(
+      await (await startThread({ title: '并发审核测试' }, { 'cf-connecting-ip': '10.9.0.3' })).json(),
+    );
+    const read = await postState(env.DB, t.post);
+    if (!read) throw new Error('fixture');
+    const lead = await signIn(await makeObserver('lead'));
+    // Another observer approves first…
+    expect((await lead.post(`/api/v1/observe/posts/${t.post}/approve`)).status).toBe(200);
+    const start = await count('audit_log');
+    // …then a hide based on the stale read arrives.
+    const ok = await moderatePost(env.DB, {
+      before: read,
+      status: 'hidden',
+      reason: '过时的操作',
+      by: lead.session.observer.id,
+      at: '2026-11-23T02:00:00.000Z',
+      audit: {
+        at: '2026-11-23T02:00:00.000Z',
+        observer: lead.session.observer.id,
+        action: 'post.hide',
+        targetKind: 'post',
+        targetId: t.post,
+      },
+    });
+    expect(ok).toBe(false);
+    expect(await count('audit_log')).toBe(start);
+    expect((await postState(env.DB, t.post))?.status).toBe('visible');
+  });
+
+  it('cannot be altered through the API: no route writes it, other methods answer 405', async () => {
+    const lead = await signIn(await makeObserver('lead'));
+    const before = JSON.stringify((await env.DB.prepare('SELECT * FROM audit_log ORDER BY id').all()).results);
+    const writers = api.app.routes.filter(
+      (r) => r.path.includes('/observe/audit') && r.method !== 'GET' && r.method !== 'ALL',
+    );
+    expect(writers).toEqual([]);
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      const r = await api.request('/api/v1/observe/audit', {
+        method,
+        headers: { ...lead.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 1, action: 'post.approve' }),
+      });
+      expect([method, r.status]).toEqual([method, 405]);
+      expect(r.headers.get('allow')).toContain('GET');
+    }
+    const after = JSON.stringify((await env.DB.prepare('SELECT * FROM audit_log ORDER BY id').all()).results);
+    expect(after).toBe(before);
+  });
+
+  it('cannot be altered in the database either: UPDATE and DELETE abort', async () => {
+    await signIn(await makeObserver('lead'));
+    const n = await count('audit_log');
+    expect(n).toBeGreaterThan(0);
+    await expect(env.DB.prepare("UPDATE audit_log SET action = 'forged'").run()).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare('DELETE FROM audit_log').run()).rejects.toThrow(/append-only/);
+    expect(await count('audit_log')).toBe(n);
+    expect(await count('audit_log', "action = 'forged'")).toBe(0);
+  });
+});
