@@ -51,7 +51,7 @@ describe('results snapshot', () => {
           tr.querySelector('td')?.textContent?.trim() ?? '',
         ]),
       );
-    const shown = new Map(rows);
+    const shown = new Map(rows.map(([k, v]) => [k, v] as [string, string]));
     expect(shown.size).toBe(inst.subjects.length);
     for (const s of inst.subjects) {
       expect(shown.get(units.get(s.subject.id) as string)).toBe(s.score?.toFixed(1));

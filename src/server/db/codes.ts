@@ -1,7 +1,8 @@
-// Code checks. Verification is one batch: count the request, read the
-// failure counter, look the code up and list what it has answered.
+// Code checks. Verification is one batch: count the request, count a failure
+// if the code is unknown, read the failure counter, look the code up and list
+// what it has answered.
 import type { Bucket } from '../middleware/rate-limit';
-import { bumpStatement, hitsStatement } from '../middleware/rate-limit';
+import { bumpStatement, failIfUnknownStatement, hitsStatement } from '../middleware/rate-limit';
 
 export interface CodeRow {
   appraisal: string;
@@ -10,8 +11,9 @@ export interface CodeRow {
 }
 
 export async function lookUpCode(db: D1Database, hash: string, requests: Bucket, failures: Bucket) {
-  const [bump, fails, code, done] = await db.batch<Record<string, unknown>>([
+  const [bump, , fails, code, done] = await db.batch<Record<string, unknown>>([
     bumpStatement(db, requests),
+    failIfUnknownStatement(db, failures, hash),
     hitsStatement(db, failures),
     db
       .prepare('SELECT appraisal, rater_category AS raterCategory, revoked_on AS revokedOn FROM codes WHERE hash = ?1')

@@ -7,7 +7,7 @@
 // response exists. A second use of a code violates the redemptions primary
 // key, which rolls the whole batch back. Nothing is half-written.
 import type { Bucket } from '../middleware/rate-limit';
-import { bumpStatement, hitsStatement } from '../middleware/rate-limit';
+import { bumpStatement, failIfUnknownStatement, hitsStatement } from '../middleware/rate-limit';
 
 export interface SubmitInput {
   instrument: string;
@@ -26,7 +26,10 @@ export interface SubmitInput {
   failures: Bucket;
 }
 
-export type SubmitOutcome = 'stored' | 'duplicate' | 'rate_limited' | 'too_many_failures' | 'refused';
+export type SubmitOutcome =
+  | { kind: 'stored' | 'duplicate' | 'rate_limited' | 'too_many_failures' | 'refused' }
+  /** The code is unknown, revoked or of another appraisal; counted as a failure in the batch. */
+  | { kind: 'wrong_code'; failures: number };
 
 const UNDER_LIMIT = '(SELECT hits FROM rate_limits WHERE key = ?k AND window = ?w) <= ?max';
 const FEW_FAILURES = 'coalesce((SELECT hits FROM rate_limits WHERE key = ?fk AND window = ?fw), 0) < ?fmax';
@@ -85,6 +88,7 @@ export async function submitResponse(db: D1Database, x: SubmitInput): Promise<Su
         ]
       : [
           bumpStatement(db, x.bucket),
+          failIfUnknownStatement(db, x.failures, x.codeHash, x.appraisal),
           hitsStatement(db, x.failures),
           prepare(
             db,
@@ -118,13 +122,16 @@ export async function submitResponse(db: D1Database, x: SubmitInput): Promise<Su
   try {
     const results = await db.batch<{ hits?: number }>(statements);
     const hits = results[0]?.results[0]?.hits ?? 0;
-    const stored = (results[x.codeHash === null ? 1 : 3]?.meta.changes ?? 0) === 1;
-    if (stored) return 'stored';
-    if (hits > x.bucket.limit.max) return 'rate_limited';
-    if (x.codeHash !== null && (results[1]?.results[0]?.hits ?? 0) >= x.failures.limit.max) return 'too_many_failures';
-    return 'refused';
+    const stored = (results[x.codeHash === null ? 1 : 4]?.meta.changes ?? 0) === 1;
+    if (stored) return { kind: 'stored' };
+    if (hits > x.bucket.limit.max) return { kind: 'rate_limited' };
+    if (x.codeHash === null) return { kind: 'refused' };
+    const failures = results[2]?.results[0]?.hits ?? 0;
+    if ((results[1]?.meta.changes ?? 0) > 0) return { kind: 'wrong_code', failures };
+    if (failures >= x.failures.limit.max) return { kind: 'too_many_failures' };
+    return { kind: 'refused' };
   } catch (e) {
-    if (/UNIQUE constraint failed: redemptions/.test((e as Error).message)) return 'duplicate';
+    if (/UNIQUE constraint failed: redemptions/.test((e as Error).message)) return { kind: 'duplicate' };
     throw e;
   }
 }

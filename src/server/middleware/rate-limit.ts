@@ -19,6 +19,13 @@ export interface Limit {
 export const LIMITS = {
   participate: { name: 'p', max: 120, windowSeconds: 60 },
   codeFailures: { name: 'f', max: 20, windowSeconds: 600 },
+  // Forum and opinion box: anonymous writers get tight limits (Discourse's lesson); reports and lookups looser.
+  forumPost: { name: 'fp', max: 10, windowSeconds: 600 },
+  forumReport: { name: 'fr', max: 20, windowSeconds: 3600 },
+  message: { name: 'm', max: 5, windowSeconds: 600 },
+  track: { name: 't', max: 30, windowSeconds: 600 },
+  // Observer logins per address, on top of the per-account lock-out.
+  login: { name: 'l', max: 30, windowSeconds: 900 },
 } as const satisfies Record<string, Limit>;
 
 export interface Bucket {
@@ -60,6 +67,23 @@ export function bumpStatement(db: D1Database, b: Bucket) {
       'INSERT INTO rate_limits (key, window, hits) VALUES (?1, ?2, 1) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1 RETURNING hits',
     )
     .bind(b.key, b.window);
+}
+
+/**
+ * Count a failed code check in the same batch as the lookup, only if the code
+ * is unknown (or revoked, or of another appraisal): the check and the count
+ * are one step, so a burst of guesses cannot all be checked before any counts.
+ */
+export function failIfUnknownStatement(db: D1Database, b: Bucket, hash: string, appraisal?: string) {
+  return db
+    .prepare(
+      `INSERT INTO rate_limits (key, window, hits)
+       SELECT ?1, ?2, 1 WHERE NOT EXISTS (
+         SELECT 1 FROM codes WHERE hash = ?3 AND revoked_on IS NULL AND (?4 IS NULL OR appraisal = ?4)
+       )
+       ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1`,
+    )
+    .bind(b.key, b.window, hash, appraisal ?? null);
 }
 
 /** Read the hits of a window without counting (0 when none). */

@@ -71,9 +71,12 @@ participationRoutes.openapi(
     await checkTurnstile(c, turnstileToken);
     const found = await lookUpCode(c.env.DB, await hashCode(pepper(c), code), requests, failures);
     if (found.requests > requests.limit.max) throw tooMany(requests);
+    // Unknown and revoked codes get the same answer as a wrong one (no existence oracle); the
+    // batch has already counted the failure.
+    if (!found.code || found.code.revokedOn !== null) {
+      throw found.failures > failures.limit.max ? tooMany(failures) : new ApiError(401, 'unauthorized');
+    }
     if (found.failures >= failures.limit.max) throw tooMany(failures);
-    // Unknown and revoked codes get the same answer as a wrong one: no existence oracle.
-    if (!found.code || found.code.revokedOn !== null) return wrongCode(c, failures);
     const { appraisal, raterCategory } = found.code;
     const overrides = await readOverrides(c.env.DB);
     const now = c.get('now')();
@@ -145,17 +148,21 @@ participationRoutes.openapi(
       bucket,
       failures,
     });
-    if (outcome === 'stored') return c.json({ receipt, instrument: inst.id, recordedOn }, 201);
-    if (outcome === 'duplicate') throw new ApiError(409, 'already_answered');
-    if (outcome === 'rate_limited') throw tooMany(bucket);
-    if (outcome === 'too_many_failures') throw tooMany(failures);
+    if (outcome.kind === 'stored') return c.json({ receipt, instrument: inst.id, recordedOn }, 201);
+    if (outcome.kind === 'duplicate') throw new ApiError(409, 'already_answered');
+    if (outcome.kind === 'rate_limited') throw tooMany(bucket);
+    if (outcome.kind === 'too_many_failures') throw tooMany(failures);
+    if (outcome.kind === 'wrong_code') {
+      throw outcome.failures > failures.limit.max ? tooMany(failures) : new ApiError(401, 'unauthorized');
+    }
     // Refused by a guard: find out which, on this (rare) error path.
     const override = (await readOverrides(c.env.DB)).get(inst.id);
     if (override) throw new ApiError(423, override === 'closed' ? 'closed' : 'not_open');
     if (codeHash) {
       const why = await codeRefusal(c.env.DB, codeHash, inst.appraisal, inst.raterCategories);
       if (why === 'category') throw new ApiError(403, 'category_not_allowed');
-      return wrongCode(c, failures);
+      // The code was valid when the batch ran (else: wrong_code); it was revoked since. Say it as for a wrong one.
+      throw new ApiError(401, 'unauthorized');
     }
     throw new ApiError(503, 'service_unavailable');
   },
