@@ -5,6 +5,8 @@
 import { ALPHABET } from './code';
 
 export const RECEIPT_CHARS = 16; // 80 bits
+/** A receipt as shown: XXXX-XXXX-XXXX-XXXX. */
+export const RECEIPT_PATTERN = /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/;
 
 export async function makeReceipt(
   instrument: string,

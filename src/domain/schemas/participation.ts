@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECEIPT_PATTERN } from '../receipt';
 import { id } from './common';
 import { instrument, instrumentStatus } from './instrument';
 import { key, subjectRef } from './question';
@@ -44,7 +45,7 @@ export const submitRequest = z
 export type SubmitRequest = z.infer<typeof submitRequest>;
 
 /** A receipt: 16 Crockford base32 characters, shown XXXX-XXXX-XXXX-XXXX. */
-export const receipt = z.string().regex(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/, '回执号格式不正确');
+export const receipt = z.string().regex(RECEIPT_PATTERN, '回执号格式不正确');
 
 export const submitResponse = z
   .object({ receipt, instrument: id, recordedOn: z.string() })

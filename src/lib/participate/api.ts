@@ -1,8 +1,9 @@
 // The participation API as the islands call it. Every call resolves (never
 // throws): a success with its body, or a failure the island can explain —
 // status 0 when the network (or the server) did not answer at all.
-import { config as zodConfig } from 'zod';
-import { type ApiErrorBody, apiError } from '../../domain/schemas/api';
+import { config as zodConfig } from 'zod/mini';
+import { asApiError } from '../../domain/api-error';
+import type { ApiErrorBody } from '../../domain/schemas/api';
 import type { ClientConfig } from '../../domain/schemas/client-config';
 import type { Instrument, InstrumentStatus } from '../../domain/schemas/instrument';
 import type { SubmitRequest, SubmitResponseBody, VerifyCodeResponse } from '../../domain/schemas/participation';
@@ -36,13 +37,13 @@ async function call<T>(path: string, init?: RequestInit): Promise<ApiResult<T>> 
   }
   // Success bodies come from our own API, typed by the same schemas; only errors can come from elsewhere (a proxy).
   if (r.ok) return { ok: true, data: body as T };
-  const parsed = apiError.safeParse(body);
+  const parsed = asApiError(body);
   const retryAfter = Number(r.headers.get('retry-after'));
   return {
     ok: false,
     status: r.status,
-    code: parsed.success ? parsed.data.error.code : r.status >= 500 ? 'service_unavailable' : 'unknown',
-    issues: parsed.success ? parsed.data.error.issues : undefined,
+    code: parsed ? parsed.error.code : r.status >= 500 ? 'service_unavailable' : 'unknown',
+    issues: parsed?.error.issues,
     retryAfter: retryAfter > 0 ? retryAfter : undefined,
   };
 }

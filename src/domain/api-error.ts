@@ -1,0 +1,16 @@
+// A zod-free check of the API's error shape, for islands: the shape itself is
+// the `apiError` schema in schemas/api.ts (which the API and OpenAPI use);
+// classic zod would add ~19 KB to every participation page for this one check.
+import type { ApiErrorBody } from './schemas/api';
+
+export function asApiError(body: unknown): ApiErrorBody | null {
+  const e = (body as { error?: { code?: unknown; message?: unknown; issues?: unknown } } | null)?.error;
+  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') return null;
+  const issues = Array.isArray(e.issues)
+    ? e.issues.filter(
+        (i): i is { path: (string | number)[]; message: string } =>
+          !!i && Array.isArray(i.path) && typeof i.message === 'string',
+      )
+    : undefined;
+  return { error: { code: e.code, message: e.message, ...(issues ? { issues } : {}) } };
+}
