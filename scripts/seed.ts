@@ -8,8 +8,8 @@ import { demoRandom, issueCodes } from './lib/codes';
 import { buildCatalog, GENERATED, runtimeCatalog } from './lib/content';
 import { type DemoPlan, submitDemoResponses } from './lib/demo-responses';
 import { ensureDevVars } from './lib/dev-vars';
-import { seedObservers } from './lib/observers';
 import { newFeedKey } from './lib/feed-keys';
+import { seedObservers } from './lib/observers';
 import { d1ExecuteSql, type Target } from './lib/wrangler';
 
 interface DemoBatch {

@@ -4,7 +4,11 @@ import { createApp } from '../../src/server/app';
 
 const app = createApp();
 const post = (bindings: Record<string, string>) =>
-  app.request('/api/v1/_bench/write', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, { ...env, ...bindings });
+  app.request(
+    '/api/v1/_bench/write',
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+    { ...env, ...bindings },
+  );
 
 describe('the benchmark yardstick route', () => {
   it('writes one row when the bench enables it', async () => {
