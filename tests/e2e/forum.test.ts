@@ -48,7 +48,8 @@ describe('the forum', () => {
     await expectAccessible(observer);
     await card.getByRole('button', { name: '通过并公开' }).click();
     await expect.poll(() => observer.locator('.said').textContent()).toContain('已通过');
-    expect(await observer.locator('li.card', { hasText: title }).count()).toBe(0);
+    // The queue reloads after the notice: wait for the card to leave it.
+    await expect.poll(() => observer.locator('li.card', { hasText: title }).count()).toBe(0);
     expect(jsErrors(observer)).toEqual([]);
     await observer.close();
 
