@@ -27,6 +27,14 @@ export default defineConfig(async () => {
     test: {
       include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'],
       setupFiles: ['./tests/api/setup.ts'],
+      // Sizes of the reliability checks (tests/api/reliability.ts): small in npm test, large under `npm run reliability`.
+      provide: {
+        reliabilitySizes: {
+          fuzzRuns: process.env.FUZZ_RUNS,
+          contention: process.env.CONTENTION_SIZE,
+          guesses: process.env.GUESS_COUNT,
+        },
+      },
       reporters: ['default', 'json'],
       outputFile: { json: 'test-results/workers.json' },
     },

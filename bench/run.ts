@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const benches = ['bench/submission.ts', 'bench/site-build.ts', 'bench/participate-js.ts'];
+const benches = ['bench/submission.ts', 'bench/burst.ts', 'bench/site-build.ts', 'bench/participate-js.ts'];
 let failed = 0;
 for (const b of benches) {
   if (!existsSync(b)) continue;
@@ -11,5 +11,9 @@ for (const b of benches) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', b], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
-console.log(failed ? `\n${failed} benchmark(s) failed or missed a target; see docs/benchmarks.md` : '\nall benchmarks done; figures in docs/benchmarks.md');
+console.log(
+  failed
+    ? `\n${failed} benchmark(s) failed or missed a target; see docs/benchmarks.md`
+    : '\nall benchmarks done; figures in docs/benchmarks.md',
+);
 process.exit(failed ? 1 : 0);

@@ -11,15 +11,15 @@ section says how it was measured; run-to-run noise is 10-15%, so compare
 routes within one run (ratios), not across runs.
 `;
 
-export function writeSection(name: string, markdown: string) {
-  let text = existsSync(FILE) ? readFileSync(FILE, 'utf8') : HEADER;
+export function writeSection(name: string, markdown: string, file = FILE, header = HEADER) {
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : header;
   const begin = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
   const block = `${begin}\n${markdown.trim()}\n${end}`;
   const i = text.indexOf(begin);
   const j = text.indexOf(end);
   text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(FILE, text);
+  writeFileSync(file, text);
 }
 
 export const machine = () => `measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;

@@ -1,0 +1,167 @@
+// A deputies' session votes within minutes: N submissions, each with its own
+// code, sent as fast as the connections allow, against `wrangler pages dev`
+// over loopback, next to the same burst on the bare routes (a static page, a
+// function that touches no database, a one-row D1 write) in the same run.
+// Reports the time to drain the burst, requests/s and p50/p99; afterwards
+// every counter must verify and every receipt of a 201 must be stored.
+// Run: npx tsx bench/burst.ts   (npm run bench, npm run reliability)
+import autocannon from 'autocannon';
+import { demoAnswers } from '../scripts/lib/demo-responses';
+import { d1Query } from '../scripts/lib/wrangler';
+import { verifyTallies } from '../scripts/tally-verify';
+import { DUMMY_TOKEN } from '../src/server/middleware/turnstile';
+import { machine, writeSection } from './lib/report';
+import { addresses, demoInstrument, ensureDist, freshState, issueInto, startStand } from './lib/stand';
+
+const PORT = Number(process.env.BURST_PORT ?? 8872);
+const DIST = process.env.KAOPING_DIST ?? '/tmp/kaoping-bench-dist';
+const STATE = '.wrangler/bench-burst';
+const SIZE = Number(process.env.BURST_SIZE ?? 1000);
+const CONNECTIONS = Number(process.env.BURST_CONNECTIONS ?? 100);
+const INSTRUMENT = 'rating-units-2026';
+
+export interface BurstRow {
+  route: string;
+  requests: number;
+  drainMs: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  statuses: Record<string, number>;
+}
+
+export interface BurstReport {
+  size: number;
+  connections: number;
+  rows: BurstRow[];
+  receipts: number;
+  missing: number;
+  verified: boolean;
+  markdown: string;
+}
+
+function row(route: string, [r, drainMs]: [autocannon.Result, number]): BurstRow {
+  const statuses: Record<string, number> = {};
+  for (const [s, v] of Object.entries(r.statusCodeStats ?? {})) statuses[s] = v.count ?? 0;
+  if (r.errors) statuses.errors = r.errors;
+  if (r.timeouts) statuses.timeouts = r.timeouts;
+  return {
+    route,
+    requests: r.requests.total,
+    drainMs,
+    rps: Math.round((r.requests.total / drainMs) * 1000),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    statuses,
+  };
+}
+
+export async function benchBurst(dist = DIST): Promise<BurstReport> {
+  ensureDist(dist);
+  freshState(STATE);
+  const inst = demoInstrument(INSTRUMENT);
+  console.log(`burst: issuing ${SIZE} codes for ${inst.id} …`);
+  const codes = await issueInto(STATE, inst, SIZE);
+  const server = await startStand({ port: PORT, dist, state: STATE, bench: true });
+  const rows: BurstRow[] = [];
+  const receipts: string[] = [];
+  try {
+    // Time from the start to the last answer: autocannon's own result waits for its next 1-second sample tick.
+    const burst = async (opts: autocannon.Options): Promise<[autocannon.Result, number]> => {
+      const t0 = performance.now();
+      let last = t0;
+      const instance = autocannon({
+        connections: CONNECTIONS,
+        amount: SIZE,
+        timeout: 60,
+        ...opts,
+      }) as unknown as NodeJS.EventEmitter & Promise<autocannon.Result>;
+      instance.on('response', () => {
+        last = performance.now();
+      });
+      const r = await instance;
+      return [r, Math.max(1, Math.round(last - t0))];
+    };
+    // Warm-up: the first requests compile the worker.
+    await burst({ url: `${server.base}/api/v1/config`, amount: 200 });
+    console.log('burst: static page, function without D1, bare D1 write …');
+    rows.push(row('GET / (static page)', await burst({ url: `${server.base}/` })));
+    rows.push(row('GET /api/v1/config (function, no D1)', await burst({ url: `${server.base}/api/v1/config` })));
+    rows.push(
+      row(
+        'POST /api/v1/_bench/write (bare one-row write)',
+        await burst({
+          url: `${server.base}/api/v1/_bench/write`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      ),
+    );
+    console.log(`burst: ${SIZE} submissions to ${inst.id} …`);
+    const from = addresses(10);
+    let next = 0;
+    const r = await burst({
+      url: `${server.base}/api/v1/instruments/${inst.id}/responses`,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            const i = next++;
+            return {
+              ...req,
+              headers: { 'content-type': 'application/json', 'cf-connecting-ip': from() },
+              body: JSON.stringify({
+                code: codes[i % codes.length],
+                turnstileToken: DUMMY_TOKEN,
+                answers: demoAnswers(inst, `burst/${i}`),
+              }),
+            };
+          },
+          onResponse: (status, body) => {
+            if (status === 201) receipts.push((JSON.parse(body) as { receipt: string }).receipt);
+          },
+        },
+      ],
+    });
+    rows.push(
+      row(`POST /api/v1/instruments/${inst.id}/responses (${inst.questions.length} questions, own code each)`, r),
+    );
+  } finally {
+    await server.stop();
+  }
+  const target = { remote: false, persistTo: STATE };
+  const stored = new Set(d1Query<{ receipt: string }>('SELECT receipt FROM responses', target).map((x) => x.receipt));
+  const missing = receipts.filter((x) => !stored.has(x)).length;
+  const verified = verifyTallies(target).ok;
+  const bare = rows.find((x) => x.route.includes('_bench'))?.rps ?? 1;
+  const fmt = (s: Record<string, number>) =>
+    Object.entries(s)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
+  const markdown = `## Burst: a session's worth of submissions at once
+
+${machine()}; \`bench/burst.ts\` (autocannon): ${SIZE} requests per route, ${CONNECTIONS} connections, sent as fast as
+they are answered, one route after the other against one \`wrangler pages dev --log-level warn\` (local D1) on this
+2-core machine (client and server share the cores). Each submission carries its own code and client address.
+
+| route | requests | time to drain | req/s | p50 / p99 | statuses | req/s vs bare write |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows
+  .map(
+    (x) =>
+      `| ${x.route} | ${x.requests} | ${(x.drainMs / 1000).toFixed(1)} s | ${x.rps} | ${x.p50} / ${x.p99} ms | ${fmt(x.statuses)} | ${(x.rps / bare).toFixed(2)} |`,
+  )
+  .join('\n')}
+
+After the burst: \`tally:verify\` ${verified ? 'passed (every counter equals the recount)' : 'FAILED'}; ${receipts.length} receipts
+returned with a 201, ${missing} of them missing from the database.`;
+  return { size: SIZE, connections: CONNECTIONS, rows, receipts: receipts.length, missing, verified, markdown };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await benchBurst();
+  writeSection('burst', r.markdown);
+  console.log(r.markdown);
+  if (!r.verified || r.missing > 0) process.exitCode = 1;
+}
