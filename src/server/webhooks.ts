@@ -5,6 +5,7 @@
 // deliveries are also sent whenever an observer opens the delivery list, and
 // at most once a minute per isolate after any API request (see docs/api.md).
 import { signFeedRequest } from '../domain/feed';
+import type { WebhookDelivery } from '../domain/schemas/webhook';
 import type { Bindings } from './env';
 
 export const WEBHOOK_KEY_ID = 'kaoping-webhook';
@@ -95,7 +96,7 @@ export async function deliverDue(
 }
 
 /** The delivery list for the console, newest first. */
-export async function listDeliveries(db: D1Database, limit = 100) {
+export async function listDeliveries(db: D1Database, limit = 100): Promise<WebhookDelivery[]> {
   const { results } = await db
     .prepare(
       `SELECT id, event, instrument, created_at AS createdAt, status, attempts, next_attempt_at AS nextAttemptAt,
@@ -103,16 +104,6 @@ export async function listDeliveries(db: D1Database, limit = 100) {
        FROM webhook_deliveries ORDER BY created_at DESC LIMIT ?1`,
     )
     .bind(limit)
-    .all<{
-      id: string;
-      event: string;
-      instrument: string;
-      createdAt: string;
-      status: 'pending' | 'delivered';
-      attempts: number;
-      nextAttemptAt: number;
-      lastError: string | null;
-      deliveredAt: string | null;
-    }>();
+    .all<WebhookDelivery>();
   return results;
 }

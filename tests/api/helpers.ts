@@ -1,12 +1,13 @@
 import { env } from 'cloudflare:test';
 import { type AppOptions, createApp } from '../../src/server/app';
 
-/** Call the app as Pages would, with the test bindings. */
-export function client(options: AppOptions = {}) {
+/** Call the app as Pages would, with the test bindings (plus any given). */
+export function client(options: AppOptions = {}, bindings: Record<string, string> = {}) {
   const app = createApp(options);
+  const e = { ...env, ...bindings };
   return {
     app,
-    request: (path: string, init?: RequestInit) => app.request(path, init, env),
+    request: (path: string, init?: RequestInit) => app.request(path, init, e),
     json: (path: string, body: unknown, init: RequestInit = {}) =>
       app.request(
         path,
@@ -16,7 +17,7 @@ export function client(options: AppOptions = {}) {
           headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
           body: JSON.stringify(body),
         },
-        env,
+        e,
       ),
   };
 }

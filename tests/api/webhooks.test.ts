@@ -4,32 +4,14 @@ import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hmacHex } from '../../src/domain/code';
 import { canonicalRequest } from '../../src/domain/feed';
-import { createApp } from '../../src/server/app';
 import { backoffSeconds } from '../../src/server/webhooks';
+import { client } from './helpers';
 import { catalog, makeObserver, NOW, signIn } from './observe-fixtures';
 
 const HOOK = { WEBHOOK_URL: 'https://internal.example.org/kaoping/hook', WEBHOOK_SECRET: 'hook-secret' };
 
-/** A client like tests/api/helpers.ts's, with the webhook bindings and a chosen clock. */
-function via(now: Date, bindings: Record<string, string> = HOOK) {
-  const app = createApp({ catalog, now: () => now });
-  const e = { ...env, ...bindings };
-  return {
-    app,
-    request: (path: string, init?: RequestInit) => app.request(path, init, e),
-    json: (path: string, body: unknown, init: RequestInit = {}) =>
-      app.request(
-        path,
-        {
-          method: 'POST',
-          ...init,
-          headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
-          body: JSON.stringify(body),
-        },
-        e,
-      ),
-  };
-}
+/** A console client with the webhook bindings and a chosen clock. */
+const via = (now: Date, bindings: Record<string, string> = HOOK) => client({ catalog, now: () => now }, bindings);
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,10 +2,12 @@
 // of its own, load the demo data, start `wrangler pages dev` and wait for it.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { bin, waitForHealth } from '../../scripts/lib/dev-server';
 import { d1Migrate, wranglerEnv } from '../../scripts/lib/wrangler';
+
+export { waitForHealth };
+
 import { seed } from '../../scripts/seed';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8799);
@@ -13,9 +15,6 @@ export const E2E_STATE = `.wrangler/e2e-${E2E_PORT}`;
 export const E2E_DIST = process.env.KAOPING_DIST ?? 'dist';
 /** The instant the e2e run pretends it is (opinion collection of the demo appraisal is open). */
 export const E2E_NOW = '2026-11-23T10:00:00+08:00';
-
-const require = createRequire(import.meta.url);
-const bin = (pkg: string, path: string) => join(require.resolve(`${pkg}/package.json`), '..', path);
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -47,19 +46,6 @@ export function startServer(port = E2E_PORT, state = E2E_STATE): ChildProcess {
     ],
     { env: wranglerEnv, stdio: ['ignore', 'inherit', 'inherit'], detached: true },
   );
-}
-
-export async function waitForHealth(base: string, tries = 240) {
-  for (let i = 0; i < tries; i++) {
-    try {
-      const r = await fetch(`${base}/api/v1/health`);
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${base} did not become healthy`);
 }
 
 export default async function setup(project: TestProject) {

@@ -22,3 +22,4 @@ export * from './snapshot';
 export * from './summary';
 export * from './team';
 export * from './unit';
+export * from './webhook';

@@ -8,6 +8,7 @@ import { id } from '../../../domain/schemas/common';
 import type { Instrument } from '../../../domain/schemas/instrument';
 import { instrumentStateRequest, type LiveInstrument, liveView } from '../../../domain/schemas/observer-account';
 import type { SubjectRef } from '../../../domain/schemas/question';
+import { webhookList } from '../../../domain/schemas/webhook';
 import { subjectScores } from '../../../domain/tally';
 import { t } from '../../../i18n';
 import { findInstrument } from '../../catalog';
@@ -155,18 +156,6 @@ function background(c: ObserverContext, work: Promise<unknown>) {
   }
 }
 
-const delivery = z.object({
-  id: z.string(),
-  event: z.string(),
-  instrument: z.string(),
-  createdAt: z.string(),
-  status: z.enum(['pending', 'delivered']),
-  attempts: z.number().int(),
-  nextAttemptAt: z.number().int(),
-  lastError: z.string().nullable(),
-  deliveredAt: z.string().nullable(),
-});
-
 liveRoutes.openapi(
   createRoute({
     method: 'get',
@@ -174,7 +163,7 @@ liveRoutes.openapi(
     tags: ['observe'],
     summary: '推送到内部考核系统的记录及送达状态 (打开时会重试到期的推送)',
     responses: {
-      200: json(z.object({ configured: z.boolean(), deliveries: z.array(delivery) }), 'Deliveries'),
+      200: json(webhookList, 'Deliveries'),
       ...errorResponses(401),
     },
   }),
