@@ -1,5 +1,6 @@
 // The printable participation-code slips (一人一号参与码条) and the rater
 // category names shown on them and in `npm run codes -- stats`.
+import { raterCategoryLabels } from './rater-categories';
 export const zhCNCodes = {
   slips: {
     documentTitle: '参与码条',
@@ -16,12 +17,6 @@ export const zhCNCodes = {
       '本文件含明文参与码, 系唯一副本 (数据库只保存其加密摘要)。请按 A4 纵向、无缩放 (100%)、不打印页眉页脚打印, 沿虚线裁开; 打印并分发后请安全删除本文件。',
     part: (n: number, of: number) => `第 ${n} / ${of} 份`,
     count: (n: number) => `共 ${n} 张`,
-    raterCategories: {
-      party_deputy: '党代表',
-      npc_deputy: '人大代表',
-      cppcc_member: '政协委员',
-      masses_rep: '群众代表',
-      service_recipient: '服务对象',
-    },
+    raterCategories: raterCategoryLabels,
   },
 } as const;

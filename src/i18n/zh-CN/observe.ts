@@ -1,6 +1,7 @@
 // The observers' console (观察员工作台).
 import type { AuditAction } from '../../domain/schemas/audit';
 import type { RaterCategory } from '../../domain/schemas/rater-category';
+import { raterCategoryLabels } from './rater-categories';
 
 export const zhCNObserve = {
   observe: {
@@ -143,14 +144,7 @@ export const zhCNObserve = {
       'account.enable': '启用账号',
       'account.units': '调整负责单位',
     } satisfies Record<AuditAction, string>,
-    raterCategories: {
-      party_deputy: '党代表',
-      npc_deputy: '人大代表',
-      cppcc_member: '政协委员',
-      masses_rep: '群众代表',
-      service_recipient: '服务对象',
-      public: '社会公众',
-    } satisfies Record<RaterCategory, string>,
+    raterCategories: raterCategoryLabels,
     pager: { previous: '上一页', next: '下一页', page: (n: number, of: number) => `第 ${n} / ${Math.max(of, 1)} 页` },
     webhooks: {
       title: '推送到内部考核系统',

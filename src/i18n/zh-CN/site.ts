@@ -2,6 +2,7 @@
 // results, open data, feed and search. Dates and names are formatted here
 // too, because their shape is part of the language.
 import type { PhaseKey } from '../../domain/phase';
+import { raterCategoryLabels } from './rater-categories';
 
 const md = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 const ymd = (iso: string) => `${iso.slice(0, 4)}年${md(iso)}`;
@@ -228,14 +229,7 @@ export const zhCNSite = {
         of > 1 ? `${title}: 各选项票数 (${part}/${of})` : `${title}: 各选项票数`,
       question: '题目',
       total: '合计',
-      raterCategories: {
-        party_deputy: '党代表',
-        npc_deputy: '人大代表',
-        cppcc_member: '政协委员',
-        masses_rep: '群众代表',
-        service_recipient: '服务对象',
-        public: '社会公众',
-      },
+      raterCategories: raterCategoryLabels,
       note: '说明',
       average: (n: string) => `平均 ${n} 分`,
       pending: '本年度考评结果尚未公布。',
