@@ -1,6 +1,5 @@
 // The observers' console (观察员工作台).
 import type { AuditAction } from '../../domain/schemas/audit';
-import type { RaterCategory } from '../../domain/schemas/rater-category';
 import { raterCategoryLabels } from './rater-categories';
 
 export const zhCNObserve = {
