@@ -418,6 +418,10 @@ function staticFigures() {
   };
   const site = section('site');
   const js = section('participate-js');
+  // Their own verdicts: a missed target there is a missed claim here.
+  if (!site?.includes('All targets met')) problems.push('static: bench/site-build.ts did not meet all its targets');
+  if (!js?.includes('Every page is within budget'))
+    problems.push('static: a participation page is over its JavaScript budget (bench/participate-js.ts)');
   const quote = (s: string | undefined, script: string) =>
     s
       ? s.replace(/^## .*\n/, `**From docs/benchmarks.md (\`${script}\`):**\n`)
