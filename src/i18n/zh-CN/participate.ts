@@ -11,6 +11,17 @@ const when = (iso: string) => {
 };
 
 export const zhCNParticipate = {
+  /** The code field (checked as it is typed). */
+  code: {
+    label: '参与码',
+    hint: '共 13 位, 见您收到的参与码条 (如 ABCD-EFGH-JKMN-P), 不区分大小写, 可不输入连字符',
+    ok: '参与码格式正确',
+    empty: '请输入参与码',
+    invalid_character: '参与码只包含数字和字母 (不含 I、L、O、U)',
+    too_short: '参与码不完整, 共 13 位',
+    too_long: '参与码过长, 共 13 位',
+    check_failed: '参与码有误, 请逐位核对 (可能输错了一位或两位顺序颠倒)',
+  },
   participate: {
     when,
     title: '参与评议',
