@@ -3,7 +3,7 @@ import sitemap from '@astrojs/sitemap';
 import svelte from '@astrojs/svelte';
 import { defineConfig } from 'astro/config';
 import { buildCatalog } from './scripts/lib/content.ts';
-import { pagefindIndex } from './src/lib/site/integrations.ts';
+import { pagefindIndex, zodMiniApart } from './src/lib/site/integrations.ts';
 
 /** Fails `astro build` / `astro dev` on invalid content, naming file and field; emits the API's catalog. */
 const contentCheck = {
@@ -27,6 +27,8 @@ export default defineConfig({
   integrations: [
     contentCheck,
     svelte(),
+    // Participation pages: zod/mini tree-shaken on its own, not with classic zod (40 KB JavaScript budget).
+    zodMiniApart(),
     // Staff pages stay out of the sitemap (and out of robots.txt's reach).
     sitemap({ filter: (page) => !new URL(page).pathname.startsWith('/observe/') }),
     pagefindIndex(),

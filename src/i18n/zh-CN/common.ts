@@ -1,20 +1,10 @@
-// Strings shared by every area: site frame, codes, API errors.
+// Strings shared by every area: site frame, API errors.
 export const zhCNCommon = {
   site: {
     name: '考评公开',
     fullName: '考评公开与民意征集平台',
     skipLink: '跳到正文',
     footer: '本平台公开考核信息、征集社会意见。您的意见与身份分开保存, 任何人无法将意见与参与码或个人对应。',
-  },
-  code: {
-    label: '参与码',
-    hint: '共 13 位, 见您收到的参与码条 (如 ABCD-EFGH-JKMN-P), 不区分大小写, 可不输入连字符',
-    ok: '参与码格式正确',
-    empty: '请输入参与码',
-    invalid_character: '参与码只包含数字和字母 (不含 I、L、O、U)',
-    too_short: '参与码不完整, 共 13 位',
-    too_long: '参与码过长, 共 13 位',
-    check_failed: '参与码有误, 请逐位核对 (可能输错了一位或两位顺序颠倒)',
   },
   api: {
     validation_failed: '提交的内容不符合要求',

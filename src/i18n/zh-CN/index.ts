@@ -6,6 +6,7 @@ import { zhCNCommon } from './common';
 import { zhCNForum } from './forum';
 import { zhCNObserve } from './observe';
 import { zhCNParticipate } from './participate';
+import { zhCNParticipatePages } from './participate-pages';
 import { zhCNSite } from './site';
 
 export const zhCN = {
@@ -14,6 +15,7 @@ export const zhCN = {
   ...zhCNObserve,
   ...zhCNCodes,
   ...zhCNParticipate,
+  ...zhCNParticipatePages,
   ...zhCNSite,
 } as const;
 

@@ -11,19 +11,20 @@ const when = (iso: string) => {
 };
 
 export const zhCNParticipate = {
+  /** The code field (checked as it is typed). */
+  code: {
+    label: '参与码',
+    hint: '共 13 位, 见您收到的参与码条 (如 ABCD-EFGH-JKMN-P), 不区分大小写, 可不输入连字符',
+    ok: '参与码格式正确',
+    empty: '请输入参与码',
+    invalid_character: '参与码只包含数字和字母 (不含 I、L、O、U)',
+    too_short: '参与码不完整, 共 13 位',
+    too_long: '参与码过长, 共 13 位',
+    check_failed: '参与码有误, 请逐位核对 (可能输错了一位或两位顺序颠倒)',
+  },
   participate: {
     when,
-    title: '参与评议',
-    lead: '凭参与码参加民主测评和满意度评议; 公开问卷和网上投票无需参与码。',
-    codeLead:
-      '请输入您收到的参与码。每个参与码对每项测评只能提交一次; 您的意见与参与码分开保存, 任何人无法将意见与参与码或个人对应。',
-    publicHeading: '公开问卷和网上投票',
-    publicLead: '以下问卷和投票面向社会公众, 无需参与码, 不需要登录, 不收集姓名和联系方式。',
-    noscript:
-      '填写测评需要启用浏览器的 JavaScript。也可以通过本年度考核预告中公布的电话、电子邮箱或民意调查箱反映意见。',
     period: (opens: string, closes: string) => `${when(opens)} 至 ${when(closes)}`,
-    receiptsLink: '核对回执',
-    allLink: '返回参与评议',
     kinds: { ballot: '民主测评', questionnaire: '问卷调查', rating: '满意度评议', vote: '网上投票' },
 
     verify: '核验参与码',
@@ -51,7 +52,6 @@ export const zhCNParticipate = {
     toReview: '核对并提交',
     required: '必答',
     optional: '选填',
-    chooseOne: '请选择一项',
     multiRange: (min: number, max: number) =>
       min === max ? `请选择 ${min} 项` : min === 0 ? `可不选, 最多选 ${max} 项` : `请选择 ${min} 至 ${max} 项`,
     chosen: (n: number, max: number) => (n >= max ? `已选 ${n} 项, 已达上限` : `已选 ${n} 项`),
@@ -111,8 +111,6 @@ export const zhCNParticipate = {
     },
 
     receipts: {
-      title: '核对回执',
-      lead: '输入提交后得到的回执号, 查看您的意见是否已被计入。回执号不包含您的答案和参与码, 查询结果只显示测评名称和计入日期。',
       label: '回执号',
       hint: '共 16 位, 如 ABCD-EFGH-JKMN-PQRS, 不区分大小写',
       submit: '核对',
@@ -120,7 +118,6 @@ export const zhCNParticipate = {
       found: (title: string, day: string) => `已计入: 《${title}》, 计入日期 ${day}。`,
       notFound: '没有找到这个回执号。请逐位核对; 如确认无误, 请联系县绩效办。',
       invalid: '回执号应为 16 位数字和字母',
-      listNote: '测评截止后, 各项测评的全部回执号清单将在本平台公布, 您也可以在清单中查找自己的回执号。',
     },
   },
 } as const;

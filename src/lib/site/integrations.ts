@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
+import type { Plugin } from 'vite';
 
 /**
  * Pagefind's full-text index, written to <outDir>/pagefind/ after the pages
@@ -24,6 +25,46 @@ export function pagefindIndex(): AstroIntegration {
         if (written.errors.length > 0) throw new Error(`pagefind: ${written.errors.join('; ')}`);
         await pagefind.close();
         logger.info(`indexed ${added.page_count} pages in ${Date.now() - started} ms`);
+      },
+    },
+  };
+}
+
+const MINI = '?zod-mini';
+
+/**
+ * zod/mini, and the zod core it is built on, as modules of their own in the
+ * browser bundle. The bundler tree-shakes each module once for the whole build
+ * and puts it in one chunk, so while zod/mini (the participation islands'
+ * answers schema) shared zod's core modules with classic zod (the forum,
+ * message and console islands), every participation page downloaded the core
+ * that classic zod needs: ~12 KB gzip of its 40 KB budget. Here each import of
+ * `zod/mini`, and everything it imports in turn, resolves to the very same
+ * file with a query appended, so the islands run zod's own code, tree-shaken
+ * to what zod/mini uses. Both copies keep zod's global config (`jitless`) and
+ * registry on globalThis, so they share them. Browser build only: the API and
+ * the pages' build-time rendering import zod as it is.
+ */
+export function zodMiniApart(): AstroIntegration {
+  const plugin: Plugin = {
+    name: 'kaoping-zod-mini-apart',
+    apply: 'build',
+    enforce: 'pre',
+    applyToEnvironment: (env) => env.name === 'client',
+    async resolveId(source, importer, options) {
+      const inMini = importer?.endsWith(MINI) ?? false;
+      if (source !== 'zod/mini' && !inMini) return null;
+      const from = inMini ? importer?.slice(0, -MINI.length) : importer;
+      const resolved = await this.resolve(source, from, { ...options, skipSelf: true });
+      if (!resolved || resolved.external || !/[\\/]node_modules[\\/]zod[\\/]/.test(resolved.id)) return resolved;
+      return { ...resolved, id: resolved.id + MINI };
+    },
+  };
+  return {
+    name: 'kaoping-zod-mini-apart',
+    hooks: {
+      'astro:config:setup': ({ updateConfig }) => {
+        updateConfig({ vite: { plugins: [plugin] } });
       },
     },
   };

@@ -1,0 +1,23 @@
+// The participation pages' own text: titles, leads, links, the note for a
+// browser without JavaScript. Only the .astro pages use it, at build time. It
+// is kept out of ./participate.ts, which the islands import whole, so that
+// none of it is downloaded again as island code.
+export const zhCNParticipatePages = {
+  participatePage: {
+    title: '参与评议',
+    lead: '凭参与码参加民主测评和满意度评议; 公开问卷和网上投票无需参与码。',
+    codeLead:
+      '请输入您收到的参与码。每个参与码对每项测评只能提交一次; 您的意见与参与码分开保存, 任何人无法将意见与参与码或个人对应。',
+    publicHeading: '公开问卷和网上投票',
+    publicLead: '以下问卷和投票面向社会公众, 无需参与码, 不需要登录, 不收集姓名和联系方式。',
+    noscript:
+      '填写测评需要启用浏览器的 JavaScript。也可以通过本年度考核预告中公布的电话、电子邮箱或民意调查箱反映意见。',
+    receiptsLink: '核对回执',
+    allLink: '返回参与评议',
+  },
+  receiptsPage: {
+    title: '核对回执',
+    lead: '输入提交后得到的回执号, 查看您的意见是否已被计入。回执号不包含您的答案和参与码, 查询结果只显示测评名称和计入日期。',
+    listNote: '测评截止后, 各项测评的全部回执号清单将在本平台公布, 您也可以在清单中查找自己的回执号。',
+  },
+} as const;
