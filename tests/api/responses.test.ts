@@ -149,6 +149,28 @@ describe('submitting a response', () => {
       await unchanged();
     });
 
+    it('a used code stays used when a guard refuses it: closed early, over the limits (no second response)', async () => {
+      const [code] = await issue('npc_deputy');
+      expect((await submit(api, 'ballot-t', { code, answers: ballotAnswers() })).status).toBe(201);
+      // Closed early by staff: the redemption guard refuses, and the response must not slip through.
+      await env.DB.prepare("INSERT INTO instrument_states VALUES ('ballot-t', 'closed', '2026-11-22T00:00:00Z')").run();
+      before = await snapshot();
+      await expectRefused(await submit(api, 'ballot-t', { code, answers: ballotAnswers('poor') }), 423, 'closed');
+      await unchanged();
+      await env.DB.prepare("DELETE FROM instrument_states WHERE instrument = 'ballot-t'").run();
+      // Too many failed codes from this address: the used code is refused with 429, and nothing is stored.
+      const from = { 'cf-connecting-ip': '203.0.113.77' };
+      for (let i = 0; i < 20; i++)
+        await submit(api, 'ballot-t', { code: '0000-0000-0000-0', answers: ballotAnswers() }, from);
+      const responses = (await snapshot()).responses;
+      await expectRefused(
+        await submit(api, 'ballot-t', { code, answers: ballotAnswers('poor') }, from),
+        429,
+        'rate_limited',
+      );
+      expect((await snapshot()).responses).toBe(responses);
+    });
+
     it('423: not open yet, closed by date, closed early by staff', async () => {
       const [code] = await issue('npc_deputy');
       await expectRefused(await submit(api, 'closed-t', { code, answers: { 'unit-a': 'satisfied' } }), 423, 'closed');

@@ -52,7 +52,7 @@ export const responses = sqliteTable(
   (t) => [uniqueIndex('responses_receipt').on(t.receipt), index('responses_instrument').on(t.instrument)],
 );
 
-/** Exact counters, bumped in the same batch that stores the response. Text answers are counted, not kept here. */
+/** Exact counters, bumped in the same batch that stores the response (WITHOUT ROWID: migration 0007). Text answers are counted, not kept here. */
 export const tallies = sqliteTable(
   'tallies',
   {
@@ -65,7 +65,7 @@ export const tallies = sqliteTable(
   (t) => [primaryKey({ columns: [t.instrument, t.question, t.option, t.raterCategory] })],
 );
 
-/** Responses per instrument and rater category (turnout), bumped with the tallies. */
+/** Responses per instrument and rater category (turnout), counted by a trigger on `responses` (migration 0006). */
 export const turnout = sqliteTable(
   'turnout',
   {
