@@ -6,7 +6,7 @@ import { requestId } from 'hono/request-id';
 import type { RuntimeCatalog } from '../domain/catalog';
 import { defaultCatalog } from './catalog';
 import * as schema from './db/schema';
-import type { AppEnv, Bindings } from './env';
+import type { AppEnv, Bindings, Database } from './env';
 import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
 import { jsonOnly, requestSizeLimit } from './middleware/limits';
 import { apiSecurityHeaders } from './middleware/security';
@@ -48,6 +48,21 @@ function clock(env: Bindings, fallback?: () => Date): () => Date {
   return () => new Date();
 }
 
+/**
+ * Drizzle with the schema, built once per D1 binding: building it walks every
+ * table's relations, which the submission path (raw batch SQL) never needs.
+ */
+const orms = new WeakMap<D1Database, Database>();
+function orm(d1: D1Database): Database {
+  if (typeof d1 !== 'object' || d1 === null) return drizzle(d1, { schema }); // no binding (documents, misconfiguration)
+  let db = orms.get(d1);
+  if (!db) {
+    db = drizzle(d1, { schema });
+    orms.set(d1, db);
+  }
+  return db;
+}
+
 export function createApp(options: AppOptions = {}) {
   const catalog = options.catalog ?? defaultCatalog;
   const app = new OpenAPIHono<AppEnv>({
@@ -59,7 +74,7 @@ export function createApp(options: AppOptions = {}) {
   app.use('*', requestId());
   app.use('*', apiSecurityHeaders());
   app.use('*', async function deps(c, next) {
-    c.set('db', drizzle(c.env.DB, { schema }));
+    c.set('db', orm(c.env.DB));
     c.set('catalog', catalog);
     c.set('now', clock(c.env, options.now));
     await next();

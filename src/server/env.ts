@@ -29,9 +29,11 @@ export interface Bindings {
   KAOPING_NOW?: string;
 }
 
+export type Database = DrizzleD1Database<typeof schema>;
+
 export interface Variables {
   requestId: string;
-  db: DrizzleD1Database<typeof schema>;
+  db: Database;
   catalog: RuntimeCatalog;
   now: () => Date;
 }
