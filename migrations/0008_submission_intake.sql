@@ -5,8 +5,8 @@
 -- outcome (src/server/db/responses.ts); each statement of a batch costs, and
 -- the submission is the hottest write we have.
 --
--- With a code: count the request; count a failure if the code is unknown
--- (in the same step as the check, so a burst of guesses cannot all pass);
+-- With a code: count the request, and a failure if the code is unknown
+-- (one statement, in the same step as the check, so a burst of guesses cannot all pass);
 -- redeem the code, only if it is valid for this instrument, the instrument is
 -- not closed early and the client is under both limits; store the response
 -- only if THIS statement just redeemed (changes() = 1: a code redeemed earlier
@@ -21,10 +21,9 @@ CREATE VIEW `submission_intake` (
 ) AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;--> statement-breakpoint
 CREATE TRIGGER `submission_with_code` INSTEAD OF INSERT ON `submission_intake` WHEN NEW.`code_hash` IS NOT NULL
 BEGIN
-  INSERT INTO `rate_limits` (`key`, `window`, `hits`) VALUES (NEW.`request_key`, NEW.`request_window`, 1)
-    ON CONFLICT (`key`, `window`) DO UPDATE SET `hits` = `hits` + 1;
   INSERT INTO `rate_limits` (`key`, `window`, `hits`)
-    SELECT NEW.`failure_key`, NEW.`failure_window`, 1 WHERE NOT EXISTS (
+    SELECT NEW.`request_key`, NEW.`request_window`, 1 WHERE true
+    UNION ALL SELECT NEW.`failure_key`, NEW.`failure_window`, 1 WHERE NOT EXISTS (
       SELECT 1 FROM `codes` WHERE `hash` = NEW.`code_hash` AND `revoked_on` IS NULL AND `appraisal` = NEW.`appraisal`
     )
     ON CONFLICT (`key`, `window`) DO UPDATE SET `hits` = `hits` + 1;
