@@ -3,18 +3,18 @@
 // loopback, distinct codes, distinct client addresses). Afterwards every
 // counter must verify and every receipt of a 201 must be stored.
 // Run: npx tsx bench/submission.ts   (or npm run bench)
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { issueCodes } from '../scripts/lib/codes';
 import { buildCatalog, GENERATED, runtimeCatalog } from '../scripts/lib/content';
 import { demoAnswers } from '../scripts/lib/demo-responses';
-import { bin, startDevServer } from '../scripts/lib/dev-server';
+import { startDevServer } from '../scripts/lib/dev-server';
 import { ensureDevVars } from '../scripts/lib/dev-vars';
 import { d1ExecuteSql, d1Migrate, d1Query } from '../scripts/lib/wrangler';
 import { verifyTallies } from '../scripts/tally-verify';
 import { DUMMY_TOKEN } from '../src/server/middleware/turnstile';
 import { machine, writeSection } from './lib/report';
+import { ensureDist } from './lib/stand';
 
 const PORT = Number(process.env.BENCH_PORT ?? 8870);
 const DIST = process.env.KAOPING_DIST ?? '/tmp/kaoping-bench-dist';
@@ -74,14 +74,7 @@ function groupCpuMs(pgid: number | undefined): number | null {
 
 export async function benchSubmission() {
   const pepper = ensureDevVars().get('CODE_PEPPER') as string;
-  if (!existsSync(`${DIST}/index.html`)) {
-    console.log(`building the site into ${DIST} …`);
-    const b = spawnSync(process.execPath, [bin('astro', 'bin/astro.mjs'), 'build', '--silent'], {
-      stdio: 'inherit',
-      env: { ...process.env, KAOPING_DIST: DIST, KAOPING_NOW: NOW },
-    });
-    if (b.status !== 0) throw new Error('build failed');
-  }
+  ensureDist(DIST);
   rmSync(STATE, { recursive: true, force: true });
   d1Migrate({ remote: false, persistTo: STATE });
   const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
