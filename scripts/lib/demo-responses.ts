@@ -7,7 +7,6 @@ import { getPlatformProxy } from 'wrangler';
 import type { RuntimeCatalog } from '../../src/domain/catalog';
 import type { Instrument } from '../../src/domain/schemas/instrument';
 import type { Question } from '../../src/domain/schemas/question';
-import { createApp } from '../../src/server/app';
 import type { Bindings } from '../../src/server/env';
 import { DUMMY_TOKEN } from '../../src/server/middleware/turnstile';
 
@@ -70,6 +69,9 @@ export interface DemoPlan {
 
 /** Submit every planned response; a code that already answered gets 409 and is skipped (idempotent). */
 export async function submitDemoResponses(catalog: RuntimeCatalog, plans: DemoPlan[], persistTo?: string) {
+  // Imported here, not at the top: the app reads src/generated/catalog.json, which the build (or the content
+  // check) writes, and on a fresh clone `npm start` loads this module before it has built anything.
+  const { createApp } = await import('../../src/server/app');
   const { env, dispose } = await getPlatformProxy<Bindings>({
     persist: { path: join(persistTo ?? '.wrangler/state', 'v3') },
   });
