@@ -2,8 +2,7 @@
 // refuses every use after the first.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { recount } from '../../src/domain/tally';
-import { ballotAnswers, catalog, issue, NOW, snapshot } from './fixtures';
+import { ballotAnswers, catalog, expectCountersMatchRecount, issue, NOW, snapshot } from './fixtures';
 import { client, submit } from './helpers';
 
 const api = client({ catalog, now: () => NOW });
@@ -28,20 +27,7 @@ describe('double use under contention', () => {
     expect(await snapshot()).toMatchObject({ responses: 1, redemptions: 1, turnout: 1 });
 
     // Tallies equal a recount from the stored responses.
-    const inst = catalog.instruments.find((i) => i.id === 'ballot-t');
-    if (!inst) throw new Error('fixture');
-    const { results: rows } = await env.DB.prepare(
-      "SELECT rater_category, answers FROM responses WHERE instrument = 'ballot-t'",
-    ).all<{ rater_category: string; answers: string }>();
-    const expected = recount(
-      inst,
-      rows.map((r) => ({ raterCategory: r.rater_category, answers: JSON.parse(r.answers) })),
-    );
-    const { results: tallies } = await env.DB.prepare(
-      "SELECT question, option, rater_category, count FROM tallies WHERE instrument = 'ballot-t'",
-    ).all<{ question: string; option: string; rater_category: string; count: number }>();
-    const actual = new Map(tallies.map((t) => [`${t.question}\u0000${t.option}\u0000${t.rater_category}`, t.count]));
-    expect(actual).toEqual(expected.counts);
+    const actual = await expectCountersMatchRecount();
     expect(actual.size).toBe(4);
   });
 

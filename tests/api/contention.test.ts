@@ -8,37 +8,13 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { apiError } from '../../src/domain/schemas/api';
 import { submitResponse } from '../../src/domain/schemas/participation';
-import { countKey, recount } from '../../src/domain/tally';
-import { ballotAnswers, catalog, issue, NOW, snapshot } from './fixtures';
+import { ballotAnswers, catalog, expectCountersMatchRecount, issue, NOW, snapshot } from './fixtures';
 import { client, submit } from './helpers';
 import { CONTENTION_SIZE } from './reliability';
 
 const api = client({ catalog, now: () => NOW });
 /** A distinct address per request, so the per-address limit (120 a minute) never answers first. */
 const from = (i: number) => ({ 'cf-connecting-ip': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` });
-
-/** Counters of ballot-t against a recount of its stored responses. */
-async function countersMatchRecount() {
-  const inst = catalog.instruments.find((i) => i.id === 'ballot-t');
-  if (!inst) throw new Error('fixture');
-  const { results: rows } = await env.DB.prepare(
-    "SELECT rater_category, answers FROM responses WHERE instrument = 'ballot-t'",
-  ).all<{ rater_category: string; answers: string }>();
-  const expected = recount(
-    inst,
-    rows.map((r) => ({ raterCategory: r.rater_category, answers: JSON.parse(r.answers) })),
-  );
-  const { results: tallies } = await env.DB.prepare(
-    "SELECT question, option, rater_category, count FROM tallies WHERE instrument = 'ballot-t'",
-  ).all<{ question: string; option: string; rater_category: string; count: number }>();
-  const { results: turnout } = await env.DB.prepare(
-    "SELECT rater_category, responses FROM turnout WHERE instrument = 'ballot-t'",
-  ).all<{ rater_category: string; responses: number }>();
-  expect(new Map(tallies.map((t) => [countKey(t.question, t.option, t.rater_category), t.count]))).toEqual(
-    expected.counts,
-  );
-  expect(new Map(turnout.map((t) => [t.rater_category, t.responses]))).toEqual(expected.turnout);
-}
 
 async function statuses(responses: Response[]) {
   const seen: Record<number, number> = {};
@@ -69,7 +45,7 @@ describe(`double use under contention (${CONTENTION_SIZE} at once)`, () => {
     expect(after.responses - before.responses).toBe(1);
     expect(after.redemptions - before.redemptions).toBe(1);
     expect(after.turnout - before.turnout).toBe(1);
-    await countersMatchRecount();
+    await expectCountersMatchRecount();
     task.meta.contention = { requests: CONTENTION_SIZE, codes: 1, accepted: 1, refused: CONTENTION_SIZE - 1, ms };
   }, 60_000);
 
@@ -99,7 +75,7 @@ describe(`double use under contention (${CONTENTION_SIZE} at once)`, () => {
       "SELECT (SELECT count(*) FROM redemptions WHERE instrument = 'ballot-t') AS r, (SELECT count(*) FROM responses WHERE instrument = 'ballot-t') AS s",
     ).first<{ r: number; s: number }>();
     expect(pairs?.r).toBe(pairs?.s);
-    await countersMatchRecount();
+    await expectCountersMatchRecount();
     task.meta.contention = {
       requests: CONTENTION_SIZE,
       codes: codes.length,

@@ -1,10 +1,12 @@
 // A small catalog with fixed windows and a fixed clock, so API tests do not
 // depend on the demo content or on today's date.
 import { env } from 'cloudflare:test';
+import { expect } from 'vitest';
 import type { RuntimeCatalog } from '../../src/domain/catalog';
 import { generateCode, hashCode } from '../../src/domain/code';
 import { expandInstrument } from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
+import { countKey, recount } from '../../src/domain/tally';
 
 export const NOW = new Date('2026-11-23T02:00:00Z');
 const open = { opensAt: '2026-11-20T08:00:00+08:00', closesAt: '2026-12-20T18:00:00+08:00' };
@@ -145,4 +147,27 @@ export async function snapshot() {
     tallies: await sum('tallies', 'count'),
     turnout: await sum('turnout', 'responses'),
   };
+}
+
+/** Tallies and turnout of ballot-t equal a recount of its stored responses; returns the tallies. */
+export async function expectCountersMatchRecount(): Promise<Map<string, number>> {
+  const inst = catalog.instruments.find((i) => i.id === 'ballot-t');
+  if (!inst) throw new Error('fixture');
+  const { results: rows } = await env.DB.prepare(
+    "SELECT rater_category, answers FROM responses WHERE instrument = 'ballot-t'",
+  ).all<{ rater_category: string; answers: string }>();
+  const expected = recount(
+    inst,
+    rows.map((r) => ({ raterCategory: r.rater_category, answers: JSON.parse(r.answers) })),
+  );
+  const { results: tallies } = await env.DB.prepare(
+    "SELECT question, option, rater_category, count FROM tallies WHERE instrument = 'ballot-t'",
+  ).all<{ question: string; option: string; rater_category: string; count: number }>();
+  const { results: turnout } = await env.DB.prepare(
+    "SELECT rater_category, responses FROM turnout WHERE instrument = 'ballot-t'",
+  ).all<{ rater_category: string; responses: number }>();
+  const actual = new Map(tallies.map((t) => [countKey(t.question, t.option, t.rater_category), t.count]));
+  expect(actual).toEqual(expected.counts);
+  expect(new Map(turnout.map((t) => [t.rater_category, t.responses]))).toEqual(expected.turnout);
+  return actual;
 }
