@@ -120,6 +120,20 @@ describe('sitemap and robots.txt', () => {
     expect(robots).toMatch(/^Sitemap: https?:\/\/.+\/sitemap-index\.xml$/m);
     expect(robots).toContain('Disallow: /observe/');
   });
+
+  it('asks search engines not to index the staff console (robots.txt alone does not keep a linked page out)', async () => {
+    const robotsMeta = async (path: string) => {
+      const p = await b.page(path);
+      const content = await p
+        .locator('meta[name="robots"]')
+        .getAttribute('content', { timeout: 1000 })
+        .catch(() => null);
+      await p.close();
+      return content;
+    };
+    expect(await robotsMeta('/observe/')).toBe('noindex, nofollow');
+    expect(await robotsMeta('/units/czj/')).toBeNull();
+  });
 });
 
 describe('content pages', () => {
