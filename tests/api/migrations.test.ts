@@ -29,4 +29,23 @@ describe('migrations on a real local D1', () => {
     expect(r?.sql).toMatch(/WITHOUT ROWID/i);
     await expect(env.DB.prepare('SELECT rowid FROM responses').all()).rejects.toThrow(/rowid/);
   });
+
+  it('keeps the counters every submission bumps WITHOUT ROWID, each still found by its key', async () => {
+    for (const table of ['tallies', 'redemptions', 'rate_limits']) {
+      const r = await env.DB.prepare('SELECT sql FROM sqlite_master WHERE name = ?1')
+        .bind(table)
+        .first<{ sql: string }>();
+      expect(r?.sql, table).toMatch(/WITHOUT ROWID/i);
+    }
+    // The rebuilt table keeps its key: a second bump of a window updates, it does not add a row.
+    const bump =
+      "INSERT INTO rate_limits (key, window, hits) VALUES ('k', 60, 1) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1";
+    await env.DB.batch([env.DB.prepare(bump), env.DB.prepare(bump)]);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n, max(hits) AS hits FROM rate_limits WHERE key = 'k'").first(),
+    ).toEqual({
+      n: 1,
+      hits: 2,
+    });
+  });
 });

@@ -85,7 +85,8 @@ export const instrumentStates = sqliteTable('instrument_states', {
 
 /**
  * Fixed-window rate-limit counters. The key is an HMAC of the client address
- * with a secret that rotates daily, never the address itself.
+ * with a secret that rotates daily, never the address itself. WITHOUT ROWID
+ * (migration 0009): every limited request bumps one.
  */
 export const rateLimits = sqliteTable(
   'rate_limits',
