@@ -104,15 +104,22 @@ export async function benchSubmission() {
   rmSync(STATE, { recursive: true, force: true });
   d1Migrate({ remote: false, persistTo: STATE });
   const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
-  const targets = ['rating-units-2026', 'ballot-groups-2026'].map((id) => {
-    const inst = catalog.instruments.find((i) => i.id === id);
-    if (!inst) throw new Error(id);
-    return inst;
-  });
+  // One instrument of each kind: the two code instruments deputies answer, and the public ones residents do.
+  const targets = ['rating-units-2026', 'ballot-groups-2026', 'questionnaire-public-2026', 'vote-service-2026'].map(
+    (id) => {
+      const inst = catalog.instruments.find((i) => i.id === id);
+      if (!inst) throw new Error(id);
+      return inst;
+    },
+  );
   // Enough distinct codes that no request ever reuses one.
   const perTarget = Math.ceil(SECONDS * 1200 * ROUNDS);
   const pools: string[][] = [];
   for (const inst of targets) {
+    if (inst.access !== 'code') {
+      pools.push([]);
+      continue;
+    }
     console.log(`issuing ${perTarget} codes for ${inst.id} …`);
     const { codes, statements } = await issueCodes({
       appraisal: inst.appraisal,
@@ -148,8 +155,8 @@ export async function benchSubmission() {
     // A different client address per request: deputies in a hall share none in this model.
     const from = () => `10.${(addr >> 16) & 255}.${(addr >> 8) & 255}.${addr++ & 255}`;
     const next = targets.map(() => 0);
-    const bodies = targets.map((inst, t) =>
-      (pools[t] as string[]).slice(0, 2000).map((_, i) => JSON.stringify(demoAnswers(inst, `bench/${i}`))),
+    const bodies = targets.map((inst) =>
+      Array.from({ length: 2000 }, (_, i) => JSON.stringify(demoAnswers(inst, `bench/${i}`))),
     );
     for (let round = 1; round <= ROUNDS; round++) {
       console.log(`round ${round}/${ROUNDS}: bare one-row D1 write …`);
@@ -162,8 +169,9 @@ export async function benchSubmission() {
       for (const [t, inst] of targets.entries()) {
         const pool = pools[t] as string[];
         const answers = bodies[t] as string[];
-        console.log(`round ${round}/${ROUNDS}: submissions to ${inst.id} (${inst.questions.length} questions) …`);
-        await run(`POST /api/v1/instruments/${inst.id}/responses (${inst.questions.length} questions)`, round, 201, {
+        const what = `${inst.kind}, ${inst.access === 'code' ? 'with a code' : 'public'}, ${inst.questions.length} questions`;
+        console.log(`round ${round}/${ROUNDS}: submissions to ${inst.id} (${what}) …`);
+        await run(`POST /api/v1/instruments/${inst.id}/responses (${what})`, round, 201, {
           url: `${server.base}/api/v1/instruments/${inst.id}/responses`,
           requests: [
             {
@@ -171,10 +179,11 @@ export async function benchSubmission() {
               setupRequest: (req) => {
                 const i = next[t] as number;
                 next[t] = i + 1;
+                const code = pool.length > 0 ? `"code":"${pool[i % pool.length]}",` : '';
                 return {
                   ...req,
                   headers: { 'content-type': 'application/json', 'cf-connecting-ip': from() },
-                  body: `{"code":"${pool[i % pool.length]}","turnstileToken":"${DUMMY_TOKEN}","answers":${answers[i % answers.length]}}`,
+                  body: `{${code}"turnstileToken":"${DUMMY_TOKEN}","answers":${answers[i % answers.length]}}`,
                 };
               },
               onResponse: (status, body) => {

@@ -7,7 +7,7 @@ const HEADER = `# Benchmarks
 
 Figures from real runs of \`npm run bench\` on the project's machine kind
 (2 cores, Debian 12), against \`wrangler pages dev\` over loopback. Each
-section says how it was measured; run-to-run noise is 10-15%, so compare
+section says how it was measured; run-to-run noise is 10-20%, so compare
 routes within one run (ratios), not across runs.
 `;
 
