@@ -249,8 +249,8 @@ thread that used the most, workerd's thread that runs both our Worker and the lo
 ${rows.join('\n')}
 
 Mean ratio over the rounds, with the lowest and highest round (target: at least ${TARGET} of the bare write route), and
-the bare write's busiest-thread CPU over the route's (the ratio that thread alone allows; it moves less with the
-machine's load than req/s do):
+the bare write's busiest-thread CPU over the route's (the ratio that thread alone allows; where it matches the req/s
+ratio, that thread is the limit):
 ${summary
   .map(
     (x) =>
