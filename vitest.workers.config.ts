@@ -14,6 +14,7 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             CODE_PEPPER: 'test-pepper-not-secret',
+            TOKEN_KEY_SECRET: 'test-token-key-secret',
             RATE_LIMIT_SECRET: 'test-rate-limit-secret',
             // 32 bytes, base64: the AES-GCM key of opinion-box contact details (test only).
             CONTACT_KEY: 'dGVzdC1jb250YWN0LWtleS0zMi1ieXRlcy1sb25nISE=',

@@ -19,6 +19,8 @@ import { instrumentRoutes } from './routes/instruments';
 import { messageRoutes } from './routes/messages';
 import { observeRoutes } from './routes/observe';
 import { participationRoutes } from './routes/participation';
+import { responseRoutes } from './routes/responses';
+import { tokenRoutes } from './routes/tokens';
 
 /** The OpenAPI document's head; the reference page (/developers/api/) renders the same document. */
 export const OPENAPI_CONFIG = {
@@ -85,6 +87,8 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', healthRoutes);
   app.route('/api/v1', instrumentRoutes);
   app.route('/api/v1', participationRoutes);
+  app.route('/api/v1', tokenRoutes);
+  app.route('/api/v1', responseRoutes);
   app.route('/api/v1', feedRoutes);
   app.route('/api/v1', benchRoutes);
   app.route('/api/v1', configRoutes);

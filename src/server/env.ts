@@ -13,6 +13,8 @@ export interface Bindings {
   TURNSTILE_SECRET_KEY?: string;
   /** Secret pepper of the code HMAC. */
   CODE_PEPPER?: string;
+  /** Secret from which the key sealing the token signing keys is derived (npm run token-keys). */
+  TOKEN_KEY_SECRET?: string;
   /** Secret of the rate-limit client keys. */
   RATE_LIMIT_SECRET?: string;
   /** AES-256-GCM key (base64) of opinion-box contact details. */

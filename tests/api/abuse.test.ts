@@ -13,22 +13,29 @@ import { generateCode } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
 import { LIMITS } from '../../src/server/middleware/rate-limit';
 import { TEST_SECRETS } from '../../src/server/middleware/turnstile';
-import { ballotAnswers, issue } from './fixtures';
+import { ensureTokenKeys, issue } from './fixtures';
+import { randomBlinded } from './helpers';
 import { api, makeObserver, ORIGIN, signIn, startThread, TOKEN } from './observe-fixtures';
 import { GUESS_COUNT, INTERNALS, type Operation, operations, stateFingerprint } from './reliability';
 
 const OPS = operations(api);
+// Keys for the code instruments, so a right code is refused for its guessing, not for a missing key.
+beforeAll(ensureTokenKeys);
 const UUID = '3f1c1f8e-2a4b-4c1d-9e7f-0123456789ab';
 
 /** An OpenAPI path with plausible values in its parameters. */
 function concrete(path: string): string {
-  return path
-    .replace('{receipt}', 'AAAA-AAAA-AAAA-AAAA')
-    .replace('{appraisal}', 'test-2026')
-    .replace(/\/(feed\/appraisals)\/\{id\}/, '/$1/test-2026')
-    .replace('/observe/instruments/{id}', '/observe/instruments/future-t')
-    .replace('/instruments/{id}', '/instruments/q-public')
-    .replace('{id}', UUID);
+  return (
+    path
+      .replace('{receipt}', 'AAAA-AAAA-AAAA-AAAA')
+      .replace('{appraisal}', 'test-2026')
+      .replace(/\/(feed\/appraisals)\/\{id\}/, '/$1/test-2026')
+      .replace('/observe/instruments/{id}', '/observe/instruments/future-t')
+      // Token routes exist for code instruments only.
+      .replace(/\/instruments\/\{id\}\/(token|tokens)/, '/instruments/ballot-t/$1')
+      .replace('/instruments/{id}', '/instruments/q-public')
+      .replace('{id}', UUID)
+  );
 }
 
 /** Hono's route table in OpenAPI form: every route the app serves, documented or not. */
@@ -136,7 +143,9 @@ function brokenD1(message: string): D1Database {
 function reaching(op: Operation, code: string): RequestInit & { url: string } {
   const bodies: Record<string, unknown> = {
     'POST /api/v1/codes/verify': { code, turnstileToken: TOKEN },
+    'POST /api/v1/instruments/{id}/tokens': { code, turnstileToken: TOKEN, blindedMsg: randomBlinded() },
     'POST /api/v1/instruments/{id}/responses': { turnstileToken: TOKEN, answers: { q1: 'a', q2: ['x'] } },
+    'POST /api/v1/receipts/check': { receipt: 'AAAA-AAAA-AAAA-AAAA' },
     'POST /api/v1/forum/threads': {
       appraisal: 'test-2026',
       title: '关于窗口服务',
@@ -226,10 +235,10 @@ describe('when D1 fails, no route shows internals', () => {
 const guessRoutes = {
   verify: (code: string, ip: string) =>
     api.json('/api/v1/codes/verify', { code, turnstileToken: TOKEN }, { headers: { 'cf-connecting-ip': ip } }),
-  submit: (code: string, ip: string) =>
+  token: (code: string, ip: string) =>
     api.json(
-      '/api/v1/instruments/ballot-t/responses',
-      { code, turnstileToken: TOKEN, answers: ballotAnswers() },
+      '/api/v1/instruments/ballot-t/tokens',
+      { code, turnstileToken: TOKEN, blindedMsg: randomBlinded() },
       { headers: { 'cf-connecting-ip': ip } },
     ),
   forum: (code: string, ip: string) =>
@@ -268,7 +277,7 @@ describe('guessing codes', () => {
     const [right] = await issue('npc_deputy');
     const [rightForum] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
     expect((await guessRoutes.verify(right as string, ip)).status).toBe(429);
-    expect((await guessRoutes.submit(right as string, ip)).status).toBe(429);
+    expect((await guessRoutes.token(right as string, ip)).status).toBe(429);
     expect((await guessRoutes.forum(rightForum as string, ip)).status).toBe(429);
     expect(await stateFingerprint()).toEqual({ ...before, codes: Number(before.codes) + 2 });
     // Another client is not affected.
@@ -308,6 +317,10 @@ describe('Turnstile on every route that takes a token', () => {
     expect((await console_.post(`/api/v1/observe/posts/${a.post}/approve`)).status).toBe(200);
     requests = {
       'POST /api/v1/codes/verify': () => ({ url: '/api/v1/codes/verify', body: { code: fresh.shift() } }),
+      'POST /api/v1/instruments/{id}/tokens': () => ({
+        url: '/api/v1/instruments/ballot-t/tokens',
+        body: { code: fresh.shift(), blindedMsg: randomBlinded() },
+      }),
       'POST /api/v1/instruments/{id}/responses': () => ({
         url: '/api/v1/instruments/q-public/responses',
         body: { answers: { q1: 'a', q2: ['x'] } },

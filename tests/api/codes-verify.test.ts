@@ -21,6 +21,7 @@ describe('verifying a code', () => {
       'ballot-t': 'open',
       'closed-t': 'closed',
       'future-t': 'not_open',
+      'rating-t': 'open',
     });
     expect((await snapshot()).redemptions).toBe(0);
     // After answering, the ballot shows as done.

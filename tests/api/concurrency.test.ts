@@ -1,65 +1,98 @@
-// One code, many simultaneous submissions: the database, not a check in code,
-// refuses every use after the first.
+// One code, many simultaneous token requests; one token, many simultaneous
+// spends: the database, not a check in code, refuses every use after the first.
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
-import { ballotAnswers, catalog, expectCountersMatchRecount, issue, NOW, snapshot } from './fixtures';
-import { client, submit } from './helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ballotAnswers, catalog, ensureTokenKeys, expectCountersMatchRecount, issue, NOW, snapshot } from './fixtures';
+import { blindFor, client, randomBlinded, requestToken, spend, takeToken } from './helpers';
 
 const api = client({ catalog, now: () => NOW });
+const from = (i: number) => ({ 'cf-connecting-ip': `10.0.${i >> 8}.${i & 255}` });
+
+beforeAll(ensureTokenKeys);
 
 describe('double use under contention', () => {
-  it('100 concurrent submissions with one code give exactly one 201 and ninety-nine 409s', async () => {
+  it('100 concurrent token requests with one code and different blinded messages: one token (one 201, 99 409)', async () => {
     const [code] = await issue('party_deputy');
-    // Spread over addresses so the per-address limit does not interfere.
+    const before = await snapshot();
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        submit(
-          api,
-          'ballot-t',
-          { code, answers: ballotAnswers(i % 2 ? 'good' : 'poor') },
-          { 'cf-connecting-ip': `10.0.0.${i}` },
-        ),
+        requestToken(api, 'ballot-t', { code: code as string, blindedMsg: randomBlinded() }, from(i)),
       ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(99);
-    expect(await snapshot()).toMatchObject({ responses: 1, redemptions: 1, turnout: 1 });
-
-    // Tallies equal a recount from the stored responses.
-    const actual = await expectCountersMatchRecount();
-    expect(actual.size).toBe(4);
+    expect(await snapshot()).toEqual({ ...before, redemptions: before.redemptions + 1 });
   });
 
-  it('a failing statement rolls the whole batch back (no redemption without its response)', async () => {
+  it('100 concurrent token requests with one code and the same blinded message: one redemption, one signature', async () => {
+    const [code] = await issue('party_deputy');
+    const state = await blindFor(api, 'ballot-t', 'party_deputy');
+    const before = await snapshot();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        requestToken(api, 'ballot-t', { code: code as string, blindedMsg: state.blindedMsg }, from(i)),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(99);
+    const sigs = new Set(
+      await Promise.all(results.map(async (r) => ((await r.json()) as { blindSig: string }).blindSig)),
+    );
+    expect(sigs.size).toBe(1);
+    expect(await snapshot()).toEqual({ ...before, redemptions: before.redemptions + 1 });
+  });
+
+  it('100 concurrent spends of one token: exactly one 201 and ninety-nine 409s', async () => {
     const [code] = await issue('npc_deputy');
+    const { token } = await takeToken(api, 'ballot-t', code as string);
+    if (!token) throw new Error('no token');
+    const before = await snapshot();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => spend(api, 'ballot-t', token, ballotAnswers(i % 2 ? 'good' : 'poor'))),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(99);
+    expect(await snapshot()).toMatchObject({
+      responses: before.responses + 1,
+      spentTokens: before.spentTokens + 1,
+      turnout: before.turnout + 1,
+    });
+    await expectCountersMatchRecount();
+  });
+
+  it('a failing statement rolls the whole spend back: the token stays unspent, nothing is counted', async () => {
+    const [code] = await issue('npc_deputy');
+    const { token } = await takeToken(api, 'ballot-t', code as string);
+    if (!token) throw new Error('no token');
     // Force the response insert to fail: a receipt that already exists violates its unique index.
     await env.DB.prepare(
       "INSERT INTO responses VALUES ('x', 'ballot-t', 'npc_deputy', '2026-11-23', '{}', 'DUPE-DUPE-DUPE-DUPE')",
     ).run();
     const before = await snapshot();
-    const { submitResponse } = await import('../../src/server/db/responses');
-    const bucket = { key: 'p:test', window: 0, limit: { name: 'p', max: 100, windowSeconds: 60 }, retryAfter: 60 };
-    const { hashCode } = await import('../../src/domain/code');
+    const { spendToken } = await import('../../src/server/db/tokens');
+    const { drizzle } = await import('drizzle-orm/d1');
+    const schema = await import('../../src/server/db/schema');
     await expect(
-      submitResponse(env.DB, {
+      spendToken(drizzle(env.DB, { schema }), {
+        tokenHash: 'rollback-test',
         instrument: 'ballot-t',
-        appraisal: 'test-2026',
-        categories: ['npc_deputy'],
-        codeHash: await hashCode(env.CODE_PEPPER as string, code as string),
+        raterCategory: 'npc_deputy',
+        msg: token.msg,
+        sig: token.sig,
         responseId: 'y',
         recordedOn: '2026-11-23',
         answers: '{}',
         receipt: 'DUPE-DUPE-DUPE-DUPE',
         pairs: [['unit-a.i1', 'good']],
-        bucket,
-        failures: { ...bucket, key: 'f:test' },
       }),
     ).rejects.toThrow(/UNIQUE/);
     expect(await snapshot()).toEqual(before);
-    const rl = await env.DB.prepare("SELECT count(*) AS n FROM rate_limits WHERE key = 'p:test'").first<{
+    const spent = await env.DB.prepare("SELECT count(*) AS n FROM spent_tokens WHERE hash = 'rollback-test'").first<{
       n: number;
     }>();
-    expect(rl?.n).toBe(0);
+    expect(spent?.n).toBe(0);
   });
 });

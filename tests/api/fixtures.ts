@@ -1,12 +1,16 @@
 // A small catalog with fixed windows and a fixed clock, so API tests do not
 // depend on the demo content or on today's date.
 import { env } from 'cloudflare:test';
+import { drizzle } from 'drizzle-orm/d1';
 import { expect } from 'vitest';
 import type { RuntimeCatalog } from '../../src/domain/catalog';
-import { generateCode, hashCode } from '../../src/domain/code';
+import { generateCode, hashCode, normaliseCode } from '../../src/domain/code';
 import { expandInstrument } from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { countKey, recount } from '../../src/domain/tally';
+import { createTokenKey } from '../../src/server/auth/token-keys';
+import * as schema from '../../src/server/db/schema';
+import { insertTokenKeys } from '../../src/server/db/tokens';
 
 export const NOW = new Date('2026-11-23T02:00:00Z');
 const open = { opensAt: '2026-11-20T08:00:00+08:00', closesAt: '2026-12-20T18:00:00+08:00' };
@@ -79,6 +83,16 @@ const sources = [
     subjects: ['unit-a'],
   },
   {
+    id: 'rating-t',
+    appraisal: 'test-2026',
+    kind: 'rating',
+    title: '进行中评议',
+    access: 'code',
+    raterCategories: ['npc_deputy'],
+    ...open,
+    subjects: ['unit-a'],
+  },
+  {
     id: 'future-t',
     appraisal: 'test-2026',
     kind: 'vote',
@@ -112,6 +126,24 @@ export function ballotAnswers(grade = 'good', extra: Record<string, string | str
 
 export const TOKEN = 'XXXX.DUMMY.TOKEN.XXXX';
 
+let keysMade: Promise<unknown> | undefined;
+/** The blind-signing keys of every code instrument of the fixture catalog, made once per test file (fresh D1). */
+export function ensureTokenKeys() {
+  keysMade ??= (async () => {
+    const rows = [];
+    for (const inst of catalog.instruments.filter((i) => i.access === 'code')) {
+      for (const category of inst.raterCategories) {
+        rows.push({ ...(await createTokenKey(env.TOKEN_KEY_SECRET, inst.id, category)), createdOn: '2026-11-15' });
+      }
+    }
+    await insertTokenKeys(drizzle(env.DB, { schema }), rows);
+  })();
+  return keysMade;
+}
+
+/** The rater category of each code issued by `issue`, so helpers can pick the right key. */
+export const categoryOf = new Map<string, string>();
+
 let n = 0;
 /** Issue codes straight into D1 (hashes only), as the CLI does. */
 export async function issue(category: string, count = 1, opts: { appraisal?: string; revoked?: boolean } = {}) {
@@ -119,6 +151,7 @@ export async function issue(category: string, count = 1, opts: { appraisal?: str
   for (let i = 0; i < count; i++) {
     const code = generateCode();
     codes.push(code);
+    categoryOf.set(normaliseCode(code), category);
     await env.DB.prepare(
       'INSERT INTO codes (hash, appraisal, rater_category, batch, issued_on, revoked_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
     )
@@ -144,6 +177,7 @@ export async function snapshot() {
   return {
     responses: await count('responses'),
     redemptions: await count('redemptions'),
+    spentTokens: await count('spent_tokens'),
     tallies: await sum('tallies', 'count'),
     turnout: await sum('turnout', 'responses'),
   };

@@ -14,6 +14,7 @@ import { apiError } from '../../src/domain/schemas/api';
 import { messageStatuses } from '../../src/domain/schemas/message';
 import { feedKeySecret } from '../../src/server/middleware/feed-auth';
 import { ballotAnswers, issue } from './fixtures';
+import { randomBlinded, takeToken } from './helpers';
 import { api, makeObserver, ORIGIN, PASSWORD, sendMessage, startThread, TOKEN } from './observe-fixtures';
 import { FUZZ_RUNS, INTERNALS, type Operation, operations, stateFingerprint } from './reliability';
 
@@ -361,7 +362,8 @@ beforeAll(async () => {
   const session = await signInFresh(lead.username);
   const post = (path: string, body: unknown) => api.json(path, body, { headers: { ...session, origin: ORIGIN } });
 
-  const [ballotCode] = await issue('npc_deputy');
+  const [ballotCode, tokenCode] = await issue('npc_deputy', 2);
+  const { token } = await takeToken(api, 'ballot-t', tokenCode as string);
   const [forumCode] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
   const submitted = await api.json('/api/v1/instruments/q-public/responses', {
     turnstileToken: TOKEN,
@@ -408,8 +410,12 @@ beforeAll(async () => {
       'POST /api/v1/codes/verify': [{ code: ballotCode, turnstileToken: TOKEN }],
       'POST /api/v1/instruments/{id}/responses': [
         { turnstileToken: TOKEN, answers: { q1: 'a', q2: ['x', 'y'], q3: '很好' } },
-        { code: ballotCode, turnstileToken: TOKEN, answers: ballotAnswers('fair', { 'unit-a.problems': ['p1'] }) },
+        { token, answers: ballotAnswers('fair', { 'unit-a.problems': ['p1'] }) },
       ],
+      'POST /api/v1/instruments/{id}/tokens': [
+        { code: ballotCode, turnstileToken: TOKEN, blindedMsg: randomBlinded() },
+      ],
+      'POST /api/v1/receipts/check': [{ receipt }, { receipt: receipt.toLowerCase().replace(/-/g, '') }],
       'POST /api/v1/forum/threads': [
         {
           appraisal: 'test-2026',

@@ -1,5 +1,10 @@
 import { env } from 'cloudflare:test';
+import { normaliseCode } from '../../src/domain/code';
+import type { SpendToken } from '../../src/domain/schemas/token';
+import { toBase64Url } from '../../src/domain/token';
+import { type BlindState, blindToken, finalizeToken } from '../../src/lib/participate/token';
 import { type AppOptions, createApp } from '../../src/server/app';
+import { categoryOf, ensureTokenKeys, TOKEN } from './fixtures';
 
 /** Call the app as Pages would, with the test bindings (plus any given). */
 export function client(options: AppOptions = {}, bindings: Record<string, string> = {}) {
@@ -21,19 +26,81 @@ export function client(options: AppOptions = {}, bindings: Record<string, string
       ),
   };
 }
+export type Client = ReturnType<typeof client>;
 
-/** Submit a response as the island does. */
-export function submit(
-  api: ReturnType<typeof client>,
+/** Blind a fresh token for a code's category (or any key of the instrument, for codes the server will refuse). */
+export async function blindFor(api: Client, instrument: string, raterCategory?: string): Promise<BlindState> {
+  await ensureTokenKeys();
+  const r = await api.request(`/api/v1/instruments/${instrument}/token-key`);
+  const { keys } = (await r.json()) as { keys: { raterCategory: string; spki: string }[] };
+  const key = keys.find((k) => k.raterCategory === raterCategory) ?? keys[0];
+  if (!key) throw new Error(`no token key for ${instrument}`);
+  return blindToken(instrument, key.raterCategory, key.spki);
+}
+
+/**
+ * A well-formed blinded message that is no one's token: 256 random bytes below
+ * any 2048-bit modulus. Issuing cannot tell it from a real one (blinding is
+ * uniform), so contention tests can send hundreds without blinding each.
+ */
+export function randomBlinded(): string {
+  const b = crypto.getRandomValues(new Uint8Array(256));
+  b[0] = (b[0] as number) & 0x7f;
+  return toBase64Url(b);
+}
+
+/** POST /tokens as the island does. */
+export function requestToken(
+  api: Client,
+  instrument: string,
+  body: { code: string; blindedMsg: string; turnstileToken?: string },
+  headers: Record<string, string> = {},
+) {
+  return api.json(`/api/v1/instruments/${instrument}/tokens`, { turnstileToken: TOKEN, ...body }, { headers });
+}
+
+/** Take a token with a code: the token, or the refusing response. */
+export async function takeToken(
+  api: Client,
+  instrument: string,
+  code: string,
+  headers: Record<string, string> = {},
+  turnstileToken = TOKEN,
+): Promise<{ token: SpendToken; response: Response } | { token: null; response: Response }> {
+  const state = await blindFor(api, instrument, categoryOf.get(normaliseCode(code)));
+  const response = await requestToken(api, instrument, { code, blindedMsg: state.blindedMsg, turnstileToken }, headers);
+  if (response.status !== 201 && response.status !== 200) return { token: null, response };
+  const { blindSig } = (await response.clone().json()) as { blindSig: string };
+  return { token: await finalizeToken(state, blindSig), response };
+}
+
+/** POST /responses with a token (code instruments). */
+export function spend(
+  api: Client,
+  instrument: string,
+  token: SpendToken,
+  answers: unknown,
+  headers: Record<string, string> = {},
+) {
+  return api.json(`/api/v1/instruments/${instrument}/responses`, { token, answers }, { headers });
+}
+
+/**
+ * Take part as the island does: with a code, take a token and spend it (the
+ * refusing response if the token is refused); without, submit with a human check.
+ */
+export async function submit(
+  api: Client,
   instrument: string,
   body: { code?: string; turnstileToken?: string; answers: unknown },
   headers: Record<string, string> = {},
 ) {
-  return api.json(
-    `/api/v1/instruments/${instrument}/responses`,
-    { turnstileToken: 'XXXX.DUMMY.TOKEN.XXXX', ...body },
-    { headers },
-  );
+  if (body.code !== undefined) {
+    const taken = await takeToken(api, instrument, body.code, headers, body.turnstileToken);
+    if (!taken.token) return taken.response;
+    return spend(api, instrument, taken.token, body.answers, headers);
+  }
+  return api.json(`/api/v1/instruments/${instrument}/responses`, { turnstileToken: TOKEN, ...body }, { headers });
 }
 
 export async function rowCount(table: string): Promise<number> {

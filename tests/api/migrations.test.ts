@@ -10,7 +10,17 @@ describe('migrations on a real local D1', () => {
       name: string;
     }>();
     const names = results.map((r) => r.name);
-    for (const t of ['codes', 'redemptions', 'responses', 'tallies', 'turnout', 'instrument_states', 'rate_limits']) {
+    for (const t of [
+      'codes',
+      'redemptions',
+      'responses',
+      'tallies',
+      'turnout',
+      'instrument_states',
+      'rate_limits',
+      'token_keys',
+      'spent_tokens',
+    ]) {
       expect(names).toContain(t);
     }
   });
@@ -31,7 +41,7 @@ describe('migrations on a real local D1', () => {
   });
 
   it('keeps the counters every submission bumps WITHOUT ROWID, each still found by its key', async () => {
-    for (const table of ['tallies', 'redemptions', 'rate_limits']) {
+    for (const table of ['tallies', 'redemptions', 'rate_limits', 'spent_tokens']) {
       const r = await env.DB.prepare('SELECT sql FROM sqlite_master WHERE name = ?1')
         .bind(table)
         .first<{ sql: string }>();
@@ -39,7 +49,7 @@ describe('migrations on a real local D1', () => {
     }
     // The rebuilt table keeps its key: a second bump of a window updates, it does not add a row.
     const bump =
-      "INSERT INTO rate_limits (key, window, hits) VALUES ('k', 60, 1) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1";
+      "INSERT INTO rate_limits (key, window, hits, expires) VALUES ('k', 60, 1, 120) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1";
     await env.DB.batch([env.DB.prepare(bump), env.DB.prepare(bump)]);
     expect(
       await env.DB.prepare("SELECT count(*) AS n, max(hits) AS hits FROM rate_limits WHERE key = 'k'").first(),
@@ -47,5 +57,37 @@ describe('migrations on a real local D1', () => {
       n: 1,
       hits: 2,
     });
+  });
+
+  it('keeps codes WITHOUT ROWID, so no hidden rowid records the order slips were printed in', async () => {
+    const r = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE name = 'codes'").first<{ sql: string }>();
+    expect(r?.sql).toMatch(/WITHOUT ROWID/i);
+    await expect(env.DB.prepare('SELECT rowid FROM codes').all()).rejects.toThrow(/rowid/);
+  });
+
+  it('drops ended rate-limit windows as new ones open, a few at a time, and keeps live ones', async () => {
+    const insert = (key: string, window: number, expires: number) =>
+      env.DB.prepare('INSERT INTO rate_limits (key, window, hits, expires) VALUES (?1, ?2, 1, ?3)').bind(
+        key,
+        window,
+        expires,
+      );
+    // Ten windows that ended long ago, one still running.
+    await env.DB.batch([
+      ...Array.from({ length: 10 }, (_, i) => insert(`old${i}`, 1000 + i, 1060 + i)),
+      insert('live', 5_000_000, 5_086_400),
+    ]);
+    const left = async () =>
+      (await env.DB.prepare("SELECT count(*) AS n FROM rate_limits WHERE key LIKE 'old%'").first<{ n: number }>())?.n;
+    const before = (await left()) ?? 0;
+    await insert('new1', 5_000_060, 5_090_000).run();
+    expect(await left()).toBe(before - 4);
+    await insert('new2', 5_000_120, 5_090_000).run();
+    await insert('new3', 5_000_180, 5_090_000).run();
+    expect(await left()).toBe(0);
+    const live = await env.DB.prepare(
+      "SELECT count(*) AS n FROM rate_limits WHERE key IN ('live', 'new1', 'new2', 'new3')",
+    ).first();
+    expect(live).toEqual({ n: 4 });
   });
 });

@@ -42,7 +42,31 @@ describe('secrecy of stored responses', () => {
       'recorded_on',
     ]);
     const redemption = (await env.DB.prepare('SELECT * FROM redemptions').all()).results;
-    expect(Object.keys(redemption[0] ?? {}).sort()).toEqual(['code_hash', 'instrument']);
+    expect(Object.keys(redemption[0] ?? {}).sort()).toEqual(['blinded_hash', 'code_hash', 'instrument']);
+  });
+
+  it('keeps nothing in common between what issuance stored and what the spend stored', async () => {
+    const [code] = await issue('npc_deputy');
+    const r = await submit(api, 'ballot-t', { code, answers: ballotAnswers() });
+    expect(r.status).toBe(201);
+    const hash = await hashCode(env.CODE_PEPPER as string, code as string);
+    const issued = (
+      await env.DB.prepare('SELECT blinded_hash FROM redemptions WHERE code_hash = ?1').bind(hash).first<{
+        blinded_hash: string;
+      }>()
+    )?.blinded_hash;
+    expect(issued).toMatch(/^[0-9a-f]{64}$/);
+    // What the spend wrote: the token and its hash, the response, its receipt.
+    const spent = JSON.stringify(
+      (await env.DB.prepare('SELECT * FROM spent_tokens').all()).results.concat(
+        (await env.DB.prepare('SELECT * FROM responses').all()).results,
+      ),
+    );
+    for (const secret of [code as string, hash, issued as string]) expect(spent).not.toContain(secret);
+    const spentCols = (
+      await env.DB.prepare("SELECT name FROM pragma_table_info('spent_tokens')").all<{ name: string }>()
+    ).results.map((c) => c.name);
+    expect(spentCols.sort()).toEqual(['hash', 'instrument', 'msg', 'rater_category', 'sig']);
   });
 
   it('stores responses in random-key order, not in the order codes were redeemed', async () => {

@@ -20,7 +20,7 @@ const size = (value: string | undefined, fallback: number) => {
 const sizes = inject('reliabilitySizes') ?? {};
 /** fast-check runs per operation (FUZZ_RUNS). */
 export const FUZZ_RUNS = size(sizes.fuzzRuns, 200);
-/** Concurrent submissions of one code (CONTENTION_SIZE). */
+/** Concurrent token requests of one code and spends of one token (CONTENTION_SIZE). */
 export const CONTENTION_SIZE = size(sizes.contention, 500);
 /** Wrong codes from one client (GUESS_COUNT). */
 export const GUESS_COUNT = size(sizes.guesses, 300);
@@ -74,6 +74,8 @@ export async function stateFingerprint(): Promise<Record<string, unknown>> {
     `SELECT
       (SELECT count(*) FROM responses) AS responses,
       (SELECT count(*) FROM redemptions) AS redemptions,
+      (SELECT count(*) FROM spent_tokens) AS spentTokens,
+      (SELECT count(*) FROM token_keys) AS tokenKeys,
       (SELECT coalesce(sum(count), 0) FROM tallies) AS tallies,
       (SELECT coalesce(sum(responses), 0) FROM turnout) AS turnout,
       (SELECT count(*) FROM codes) AS codes,

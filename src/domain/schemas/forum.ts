@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cleanLine, cleanText } from '../text';
 import { id } from './common';
-import { codeInput, turnstileToken } from './participation';
+import { codeInput, turnstileToken } from './credential';
 
 /**
  * Text typed by a person: cleaned (see text.ts) before its length is checked,

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ALPHABET, checkCharacter, normaliseCode, type RandomFill } from '../code';
 import { cleanLine, cleanText } from '../text';
 import { email, id, phone } from './common';
+import { turnstileToken } from './credential';
 import { typedText } from './forum';
-import { turnstileToken } from './participation';
 
 export const MESSAGE_MAX = 3000;
 export const REPLY_MAX = 3000;

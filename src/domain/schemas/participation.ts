@@ -1,15 +1,11 @@
 import { z } from 'zod';
 import { RECEIPT_PATTERN } from '../receipt';
 import { id } from './common';
+import { codeInput, turnstileToken } from './credential';
 import { instrument, instrumentStatus } from './instrument';
 import { key, subjectRef } from './question';
 import { codeCategory, raterCategory } from './rater-category';
-
-/** A Turnstile token as the widget hands it over. */
-export const turnstileToken = z.string().min(1, '请完成人机验证').max(2048);
-
-/** A typed code, before normalisation (the check character is verified separately). */
-export const codeInput = z.string().min(1, '请输入参与码').max(40);
+import { spendToken } from './token';
 
 /** One answer: an option id, several option ids, or text. */
 export const answerValue = z.union([z.string().max(5000), z.array(z.string().max(100)).max(200)]);
@@ -23,9 +19,12 @@ export const answerValue = z.union([z.string().max(5000), z.array(z.string().max
 const { $schema: _, ...answerValueDoc } = z.toJSONSchema(answerValue, { io: 'input' });
 export const answers = z.record(key, z.unknown()).meta({ additionalProperties: answerValueDoc });
 
-export const verifyCodeRequest = z.object({ code: codeInput, turnstileToken }).meta({ id: 'VerifyCodeRequest' });
+export const verifyCodeRequest = z.strictObject({ code: codeInput, turnstileToken }).meta({ id: 'VerifyCodeRequest' });
 
-/** An instrument's status for one code: `done` once this code has answered it. */
+/**
+ * An instrument's status for one code: `done` once this code has taken its
+ * token for it (whether the token was spent since cannot be known: that is the point).
+ */
 export const codeInstrumentStatus = z.enum([...instrumentStatus.options, 'done']);
 
 export const verifyCodeResponse = z
@@ -46,8 +45,13 @@ export const verifyCodeResponse = z
   .meta({ id: 'VerifyCodeResponse' });
 export type VerifyCodeResponse = z.infer<typeof verifyCodeResponse>;
 
+/**
+ * A response. Code instruments: the token bought with the code (never the
+ * code itself; Turnstile optional, the token is the gate). Public instruments:
+ * no token, a Turnstile token required.
+ */
 export const submitRequest = z
-  .object({ code: codeInput.optional(), turnstileToken, answers })
+  .strictObject({ token: spendToken.optional(), turnstileToken: turnstileToken.optional(), answers })
   .meta({ id: 'SubmitRequest' });
 export type SubmitRequest = z.infer<typeof submitRequest>;
 
@@ -58,6 +62,11 @@ export const submitResponse = z
   .object({ receipt, instrument: id, recordedOn: z.string() })
   .meta({ id: 'SubmitResponse' });
 export type SubmitResponseBody = z.infer<typeof submitResponse>;
+
+/** A receipt to check travels in a body, never in a URL a request log would keep. */
+export const receiptCheckRequest = z
+  .strictObject({ receipt: z.string().min(4).max(40) })
+  .meta({ id: 'ReceiptCheckRequest' });
 
 export const receiptStatus = z.object({ instrument: id, recordedOn: z.string() }).meta({ id: 'ReceiptStatus' });
 

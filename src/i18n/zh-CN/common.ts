@@ -20,6 +20,8 @@ export const zhCNCommon = {
     turnstile_failed: '人机验证未通过, 请重新验证',
     category_not_allowed: '您所属的评议主体类别不参与此项测评',
     already_answered: '此参与码已提交过本项测评, 每个参与码只能提交一次',
+    token_invalid: '参与凭证无效 (签名不符, 或不属于本项测评)',
+    token_already_issued: '此参与码已为本项测评领取过参与凭证, 每个参与码只能领取一次',
     not_open: '本项测评尚未开始',
     closed: '本项测评已截止',
     tally_not_public: '本项统计结果暂未公开',

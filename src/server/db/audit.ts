@@ -4,11 +4,21 @@
 // entry, and an entry never exists without its change. The table is
 // append-only (triggers in migrations/0004_audit_append_only.sql).
 import type { AuditAction, AuditEntry } from '../../domain/schemas/audit';
-import { prepare } from './responses';
+
+/** D1 binds numbered parameters only; name them here for the reader and number them once. */
+function prepare(db: D1Database, sql: string, params: Record<string, string | number | null>) {
+  const names = Object.keys(params);
+  const text = sql.replace(/\?([a-z]+)/g, (_m, n: string) => {
+    const i = names.indexOf(n);
+    if (i < 0) throw new Error(`unbound parameter ${n}`);
+    return `?${i + 1}`;
+  });
+  return db.prepare(text).bind(...names.map((n) => params[n] ?? null));
+}
 
 /**
- * Named parameters (see responses.ts), nulls allowed (SQL NULL). Parameters the
- * statement does not use are left out, so composed queries can share one set.
+ * Named parameters, nulls allowed (SQL NULL). Parameters the statement does
+ * not use are left out, so composed queries can share one set.
  */
 export function named(db: D1Database, sql: string, params: Record<string, string | number | null>) {
   const used = Object.entries(params).filter(([k]) => new RegExp(`\\?${k}(?![a-z])`).test(sql));

@@ -36,19 +36,3 @@ export async function countFailure(db: D1Database, failures: Bucket): Promise<bo
   const row = await bumpStatement(db, failures).first<{ hits: number }>();
   return (row?.hits ?? 0) > failures.limit.max;
 }
-
-/** Why a submission's code was refused: unknown (or revoked, or another appraisal) vs category not allowed. */
-export async function codeRefusal(
-  db: D1Database,
-  hash: string,
-  appraisal: string,
-  categories: string[],
-): Promise<'unknown' | 'category' | null> {
-  const row = await db
-    .prepare('SELECT appraisal, rater_category AS raterCategory, revoked_on AS revokedOn FROM codes WHERE hash = ?1')
-    .bind(hash)
-    .first<CodeRow>();
-  if (!row || row.revokedOn !== null || row.appraisal !== appraisal) return 'unknown';
-  if (!categories.includes(row.raterCategory)) return 'category';
-  return null;
-}

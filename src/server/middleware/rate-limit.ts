@@ -2,7 +2,9 @@
 // Pages in production). A counter bump is one statement inside the batch a
 // route already sends. The client key is an HMAC of the address with a secret
 // and the day, so no address is stored and keys do not link across days.
+// Ended windows are dropped by the table's own trigger (migration 0010).
 import type { Context } from 'hono';
+import ipaddr from 'ipaddr.js';
 import { hmacHex } from '../../domain/code';
 import type { AppEnv } from '../env';
 
@@ -31,9 +33,28 @@ export const LIMITS = {
 export interface Bucket {
   key: string;
   window: number;
+  /** The window's end, epoch seconds: after it the row may be dropped. */
+  expires: number;
   limit: Limit;
   /** Seconds until the window ends (for Retry-After). */
   retryAfter: number;
+}
+
+/**
+ * The part of an address that names one client: an IPv4 address whole, an
+ * IPv6 address by its /64 (one subscriber's prefix: a client can take any of
+ * its 2^64 addresses, so counting them apart would count nothing).
+ */
+export function clientNetwork(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts
+    .slice(0, 4)
+    .map((p) => p.toString(16))
+    .join(':')}::/64`;
 }
 
 /** One HMAC per request, however many limits the route checks. */
@@ -43,7 +64,7 @@ function clientKey(c: Context<AppEnv>, now: Date): Promise<string> {
   let k = clientKeys.get(c.req.raw);
   if (!k) {
     const day = now.toISOString().slice(0, 10);
-    const address = c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'local';
+    const address = clientNetwork(c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'local');
     const secret = c.env.RATE_LIMIT_SECRET ?? 'kaoping-dev-only';
     k = hmacHex(`${secret}:${day}`, address).then((h) => h.slice(0, 32));
     clientKeys.set(c.req.raw, k);
@@ -57,16 +78,17 @@ export async function clientBucket(c: Context<AppEnv>, limit: Limit): Promise<Bu
   const seconds = Math.floor(now.getTime() / 1000);
   // A window is named by its start, in epoch seconds, so old ones can be pruned whatever their size.
   const window = seconds - (seconds % limit.windowSeconds);
-  return { key, window, limit, retryAfter: window + limit.windowSeconds - seconds };
+  const expires = window + limit.windowSeconds;
+  return { key, window, expires, limit, retryAfter: expires - seconds };
 }
 
 /** Count one hit; RETURNING the hits of this window. */
 export function bumpStatement(db: D1Database, b: Bucket) {
   return db
     .prepare(
-      'INSERT INTO rate_limits (key, window, hits) VALUES (?1, ?2, 1) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1 RETURNING hits',
+      'INSERT INTO rate_limits (key, window, hits, expires) VALUES (?1, ?2, 1, ?3) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1 RETURNING hits',
     )
-    .bind(b.key, b.window);
+    .bind(b.key, b.window, b.expires);
 }
 
 /**
@@ -77,13 +99,13 @@ export function bumpStatement(db: D1Database, b: Bucket) {
 export function failIfUnknownStatement(db: D1Database, b: Bucket, hash: string, appraisal?: string) {
   return db
     .prepare(
-      `INSERT INTO rate_limits (key, window, hits)
-       SELECT ?1, ?2, 1 WHERE NOT EXISTS (
+      `INSERT INTO rate_limits (key, window, hits, expires)
+       SELECT ?1, ?2, 1, ?5 WHERE NOT EXISTS (
          SELECT 1 FROM codes WHERE hash = ?3 AND revoked_on IS NULL AND (?4 IS NULL OR appraisal = ?4)
        )
        ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1`,
     )
-    .bind(b.key, b.window, hash, appraisal ?? null);
+    .bind(b.key, b.window, hash, appraisal ?? null, b.expires);
 }
 
 /** Read the hits of a window without counting (0 when none). */
@@ -91,9 +113,4 @@ export function hitsStatement(db: D1Database, b: Bucket) {
   return db
     .prepare('SELECT coalesce((SELECT hits FROM rate_limits WHERE key = ?1 AND window = ?2), 0) AS hits')
     .bind(b.key, b.window);
-}
-
-/** Windows that ended over an hour ago are dropped now and then, off the request path. */
-export function pruneStatement(db: D1Database, nowSeconds: number) {
-  return db.prepare('DELETE FROM rate_limits WHERE window < ?1').bind(nowSeconds - 3600);
 }

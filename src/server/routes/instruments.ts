@@ -151,6 +151,6 @@ instrumentRoutes.openapi(
     if (instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) !== 'closed') {
       throw new ApiError(403, 'tally_not_public');
     }
-    return c.json({ instrument: inst.id, receipts: await listReceipts(c.env.DB, inst.id) }, 200);
+    return c.json({ instrument: inst.id, receipts: await listReceipts(c.get('db'), inst.id) }, 200);
   },
 );

@@ -1,9 +1,16 @@
-// Participation: codes, redemptions, responses, tallies, turnout, limits.
+// Participation: codes, redemptions, token keys, spent tokens, responses,
+// tallies, turnout, limits. Issuing a token writes `redemptions` (and rate
+// limits); spending one writes `spent_tokens`, `responses`, `tallies` and
+// `turnout`. No table is written by both: see docs/privacy.md.
 // Column comments say why a column exists; see docs/privacy.md for what must
 // never be added here.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-/** One-time participation codes (一人一号): only the keyed hash is kept, never the code. */
+/**
+ * One-time participation codes (一人一号): only the keyed hash is kept, never
+ * the code. WITHOUT ROWID (migration 0010), so no hidden rowid records the
+ * order in which the slips were printed.
+ */
 export const codes = sqliteTable(
   'codes',
   {
@@ -20,17 +27,61 @@ export const codes = sqliteTable(
 );
 
 /**
- * That a code has answered an instrument. The primary key makes a second use
- * fail inside the submission batch. No time, no response id: nothing here
- * leads to a response.
+ * That a code has taken its token for an instrument (one per code and
+ * instrument: the primary key). `blinded_hash` is SHA-256 of the blinded
+ * message it was signed for, so the same request again gets the same
+ * signature and another one is refused; a blinded message says nothing about
+ * the token it becomes (RFC 9474 blinding). No time, no response: nothing here
+ * leads to a response. Legacy rows from before tokens have no blinded_hash.
  */
 export const redemptions = sqliteTable(
   'redemptions',
   {
     codeHash: text('code_hash').notNull(),
     instrument: text('instrument').notNull(),
+    blindedHash: text('blinded_hash'),
   },
   (t) => [primaryKey({ columns: [t.codeHash, t.instrument] })],
+);
+
+/**
+ * The blind-signing keys: one RSA key pair per instrument and rater category
+ * (RSABSSA-SHA384-PSS-Randomized, 2048 bits). The private key is stored
+ * sealed (AES-256-GCM under a key derived from TOKEN_KEY_SECRET, which is not
+ * in the database); `modulus` (hex, 512 digits) lets the issuing statement
+ * refuse a blinded message that is not below it before a code is redeemed.
+ */
+export const tokenKeys = sqliteTable(
+  'token_keys',
+  {
+    instrument: text('instrument').notNull(),
+    raterCategory: text('rater_category').notNull(),
+    /** base64url DER SubjectPublicKeyInfo, as published. */
+    spki: text('spki').notNull(),
+    modulus: text('modulus').notNull(),
+    /** base64url(iv ‖ AES-GCM(PKCS#8)), bound to instrument, category and spki. */
+    sealed: text('sealed').notNull(),
+    createdOn: text('created_on').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.instrument, t.raterCategory] })],
+);
+
+/**
+ * Spent tokens, keyed by SHA-256 of the prepared message (a token spends
+ * once: the primary key). WITHOUT ROWID (migration 0010): no order of spending.
+ * The message and signature are kept to be published after close, so anyone
+ * can check that every counted response carried a valid token.
+ */
+export const spentTokens = sqliteTable(
+  'spent_tokens',
+  {
+    hash: text('hash').primaryKey(),
+    instrument: text('instrument').notNull(),
+    raterCategory: text('rater_category').notNull(),
+    msg: text('msg').notNull(),
+    sig: text('sig').notNull(),
+  },
+  (t) => [index('spent_tokens_instrument').on(t.instrument, t.msg)],
 );
 
 /**
@@ -85,8 +136,10 @@ export const instrumentStates = sqliteTable('instrument_states', {
 
 /**
  * Fixed-window rate-limit counters. The key is an HMAC of the client address
- * with a secret that rotates daily, never the address itself. WITHOUT ROWID
- * (migration 0009): every limited request bumps one.
+ * (an IPv6 address by its /64) with a secret that rotates daily, never the
+ * address itself. WITHOUT ROWID (migration 0009): every limited request bumps
+ * one. `expires` (epoch seconds, the window's end) lets every batch that bumps
+ * a counter also drop a few ended windows, so the table holds only live ones.
  */
 export const rateLimits = sqliteTable(
   'rate_limits',
@@ -94,6 +147,7 @@ export const rateLimits = sqliteTable(
     key: text('key').notNull(),
     window: integer('window').notNull(),
     hits: integer('hits').notNull().default(0),
+    expires: integer('expires').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.key, t.window] })],
+  (t) => [primaryKey({ columns: [t.key, t.window] }), index('rate_limits_expires').on(t.expires)],
 );

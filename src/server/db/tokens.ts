@@ -1,0 +1,251 @@
+// Tokens in the database: issuing (redeem a code for an instrument, in one
+// batch), spending (record the token, store the response and count it, in
+// one statement through the `spend_intake` view: migration 0010), the keys,
+// and the public list of spent tokens. The two writes share no row: issuing
+// touches `redemptions` and `rate_limits`, spending `spent_tokens`,
+// `responses`, `tallies` and `turnout`.
+import { and, asc, count, eq, exists, inArray, isNull, notExists, sql } from 'drizzle-orm';
+import type { Database } from '../env';
+import type { Bucket } from '../middleware/rate-limit';
+import { spendIntake } from './intake';
+import { codes, instrumentStates, rateLimits, redemptions, responses, spentTokens, tokenKeys } from './schema';
+
+const hitsOf = (db: Database, b: Bucket) =>
+  db
+    .select({ hits: rateLimits.hits })
+    .from(rateLimits)
+    .where(and(eq(rateLimits.key, b.key), eq(rateLimits.window, b.window)));
+
+/** Count one hit of a client's window; RETURNING the hits. */
+export const bump = (db: Database, b: Bucket) =>
+  db
+    .insert(rateLimits)
+    .values({ key: b.key, window: b.window, hits: 1, expires: b.expires })
+    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.window], set: { hits: sql`${rateLimits.hits} + 1` } })
+    .returning({ hits: rateLimits.hits });
+
+/** Count a failed code check, only if the code is not a live code of the appraisal; RETURNING the failures. */
+export const countIfUnknown = (db: Database, b: Bucket, codeHash: string, appraisal: string) =>
+  db
+    .insert(rateLimits)
+    .select(
+      db
+        .select({
+          key: sql`${b.key}`.as('key'),
+          window: sql`${b.window}`.as('window'),
+          hits: sql`1`.as('hits'),
+          expires: sql`${b.expires}`.as('expires'),
+        })
+        .from(sql`(SELECT 1)`)
+        .where(notExists(db.select({ one: sql`1` }).from(codes).where(liveCode(codeHash, appraisal)))),
+    )
+    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.window], set: { hits: sql`${rateLimits.hits} + 1` } })
+    .returning({ hits: rateLimits.hits });
+
+/** Staff's override of an instrument's window (paused, closed), or null. */
+export const overrideOf = (db: Database, instrument: string) =>
+  sql<
+    'paused' | 'closed' | null
+  >`${db.select({ state: instrumentStates.state }).from(instrumentStates).where(eq(instrumentStates.instrument, instrument))}`;
+
+/** A code that may take part in this appraisal: known, not revoked. */
+export const liveCode = (codeHash: string, appraisal: string) =>
+  and(eq(codes.hash, codeHash), eq(codes.appraisal, appraisal), isNull(codes.revokedOn));
+
+export interface IssueInput {
+  instrument: string;
+  appraisal: string;
+  categories: string[];
+  codeHash: string;
+  /** SHA-256 of the blinded message, hex. */
+  blindedHash: string;
+  /** The blinded message as 512 lower-case hex digits: compared with the key's modulus as text. */
+  blindedHex: string;
+  requests: Bucket;
+  failures: Bucket;
+}
+
+export interface IssuedKey {
+  raterCategory: string;
+  spki: string;
+  modulus: string;
+  sealed: string;
+}
+
+export type IssueOutcome =
+  /** `first`: this request redeemed the code; otherwise the same blinded message was redeemed before. */
+  | { kind: 'sign'; first: boolean; key: IssuedKey }
+  | { kind: 'rate_limited' | 'too_many_failures' | 'category' | 'no_key' | 'bad_blinded' | 'already_issued' }
+  | { kind: 'wrong_code'; failures: number }
+  | { kind: 'override'; state: 'paused' | 'closed' };
+
+/**
+ * Redeem a code for an instrument, in one batch: count the request, count a
+ * failure if the code is unknown, redeem only if every guard holds (a live
+ * code of an allowed category, a key for it, the blinded message below the
+ * key's modulus, the instrument not paused or closed by staff, the client
+ * under both limits), then read why not, if not. A code redeems once per
+ * instrument: a second redemption does nothing (the primary key).
+ */
+export async function redeemForToken(db: Database, x: IssueInput): Promise<IssueOutcome> {
+  const overridden = db
+    .select({ one: sql`1` })
+    .from(instrumentStates)
+    .where(eq(instrumentStates.instrument, x.instrument));
+  const keyJoin = and(eq(tokenKeys.instrument, x.instrument), eq(tokenKeys.raterCategory, codes.raterCategory));
+  const [requests, failed, redeemed, read] = await db.batch([
+    bump(db, x.requests),
+    countIfUnknown(db, x.failures, x.codeHash, x.appraisal),
+    db
+      .insert(redemptions)
+      .select(
+        db
+          .select({
+            codeHash: codes.hash,
+            instrument: sql`${x.instrument}`.as('instrument'),
+            blindedHash: sql`${x.blindedHash}`.as('blinded_hash'),
+          })
+          .from(codes)
+          .innerJoin(tokenKeys, keyJoin)
+          .where(
+            and(
+              liveCode(x.codeHash, x.appraisal),
+              inArray(codes.raterCategory, x.categories),
+              // Both are 512 lower-case hex digits, so text order is numeric order.
+              sql`${x.blindedHex} < ${tokenKeys.modulus}`,
+              notExists(overridden),
+              sql`(${hitsOf(db, x.requests)}) <= ${x.requests.limit.max}`,
+              sql`coalesce((${hitsOf(db, x.failures)}), 0) < ${x.failures.limit.max}`,
+            ),
+          ),
+      )
+      .onConflictDoNothing()
+      .returning({ codeHash: redemptions.codeHash }),
+    db
+      .select({
+        appraisal: codes.appraisal,
+        raterCategory: codes.raterCategory,
+        revokedOn: codes.revokedOn,
+        redeemed: sql<number>`${redemptions.codeHash} IS NOT NULL`,
+        redeemedWith: redemptions.blindedHash,
+        spki: tokenKeys.spki,
+        modulus: tokenKeys.modulus,
+        sealed: tokenKeys.sealed,
+        failures: sql<number>`coalesce((${hitsOf(db, x.failures)}), 0)`,
+        override: overrideOf(db, x.instrument),
+      })
+      .from(codes)
+      .leftJoin(redemptions, and(eq(redemptions.codeHash, codes.hash), eq(redemptions.instrument, x.instrument)))
+      .leftJoin(tokenKeys, keyJoin)
+      .where(eq(codes.hash, x.codeHash)),
+  ]);
+  if ((requests[0]?.hits ?? 0) > x.requests.limit.max) return { kind: 'rate_limited' };
+  const row = read[0];
+  if (!row || row.revokedOn !== null || row.appraisal !== x.appraisal) {
+    // The batch has counted this failure (countIfUnknown) unless the code is of another appraisal.
+    return { kind: 'wrong_code', failures: failed[0]?.hits ?? row?.failures ?? 0 };
+  }
+  const key =
+    row.spki && row.modulus && row.sealed
+      ? { raterCategory: row.raterCategory, spki: row.spki, modulus: row.modulus, sealed: row.sealed }
+      : null;
+  if (redeemed.length === 1 && key) return { kind: 'sign', first: true, key };
+  if (row.redeemed) {
+    return row.redeemedWith === x.blindedHash && key ? { kind: 'sign', first: false, key } : { kind: 'already_issued' };
+  }
+  if (row.failures >= x.failures.limit.max) return { kind: 'too_many_failures' };
+  if (row.override) return { kind: 'override', state: row.override };
+  if (!x.categories.includes(row.raterCategory)) return { kind: 'category' };
+  if (!key) return { kind: 'no_key' };
+  return { kind: 'bad_blinded' };
+}
+
+export interface SpendInput {
+  tokenHash: string;
+  instrument: string;
+  raterCategory: string;
+  msg: string;
+  sig: string;
+  responseId: string;
+  recordedOn: string;
+  answers: string;
+  receipt: string;
+  pairs: [string, string][];
+}
+
+export type SpendOutcome = { kind: 'stored' | 'spent' } | { kind: 'override'; state: 'paused' | 'closed' };
+
+/**
+ * Spend a token: one statement into `spend_intake` (its trigger records the
+ * token, stores the response, bumps the tallies, each step guarded) and one
+ * read of what happened, in one batch.
+ */
+export async function spendToken(db: Database, x: SpendInput): Promise<SpendOutcome> {
+  const { tokenHash, pairs, ...rest } = x;
+  const [, [read]] = await db.batch([
+    db.insert(spendIntake).values({ ...rest, tokenHash, pairs: JSON.stringify(pairs) }),
+    db
+      .select({
+        stored: sql<number>`${exists(db.select({ one: sql`1` }).from(responses).where(eq(responses.id, x.responseId)))}`,
+        spent: sql<number>`${exists(db.select({ one: sql`1` }).from(spentTokens).where(eq(spentTokens.hash, tokenHash)))}`,
+        override: overrideOf(db, x.instrument),
+      })
+      .from(sql`(SELECT 1)`),
+  ]);
+  if (read?.stored) return { kind: 'stored' };
+  if (read?.override) return { kind: 'override', state: read.override };
+  if (read?.spent) return { kind: 'spent' };
+  throw new Error('token spend: neither stored nor refused');
+}
+
+/** The published keys of an instrument, one per rater category. */
+export function readPublicKeys(db: Database, instrument: string) {
+  return db
+    .select({ raterCategory: tokenKeys.raterCategory, spki: tokenKeys.spki })
+    .from(tokenKeys)
+    .where(eq(tokenKeys.instrument, instrument))
+    .orderBy(asc(tokenKeys.raterCategory));
+}
+
+/** Store new keys; an existing key of the same instrument and category is kept (returns what was stored). */
+export function insertTokenKeys(db: Database, rows: (typeof tokenKeys.$inferInsert)[]) {
+  return db.insert(tokenKeys).values(rows).onConflictDoNothing().returning({
+    instrument: tokenKeys.instrument,
+    raterCategory: tokenKeys.raterCategory,
+  });
+}
+
+/** Every key, without the sealed private part (the CLI's list). */
+export function listTokenKeys(db: Database, instruments?: string[]) {
+  const q = db
+    .select({
+      instrument: tokenKeys.instrument,
+      raterCategory: tokenKeys.raterCategory,
+      spki: tokenKeys.spki,
+      createdOn: tokenKeys.createdOn,
+    })
+    .from(tokenKeys);
+  return (instruments ? q.where(inArray(tokenKeys.instrument, instruments)) : q).orderBy(
+    asc(tokenKeys.instrument),
+    asc(tokenKeys.raterCategory),
+  );
+}
+
+/** The spent tokens of an instrument sorted by message, with tokens issued and spent per category. */
+export async function readSpentTokens(db: Database, instrument: string) {
+  const [tokens, issued, keys] = await db.batch([
+    db
+      .select({ raterCategory: spentTokens.raterCategory, msg: spentTokens.msg, sig: spentTokens.sig })
+      .from(spentTokens)
+      .where(eq(spentTokens.instrument, instrument))
+      .orderBy(asc(spentTokens.msg)),
+    db
+      .select({ raterCategory: codes.raterCategory, n: count() })
+      .from(redemptions)
+      .innerJoin(codes, eq(codes.hash, redemptions.codeHash))
+      .where(eq(redemptions.instrument, instrument))
+      .groupBy(codes.raterCategory),
+    readPublicKeys(db, instrument),
+  ]);
+  return { tokens, issued: new Map(issued.map((r) => [r.raterCategory, r.n])), keys };
+}

@@ -1,0 +1,122 @@
+// Submitting a response: with a token (code instruments) or with a human
+// check (public instruments). The code never comes here: a token bought with
+// it does, so nothing this route writes can be matched to the code.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { answersSchema, instrumentStatus } from '../../domain/instrument';
+import { makeReceipt } from '../../domain/receipt';
+import { dayInChina, id } from '../../domain/schemas/common';
+import type { Instrument } from '../../domain/schemas/instrument';
+import { submitRequest, submitResponse as submitResponseBody } from '../../domain/schemas/participation';
+import type { SpendToken } from '../../domain/schemas/token';
+import { canonicalAnswers, tallyPairs } from '../../domain/tally';
+import { fromBase64Url, readTokenMessage, sha256Hex, toBase64Url } from '../../domain/token';
+import { verifyToken } from '../auth/token-keys';
+import { findInstrument } from '../catalog';
+import { submitPublic } from '../db/responses';
+import { readPublicKeys, spendToken } from '../db/tokens';
+import type { AppEnv, Database } from '../env';
+import { ApiError, zodIssues } from '../middleware/errors';
+import { clientBucket, LIMITS } from '../middleware/rate-limit';
+import { checkTurnstile } from '../middleware/turnstile';
+import { errorResponses } from './openapi';
+import { body, invalid, json, tooMany } from './public-input';
+
+export const responseRoutes = new OpenAPIHono<AppEnv>();
+
+/**
+ * Published keys per instrument, kept per isolate: a spend then costs one D1
+ * round trip. Keys are made before an instrument opens; a token that fails
+ * against a cached key is checked once more against a fresh read.
+ */
+const keyCache = new Map<string, Map<string, string>>();
+async function publicKeys(db: Database, instrument: string, fresh: boolean): Promise<Map<string, string>> {
+  let keys = fresh ? undefined : keyCache.get(instrument);
+  if (!keys) {
+    keys = new Map((await readPublicKeys(db, instrument)).map((k) => [k.raterCategory, k.spki]));
+    if (keys.size > 0) keyCache.set(instrument, keys);
+  }
+  return keys;
+}
+
+const badToken = () => new ApiError(401, 'token_invalid');
+
+/** The token's rater category, once its signature holds for this instrument; 401 otherwise. */
+async function checkToken(c: Context<AppEnv>, inst: Instrument, token: SpendToken): Promise<string> {
+  const msg = fromBase64Url(token.msg) as Uint8Array<ArrayBuffer>;
+  const sig = fromBase64Url(token.sig) as Uint8Array<ArrayBuffer>;
+  const claims = readTokenMessage(msg);
+  if (!claims || claims.instrument !== inst.id || !(inst.raterCategories as string[]).includes(claims.raterCategory))
+    throw badToken();
+  for (const fresh of [false, true]) {
+    const spki = (await publicKeys(c.get('db'), inst.id, fresh)).get(claims.raterCategory);
+    if (spki && (await verifyToken(spki, msg, sig))) return claims.raterCategory;
+  }
+  throw badToken();
+}
+
+responseRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/instruments/{id}/responses',
+    tags: ['participation'],
+    summary: '提交一份意见 (凭码测评出示盲签参与凭证, 公开测评须人机验证), 返回回执号',
+    request: { params: z.object({ id }), body: body(submitRequest) },
+    responses: {
+      201: json(submitResponseBody, 'Stored and counted'),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 415, 423, 429, 503),
+    },
+  }),
+  async function submitResponse(c) {
+    const inst = findInstrument(c.get('catalog'), c.req.valid('param').id);
+    if (!inst) throw new ApiError(404, 'not_found');
+    const req = c.req.valid('json');
+    const now = c.get('now')();
+    const status = instrumentStatus(inst, now);
+    if (status !== 'open') throw new ApiError(423, status === 'closed' ? 'closed' : 'not_open');
+    const parsed = answersSchema(inst).safeParse(req.answers);
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error).map((i) => ({ ...i, path: ['answers', ...i.path] }));
+      throw new ApiError(400, 'validation_failed', issues);
+    }
+    if (inst.access === 'code' && !req.token) throw invalid(['token'], '凭码参与的测评须出示参与凭证');
+    if (inst.access === 'public' && req.token) throw invalid(['token'], '公开参与的测评不使用参与凭证');
+    if (inst.access === 'public' && !req.turnstileToken) throw invalid(['turnstileToken'], '请完成人机验证');
+    // A valid token is its own limit; a human check is optional with one, required without.
+    if (req.turnstileToken) await checkTurnstile(c, req.turnstileToken);
+
+    const canonical = canonicalAnswers(parsed.data);
+    const stored = {
+      instrument: inst.id,
+      responseId: crypto.randomUUID(),
+      recordedOn: dayInChina(now),
+      answers: canonical,
+      receipt: await makeReceipt(inst.id, canonical, crypto.getRandomValues(new Uint8Array(16))),
+      pairs: tallyPairs(inst, parsed.data),
+    };
+    const created = () => c.json({ receipt: stored.receipt, instrument: inst.id, recordedOn: stored.recordedOn }, 201);
+    const refusedByStaff = (state: 'paused' | 'closed') =>
+      new ApiError(423, state === 'closed' ? 'closed' : 'not_open');
+
+    if (req.token) {
+      const raterCategory = await checkToken(c, inst, req.token);
+      const msg = fromBase64Url(req.token.msg) as Uint8Array<ArrayBuffer>;
+      const outcome = await spendToken(c.get('db'), {
+        ...stored,
+        tokenHash: await sha256Hex(msg),
+        raterCategory,
+        // Stored as they will be published: canonical base64url of the bytes that were verified.
+        msg: toBase64Url(msg),
+        sig: toBase64Url(fromBase64Url(req.token.sig) as Uint8Array),
+      });
+      if (outcome.kind === 'stored') return created();
+      if (outcome.kind === 'override') throw refusedByStaff(outcome.state);
+      throw new ApiError(409, 'already_answered');
+    }
+    const bucket = await clientBucket(c, LIMITS.participate);
+    const outcome = await submitPublic(c.get('db'), { ...stored, bucket });
+    if (outcome.kind === 'stored') return created();
+    if (outcome.kind === 'override') throw refusedByStaff(outcome.state);
+    throw tooMany(bucket);
+  },
+);
