@@ -66,6 +66,7 @@ describe('giving an opinion with a code', () => {
     await p.keyboard.press('Enter');
     await p.getByRole('heading', { name: '2026年度县直单位领导班子民主测评表' }).waitFor();
     expect(await p.locator('.progress').textContent()).toContain('已完成 0/140');
+    expect(await p.locator('.anonymous').textContent()).toContain('不发送参与码');
 
     await shot(p, 'ballot-1280');
     await p.setViewportSize({ width: 360, height: 800 });
@@ -108,7 +109,12 @@ describe('giving an opinion with a code', () => {
     expect(Object.keys(drafts)).toEqual(['kaoping:draft:ballot-groups-2026']);
     expect(Object.keys(JSON.parse(drafts['kaoping:draft:ballot-groups-2026']!))).toHaveLength(140);
     expectNoCode(drafts, ballotCode!);
-    expect(await p.evaluate(() => localStorage.length)).toBe(0);
+    // The token bought on opening waits on the device, keyed by a hash: no code in it either.
+    const held = await p.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
+    expect(Object.keys(held)).toHaveLength(1);
+    expect(Object.keys(held)[0]).toMatch(/^kaoping:token:[0-9a-f]{32}$/);
+    expect(JSON.parse(Object.values(held)[0]!).token.sig).toMatch(/^[A-Za-z0-9_-]{342}$/);
+    expectNoCode(held, ballotCode!);
     await expectAccessible(p);
 
     for (let i = 0; i < 20; i++) {
@@ -121,6 +127,7 @@ describe('giving an opinion with a code', () => {
     const receipt = (await p.locator('#receipt').textContent())?.trim() ?? '';
     expect(receipt).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
     expect(await sessionDrafts(p)).toEqual({});
+    expect(await p.evaluate(() => localStorage.length)).toBe(0);
     await expectAccessible(p);
     await shot(p, 'receipt-1280');
 
@@ -142,7 +149,7 @@ describe('giving an opinion with a code', () => {
     await enterCode(p, ballotCode!);
     const groups = p.locator('li', { hasText: '2026年度县直单位领导班子民主测评表' });
     await groups.waitFor();
-    expect(await groups.textContent()).toContain('已提交');
+    expect(await groups.textContent()).toContain('已使用');
     expect(await groups.getByRole('button').count()).toBe(0);
     await p.close();
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Migrate } from '../../scripts/lib/wrangler';
 import { seed } from '../../scripts/seed';
 import { launch } from './browser';
-import { demoCodes, enterCode, expectNoCode, passCheck, sessionDrafts } from './participate-helpers';
+import { demoCodes, enterCode, expectNoCode, sessionDrafts } from './participate-helpers';
 import { E2E_PORT, startServer, waitForHealth } from './server';
 
 const PORT = Number(process.env.E2E_OUTAGE_PORT ?? E2E_PORT + 1000);
@@ -73,7 +73,6 @@ describe('the server stopped mid-submit', () => {
     await p.locator('#q-gaj\\.comment-0').fill('户籍窗口周末也能办理就好了。');
     await p.getByRole('button', { name: '核对并提交' }).click();
     await p.getByRole('heading', { name: '核对您的答案' }).waitFor();
-    await passCheck(p);
 
     // The request leaves the browser, and the server dies before it arrives.
     await p.route('**/api/v1/instruments/*/responses', async (route) => {
@@ -112,10 +111,61 @@ describe('the server stopped mid-submit', () => {
     await p.getByRole('heading', { name: '提交成功' }).waitFor();
     const receipt = (await p.locator('#receipt').textContent())?.trim() ?? '';
     expect(await sessionDrafts(p)).toEqual({});
-    const counted = await fetch(`${base}/api/v1/receipts/${receipt}`);
+    const counted = await fetch(`${base}/api/v1/receipts/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ receipt }),
+    });
     expect(counted.status).toBe(200);
     expect(await counted.json()).toMatchObject({ instrument: 'rating-units-2026' });
     expect(errors).toEqual([]);
     await p.close();
+  });
+
+  it('keeps the token when the page dies between opening and submitting; another device cannot take a second', async () => {
+    const code = demoCodes('service_recipient')[2]!;
+    const p = await ctx.newPage();
+    await p.goto(`${base}/participate/`);
+    await p.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0);
+    await enterCode(p, code);
+    await p.locator('li', { hasText: '2026年度县直单位满意度评议' }).getByRole('button', { name: '开始填写' }).click();
+    await p.locator('#q-fgj').waitFor();
+    expect(await p.evaluate(() => localStorage.length)).toBe(1);
+    // The tab is closed (sessionStorage goes with it): only the token in localStorage is left.
+    await p.close();
+
+    // Another browser (no token on it) with the same code: the code has been used for this rating.
+    const other = await launch();
+    const q = await other.newPage();
+    await q.goto(`${base}/participate/rating-units-2026/`);
+    await q.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0);
+    await enterCode(q, code);
+    await expect.poll(() => q.locator('[role=alert]').first().textContent()).toContain('此参与码已提交过本项测评');
+    await other.close();
+
+    // Back on the first device: the same code resumes with the token it holds, and the answers go in.
+    const r = await ctx.newPage();
+    await r.goto(`${base}/participate/`);
+    await r.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0);
+    await enterCode(r, code);
+    const rating = r.locator('li', { hasText: '2026年度县直单位满意度评议' });
+    await rating.getByRole('button', { name: '继续填写' }).click();
+    await r.locator('#q-fgj').waitFor();
+    const units = await r.locator('fieldset.question:has(input[type=radio])').evaluateAll((fs) => fs.map((f) => f.id));
+    for (const id of units) await r.locator(`#${id} label`).first().click();
+    await r.getByRole('button', { name: '核对并提交' }).click();
+    await r.getByRole('heading', { name: '核对您的答案' }).waitFor();
+    const spends: string[] = [];
+    r.on('request', (req) => {
+      if (req.url().endsWith('/responses')) spends.push(req.postData() ?? '');
+    });
+    await r.getByRole('button', { name: '提交', exact: true }).click();
+    await r.getByRole('heading', { name: '提交成功' }).waitFor();
+    // The spend carries the token and the answers, never the code.
+    expect(spends).toHaveLength(1);
+    expect(Object.keys(JSON.parse(spends[0]!)).sort()).toEqual(['answers', 'token']);
+    expect(spends[0]).not.toContain(code.replace(/-/g, ''));
+    expect(await r.evaluate(() => localStorage.length)).toBe(0);
+    await r.close();
   });
 });

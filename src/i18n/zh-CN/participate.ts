@@ -34,7 +34,7 @@ export const zhCNParticipate = {
     listLead: (category: string) => `您的评议主体类别: ${category}。`,
     listEmpty: '本参与码目前没有可参与的测评。',
     otherCode: '使用其他参与码',
-    status: { open: '进行中', done: '已提交', not_open: '未开始', closed: '已截止' },
+    status: { open: '进行中', done: '已使用', not_open: '未开始', closed: '已截止' },
     deadline: (closes: string) => `截止时间: ${when(closes)}`,
     opensOn: (opens: string) => `开始时间: ${when(opens)}`,
     start: '开始填写',
@@ -44,6 +44,13 @@ export const zhCNParticipate = {
     draftRestored: '已恢复您上次未提交的答案 (保存在本机浏览器中)。',
     draftNote: '答案会自动保存在本机浏览器中, 提交前关闭或刷新页面也不会丢失。',
     draftNoCode: '参与码不会被保存。',
+    /** The token step of a code instrument (blind signature, RFC 9474), said plainly. */
+    token: {
+      taking: '正在领取匿名令牌…',
+      take: '领取匿名令牌',
+      why: '打开测评时, 您的参与码会换成一枚匿名令牌: 服务器为令牌签名, 却看不到令牌本身; 提交答案时只带令牌, 不带参与码。这样, 谁也无法把您的答案与您的参与码对应起来, 连本平台的数据库也做不到。',
+      held: '匿名提交: 本测评的匿名令牌已保存在本机浏览器中, 提交时只发送令牌和答案, 不发送参与码。每个参与码在每项测评只能领取一次令牌, 请在本设备、本浏览器上完成提交 (中途关闭页面, 用同一参与码重新打开即可继续)。',
+    },
     progress: (done: number, total: number) => `已完成 ${done}/${total}`,
     subjectsNav: '考核对象',
     subjectOf: (n: number, of: number) => `第 ${n} 个, 共 ${of} 个`,
@@ -103,6 +110,9 @@ export const zhCNParticipate = {
       turnstile_failed: '人机验证已过期或未通过, 请重新完成验证后再试。',
       category_not_allowed: '您所属的评议主体类别不参与此项测评。',
       already_answered: '此参与码已提交过本项测评, 每个参与码只能提交一次。',
+      token_already_issued:
+        '此参与码已在其他页面或设备上领取了本项测评的匿名令牌, 不能再次领取。请回到当初打开本测评的设备和浏览器继续提交; 如无法做到, 请联系发码单位。',
+      token_invalid: '匿名令牌未通过核验 (可能测评的签名密钥已更换), 答案未提交。请联系发码单位。',
       not_open: '本项测评尚未开始, 开始后才能提交。',
       closed: '本项测评已截止, 不再接受提交。',
       validation_failed: '有答案不符合要求, 请按提示修改。',

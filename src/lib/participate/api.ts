@@ -7,6 +7,7 @@ import type { ApiErrorBody } from '../../domain/schemas/api';
 import type { ClientConfig } from '../../domain/schemas/client-config';
 import type { Instrument, InstrumentStatus } from '../../domain/schemas/instrument';
 import type { SubmitRequest, SubmitResponseBody, VerifyCodeResponse } from '../../domain/schemas/participation';
+import type { TokenIssued, TokenKeyBody, TokenRequest } from '../../domain/schemas/token';
 
 // zod compiles object parsers with `new Function` when it may; the pages' CSP
 // (rightly) forbids eval, and probing for it logs a CSP violation. Parse without.
@@ -48,8 +49,13 @@ async function call<T>(path: string, init?: RequestInit): Promise<ApiResult<T>> 
   };
 }
 
-const post = <T>(path: string, body: unknown) =>
-  call<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = <T>(path: string, body: unknown, init: RequestInit = {}) =>
+  call<T>(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    ...init,
+  });
 
 let config: Promise<ApiResult<ClientConfig>> | undefined;
 /** Fetched once per page; a failure is not cached, so a retry asks again. */
@@ -66,8 +72,19 @@ export const verifyCode = (code: string, turnstileToken: string) =>
 
 export const getInstrument = (id: string) => call<InstrumentWithStatus>(`/instruments/${encodeURIComponent(id)}`);
 
-export const submitResponse = (id: string, body: SubmitRequest) =>
-  post<SubmitResponseBody>(`/instruments/${encodeURIComponent(id)}/responses`, body);
+export const getTokenKey = (id: string) => call<TokenKeyBody>(`/instruments/${encodeURIComponent(id)}/token-key`);
 
+/** Pay with the code for a blind signature (the code's only trip to the server after the check). */
+export const requestToken = (id: string, body: TokenRequest) =>
+  post<TokenIssued>(`/instruments/${encodeURIComponent(id)}/tokens`, body);
+
+/**
+ * Send the answers. With a token, the request carries nothing from the
+ * issuance: no code, no cookie (credentials omitted), no header of ours.
+ */
+export const submitResponse = (id: string, body: SubmitRequest) =>
+  post<SubmitResponseBody>(`/instruments/${encodeURIComponent(id)}/responses`, body, { credentials: 'omit' });
+
+/** In a POST body, not the URL: a receipt must not end up in request logs beside an address. */
 export const checkReceipt = (receipt: string) =>
-  call<{ instrument: string; recordedOn: string }>(`/receipts/${encodeURIComponent(receipt)}`);
+  post<{ instrument: string; recordedOn: string }>('/receipts/check', { receipt });

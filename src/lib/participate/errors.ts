@@ -13,6 +13,8 @@ const MESSAGES: Record<string, string> = {
   turnstile_failed: e.turnstile_failed,
   category_not_allowed: e.category_not_allowed,
   already_answered: e.already_answered,
+  token_already_issued: e.token_already_issued,
+  token_invalid: e.token_invalid,
   not_open: e.not_open,
   closed: e.closed,
   validation_failed: e.validation_failed,
@@ -20,7 +22,16 @@ const MESSAGES: Record<string, string> = {
 };
 
 /** Failures that the same request can never overcome. */
-const FINAL = new Set(['unauthorized', 'category_not_allowed', 'already_answered', 'not_open', 'closed', 'not_found']);
+const FINAL = new Set([
+  'unauthorized',
+  'category_not_allowed',
+  'already_answered',
+  'token_already_issued',
+  'token_invalid',
+  'not_open',
+  'closed',
+  'not_found',
+]);
 
 export interface Explained {
   text: string;
