@@ -5,7 +5,7 @@ import { hmacHex } from './code';
 import type { FeedBody, FeedInstrument } from './schemas/feed';
 import type { Instrument, InstrumentStatus } from './schemas/instrument';
 import type { TallyCount } from './schemas/participation';
-import { subjectScores } from './tally';
+import { subjectScores, talliesReleased } from './tally';
 
 const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 export const sha256Hex = async (text: string) =>
@@ -29,7 +29,8 @@ export async function buildFeed(
   const instruments: FeedInstrument[] = [];
   for (const t of items) {
     const inst = t.instrument;
-    const counts = [...t.counts].sort((a, b) =>
+    // Turnout only until the instrument closes (see talliesReleased): the feed is polled, so live counts would leak ballots.
+    const counts = (talliesReleased(t.status) ? [...t.counts] : []).sort((a, b) =>
       `${a.question}\u0000${a.option}\u0000${a.raterCategory}` <
       `${b.question}\u0000${b.option}\u0000${b.raterCategory}`
         ? -1

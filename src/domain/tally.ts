@@ -1,7 +1,7 @@
 // Counting: what a response adds to the tallies, the canonical form it is
 // stored in, and the weighted score of each subject.
 import type { Answers } from './instrument';
-import type { Instrument } from './schemas/instrument';
+import type { Instrument, InstrumentStatus } from './schemas/instrument';
 import type { SubjectScore, TallyCount } from './schemas/participation';
 import type { RaterCategory } from './schemas/rater-category';
 
@@ -99,3 +99,21 @@ export function subjectScores(
 
 /** Two decimals, as published. */
 export const round = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * Per-option counts leave the database only after an instrument closes, for
+ * anyone (observers, the internal feed, the public): two reads around one
+ * ballot would otherwise show the whole ballot as the cells that moved.
+ */
+export const talliesReleased = (status: InstrumentStatus) => status === 'closed';
+
+/** Public turnout moves in steps of this many responses before close. */
+export const TURNOUT_STEP = 5;
+
+/**
+ * The turnout figure shown to the public: before close rounded down to a
+ * multiple of TURNOUT_STEP, so a shown figure changes only after at least that
+ * many new responses (no single response can be timed); exact after close.
+ */
+export const shownTurnout = (responses: number, closed: boolean) =>
+  closed ? responses : Math.floor(responses / TURNOUT_STEP) * TURNOUT_STEP;

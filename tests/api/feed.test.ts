@@ -10,12 +10,21 @@ import { ballotAnswers, catalog, issue, NOW } from './fixtures';
 import { client, submit } from './helpers';
 
 const api = client({ catalog, now: () => NOW });
+/** The feed after the test instruments closed: counts are released only then. */
+const closed = client({ catalog, now: () => new Date('2026-12-21T00:00:00Z') });
 const URL_ = 'http://localhost/api/v1/feed/appraisals/test-2026/tallies';
 let secret: string;
 
 async function feed(
   url = URL_,
-  opts: { keyId?: string; secret?: string; now?: Date; nonce?: string; headers?: Record<string, string> } = {},
+  opts: {
+    keyId?: string;
+    secret?: string;
+    now?: Date;
+    nonce?: string;
+    headers?: Record<string, string>;
+    via?: typeof api;
+  } = {},
 ) {
   const headers = await signFeedRequest({
     keyId: opts.keyId ?? 'k1',
@@ -25,7 +34,7 @@ async function feed(
     now: opts.now ?? new Date(),
     nonce: opts.nonce,
   });
-  return api.app.request(url, { headers: { ...headers, ...opts.headers } }, env);
+  return (opts.via ?? api).app.request(url, { headers: { ...headers, ...opts.headers } }, env);
 }
 
 beforeAll(async () => {
@@ -74,8 +83,8 @@ describe('feed authentication', () => {
 
 describe('feed content', () => {
   it('weights scores as computed by hand, and the digest changes exactly when a count changes', async () => {
-    const first = feedBody.parse(await (await feed()).json());
-    const again = feedBody.parse(await (await feed()).json());
+    const first = feedBody.parse(await (await feed(URL_, { via: closed })).json());
+    const again = feedBody.parse(await (await feed(URL_, { via: closed })).json());
     expect(again.digest).toBe(first.digest);
 
     // party_deputy (60%) grades unit-a good,fair -> 80; npc_deputy (40%) good,good -> 100; 0.6*80+0.4*100 = 88; x20% = 17.6
@@ -83,7 +92,13 @@ describe('feed content', () => {
     const [npc] = await issue('npc_deputy');
     await submit(api, 'ballot-t', { code: party, answers: ballotAnswers('good', { 'unit-a.i2': 'fair' }) });
     await submit(api, 'ballot-t', { code: npc, answers: ballotAnswers('good') });
-    const after = feedBody.parse(await (await feed()).json());
+    // While open the feed carries turnout only: no count, no score.
+    const open = feedBody.parse(await (await feed()).json()).instruments.find((i) => i.id === 'ballot-t');
+    expect(open?.status).toBe('open');
+    expect(open?.counts).toEqual([]);
+    expect(open?.subjects.every((x) => x.score === null)).toBe(true);
+    expect(open?.turnout.map((x) => x.responses)).toEqual([1, 1]);
+    const after = feedBody.parse(await (await feed(URL_, { via: closed })).json());
     expect(after.digest).not.toBe(first.digest);
     const ballot = after.instruments.find((i) => i.id === 'ballot-t');
     const unitA = ballot?.subjects.find((s) => s.subject.id === 'unit-a');
@@ -110,7 +125,7 @@ describe('feed content', () => {
   });
 
   it('answers CSV for Accept: text/csv and for .csv, with the digest in a header', async () => {
-    const r = await feed(URL_, { headers: { accept: 'text/csv' } });
+    const r = await feed(URL_, { headers: { accept: 'text/csv' }, via: closed });
     expect(r.headers.get('content-type')).toContain('text/csv');
     const bytes = new Uint8Array(await r.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -120,7 +135,7 @@ describe('feed content', () => {
     );
     expect(text).toMatch(/\ncount,ballot-t,group,unit-a,,unit-a\.i1,good,party_deputy,\d+/);
     expect(r.headers.get('x-kaoping-digest')).toMatch(/^[0-9a-f]{64}$/);
-    const csv = await feed(`${URL_}.csv`);
+    const csv = await feed(`${URL_}.csv`, { via: closed });
     expect(csv.status).toBe(200);
     expect(await csv.text()).toContain('score,ballot-t,group,unit-a');
   });

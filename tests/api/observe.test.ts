@@ -316,18 +316,33 @@ describe('work queues', () => {
     expect((await lead.post(`/api/v1/observe/posts/${crypto.randomUUID()}/approve`)).status).toBe(404);
   });
 
-  it('the live view shows tallies an instrument does not publish yet, to observers only', async () => {
-    const observer = await signIn(await makeObserver('observer'));
+  it('the live view shows turnout only while open, and tallies not yet public once closed, to observers only', async () => {
+    const who = await makeObserver('observer');
+    const observer = await signIn(who);
     const [c] = await issue('party_deputy');
     expect((await submit(api, 'ballot-t', { code: c, answers: ballotAnswers('good') })).status).toBe(201);
     expect((await api.request('/api/v1/instruments/ballot-t/tally')).status).toBe(403);
     const live = liveView.parse(await (await observer.get('/api/v1/observe/live?appraisal=test-2026')).json());
     const ballot = live.instruments.find((i) => i.id === 'ballot-t');
+    // Exact turnout for observers, but no counts or scores before the close: two reads would show one ballot.
     expect(ballot?.turnout.find((x) => x.raterCategory === 'party_deputy')?.responses).toBeGreaterThanOrEqual(1);
-    expect(ballot?.subjects[0]?.score).not.toBeNull();
-    expect(live.subjectNames.find((s) => s.subject.id === 'unit-a')?.name).toBe('甲局领导班子');
-    const q = live.instruments.find((i) => i.id === 'q-public');
-    expect(q?.questions.map((x) => x.id)).toEqual(['q1', 'q2']);
+    expect(ballot?.talliesReleased).toBe(false);
+    expect(ballot?.subjects).toEqual([]);
+    expect(live.instruments.find((i) => i.id === 'q-public')?.questions).toEqual([]);
+    const csv = await (await observer.get('/api/v1/observe/exports/tallies.csv?appraisal=test-2026')).text();
+    expect(csv).not.toContain('ballot-t');
+
+    // After the close (the ballot's tallyPolicy keeps it from the public until results are published).
+    const closed = client({ catalog, now: () => new Date('2026-12-21T00:00:00Z') });
+    const later = await signIn(who, closed);
+    const after = liveView.parse(await (await later.get('/api/v1/observe/live?appraisal=test-2026')).json());
+    const ballotAfter = after.instruments.find((i) => i.id === 'ballot-t');
+    expect(ballotAfter?.talliesReleased).toBe(true);
+    expect(ballotAfter?.subjects[0]?.score).not.toBeNull();
+    expect(after.subjectNames.find((s) => s.subject.id === 'unit-a')?.name).toBe('甲局领导班子');
+    expect(after.instruments.find((i) => i.id === 'q-public')?.questions.map((x) => x.id)).toEqual(['q1', 'q2']);
+    const csvAfter = await (await later.get('/api/v1/observe/exports/tallies.csv?appraisal=test-2026')).text();
+    expect(csvAfter).toContain('ballot-t');
     expect((await observer.get('/api/v1/observe/live?appraisal=nope')).status).toBe(404);
   });
 

@@ -18,24 +18,40 @@ beforeEach(async () => {
 });
 
 describe('turnout', () => {
-  it('counts responses per category against codes issued', async () => {
-    const party = await issue('party_deputy', 3);
+  it('counts responses per category against codes issued, in steps of 5 until the close', async () => {
+    const party = await issue('party_deputy', 7);
     await issue('npc_deputy', 2);
     await issue('npc_deputy', 1, { revoked: true });
+    const turnout = async (c = api) =>
+      turnoutBody.parse(await (await c.request('/api/v1/instruments/ballot-t/turnout')).json());
     await submit(api, 'ballot-t', { code: party[0], answers: ballotAnswers() });
-    const body = turnoutBody.parse(await (await api.request('/api/v1/instruments/ballot-t/turnout')).json());
-    expect(body.total).toBe(1);
-    expect(body.categories).toEqual([
-      { raterCategory: 'party_deputy', responses: 1, codesIssued: 3 },
-      { raterCategory: 'npc_deputy', responses: 0, codesIssued: 2 },
-    ]);
+    // One response: the shown figure does not move, so nobody can time a single ballot.
+    expect(await turnout()).toMatchObject({
+      step: 5,
+      total: 0,
+      categories: [
+        { raterCategory: 'party_deputy', responses: 0, codesIssued: 7 },
+        { raterCategory: 'npc_deputy', responses: 0, codesIssued: 2 },
+      ],
+    });
+    for (const code of party.slice(1, 5)) await submit(api, 'ballot-t', { code, answers: ballotAnswers() });
+    expect((await turnout()).categories[0]).toEqual({ raterCategory: 'party_deputy', responses: 5, codesIssued: 7 });
+    await submit(api, 'ballot-t', { code: party[5], answers: ballotAnswers() });
+    expect((await turnout()).total).toBe(5);
+    // After the close: exact.
+    const closed = await turnout(afterClose);
+    expect(closed.step).toBe(1);
+    expect(closed.total).toBe(6);
+    expect(closed.categories[0]).toEqual({ raterCategory: 'party_deputy', responses: 6, codesIssued: 7 });
   });
 });
 
 describe('tallies', () => {
-  it('are public at once only when the policy says so', async () => {
+  it('are public only after the close, even when the policy says public', async () => {
     expect((await api.request('/api/v1/instruments/ballot-t/tally')).status).toBe(403);
-    expect((await api.request('/api/v1/instruments/q-public/tally')).status).toBe(200);
+    expect((await api.request('/api/v1/instruments/q-public/tally')).status).toBe(403);
+    expect((await afterClose.request('/api/v1/instruments/q-public/tally')).status).toBe(200);
+    expect((await afterClose.request('/api/v1/instruments/ballot-t/tally')).status).toBe(200);
   });
 
   it('weight categories 60/40 over grade scores 100/60/0 (hand-computed)', async () => {

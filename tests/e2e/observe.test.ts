@@ -26,12 +26,18 @@ describe('the observers console', () => {
     await p.getByRole('button', { name: '实时统计' }).click();
     const ballot = p.locator('section.instrument', { hasText: '领导班子民主测评' }).first();
     await ballot.waitFor();
+    // Open: turnout only, and why.
     const charts = ballot.locator('figure.chart svg[role="img"]');
-    expect(await charts.count()).toBeGreaterThanOrEqual(2);
+    expect(await charts.count()).toBe(1);
     expect(Number(await charts.first().getAttribute('data-bars'))).toBeGreaterThan(0);
+    expect(await ballot.locator('[data-testid^="held-"]').textContent()).toContain('截止后提供');
     // The table alternative holds the same numbers.
     await ballot.locator('details summary').first().click();
     expect(await ballot.locator('table').first().textContent()).toContain('党代表');
+    // Closed (the sessions rating ended in February): turnout and the scores.
+    const sessions = p.locator('section.instrument', { hasText: '两会' }).first();
+    expect(await sessions.locator('figure.chart svg[role="img"]').count()).toBeGreaterThanOrEqual(2);
+    expect(await sessions.locator('[data-testid^="held-"]').count()).toBe(0);
     await expectAccessible(p);
 
     const vote = p.locator('section.instrument', { hasText: '群众最满意服务窗口' }).first();

@@ -124,6 +124,8 @@ export const liveInstrument = z.object({
   status: z.enum(['not_open', 'open', 'closed']),
   /** The staff override, if any. */
   override: z.enum(['paused', 'closed']).nullable(),
+  /** False until the instrument closes: subjects and questions are then empty (turnout only). */
+  talliesReleased: z.boolean(),
   opensAt: z.string(),
   closesAt: z.string(),
   tallyPolicy: z.string(),

@@ -76,6 +76,8 @@ export const turnoutBody = z
   .object({
     instrument: id,
     asOf: z.string(),
+    /** Responses are shown in multiples of this (5 before close, 1 after): see `shownTurnout`. */
+    step: z.number().int().positive(),
     total: z.number().int(),
     categories: z.array(
       z.object({

@@ -89,6 +89,7 @@ export const zhCNObserve = {
       options: '选项计数',
       count: '计数',
       noData: '暂无提交。',
+      talliesAfterClose: '各选项计数和得分在本项测评截止后提供: 截止前的计数前后对比, 就能看出单张选票的内容。',
       state: {
         label: '测评状态',
         open: '开放中',

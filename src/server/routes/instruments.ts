@@ -4,7 +4,7 @@ import { instrumentStatus } from '../../domain/instrument';
 import { id } from '../../domain/schemas/common';
 import type { Instrument } from '../../domain/schemas/instrument';
 import { instrumentWithStatus, receiptList, tallyBody, turnoutBody } from '../../domain/schemas/participation';
-import { subjectScores } from '../../domain/tally';
+import { shownTurnout, subjectScores, TURNOUT_STEP, talliesReleased } from '../../domain/tally';
 import { findInstrument } from '../catalog';
 import { listReceipts } from '../db/responses';
 import { readOverrides, readTally, readTurnout } from '../db/tallies';
@@ -79,17 +79,19 @@ instrumentRoutes.openapi(
   }),
   async (c) => {
     const inst = instrumentOr404(c, c.req.valid('param').id);
-    const t = await readTurnout(c.env.DB, inst.id, inst.appraisal);
+    const [t, overrides] = await Promise.all([readTurnout(c.env.DB, inst.id, inst.appraisal), readOverrides(c.env.DB)]);
+    const closed = instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) === 'closed';
     const cats = inst.access === 'public' ? (['public'] as const) : inst.raterCategories;
     const categories = cats.map((raterCategory) => ({
       raterCategory,
-      responses: t.responses.get(raterCategory) ?? 0,
+      responses: shownTurnout(t.responses.get(raterCategory) ?? 0, closed),
       codesIssued: inst.access === 'public' ? null : (t.issued.get(raterCategory) ?? 0),
     }));
     return c.json(
       {
         instrument: inst.id,
         asOf: c.get('now')().toISOString(),
+        step: closed ? 1 : TURNOUT_STEP,
         total: categories.reduce((s, x) => s + x.responses, 0),
         categories,
       },
@@ -103,10 +105,10 @@ async function assertPublished(
   c: Parameters<typeof instrumentOr404>[0] & { env: AppEnv['Bindings']; get(k: 'now'): () => Date },
   inst: Instrument,
 ) {
-  if (inst.tallyPolicy === 'public') return;
+  // Even a `public` tally waits for the close: live per-option counts would show each ballot as it arrives.
   const overrides = await readOverrides(c.env.DB);
-  const closed = instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) === 'closed';
-  if (inst.tallyPolicy === 'internal' || !closed) throw new ApiError(403, 'tally_not_public');
+  const status = instrumentStatus(inst, c.get('now')(), overrides.get(inst.id));
+  if (inst.tallyPolicy === 'internal' || !talliesReleased(status)) throw new ApiError(403, 'tally_not_public');
 }
 
 instrumentRoutes.openapi(

@@ -2,13 +2,15 @@
 // and the CSV exports for the department's report. Every export is itself
 // an audited action.
 import { createRoute, z } from '@hono/zod-openapi';
+import { instrumentStatus } from '../../../domain/instrument';
 import { auditPage } from '../../../domain/schemas/audit';
 import { id } from '../../../domain/schemas/common';
 import { pageQuery } from '../../../domain/schemas/forum';
+import { talliesReleased } from '../../../domain/tally';
 import { AUDIT_PAGE, allAudit, listAudit } from '../../db/audit';
 import { allMessages } from '../../db/messages';
 import { recordAudit } from '../../db/observers';
-import { readTally } from '../../db/tallies';
+import { readOverrides, readTally } from '../../db/tallies';
 import { ApiError } from '../../middleware/errors';
 import { errorResponses } from '../openapi';
 import { json } from '../public-input';
@@ -103,7 +105,13 @@ auditRoutes.openapi(
     const catalog = c.get('catalog');
     if (!catalog.appraisals.some((a) => a.id === appraisal)) throw new ApiError(404, 'not_found');
     const rows: unknown[][] = [];
-    for (const inst of catalog.instruments.filter((i) => i.appraisal === appraisal)) {
+    const overrides = await readOverrides(c.env.DB);
+    const now = c.get('now')();
+    // Closed instruments only: an export before and after one ballot would otherwise hold that ballot as a diff.
+    const closed = catalog.instruments.filter(
+      (i) => i.appraisal === appraisal && talliesReleased(instrumentStatus(i, now, overrides.get(i.id))),
+    );
+    for (const inst of closed) {
       const { counts } = await readTally(c.env.DB, inst.id);
       const questions = new Map(inst.questions.map((q) => [q.id, q]));
       for (const x of counts) {

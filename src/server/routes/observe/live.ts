@@ -1,5 +1,5 @@
-// The live view: turnout and internal tallies of every instrument of an
-// appraisal, whatever its publication policy (observers only), and the lead's
+// The live view: turnout of every instrument of an appraisal, and its internal
+// tallies once closed, whatever its publication policy (observers only); the lead's
 // override of an instrument's window (pause, close early, reopen).
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RuntimeCatalog } from '../../../domain/catalog';
@@ -9,7 +9,7 @@ import type { Instrument } from '../../../domain/schemas/instrument';
 import { instrumentStateRequest, type LiveInstrument, liveView } from '../../../domain/schemas/observer-account';
 import type { SubjectRef } from '../../../domain/schemas/question';
 import { webhookList } from '../../../domain/schemas/webhook';
-import { subjectScores } from '../../../domain/tally';
+import { subjectScores, talliesReleased } from '../../../domain/tally';
 import { t } from '../../../i18n';
 import { findInstrument } from '../../catalog';
 import { setInstrumentState } from '../../db/observers';
@@ -29,8 +29,11 @@ export async function liveInstrument(
   inst: Instrument,
   override: 'paused' | 'closed' | undefined,
 ): Promise<LiveInstrument> {
+  const status = instrumentStatus(inst, c.get('now')(), override);
+  // Before close observers see turnout only (exact): per-option counts read twice would show a single ballot.
+  const released = talliesReleased(status);
   const [{ counts }, turnout] = await Promise.all([
-    readTally(c.env.DB, inst.id),
+    released ? readTally(c.env.DB, inst.id) : { counts: [] },
     readTurnout(c.env.DB, inst.id, inst.appraisal),
   ]);
   const cats = inst.access === 'public' ? (['public'] as const) : inst.raterCategories;
@@ -40,7 +43,7 @@ export async function liveInstrument(
     codesIssued: inst.access === 'public' ? null : (turnout.issued.get(raterCategory) ?? 0),
   }));
   const questions = inst.questions
-    .filter((q) => !q.subject && q.type !== 'text')
+    .filter((q) => released && !q.subject && q.type !== 'text')
     .map((q) => ({
       id: q.id,
       label: q.label,
@@ -55,14 +58,15 @@ export async function liveInstrument(
     title: inst.title,
     kind: inst.kind,
     access: inst.access,
-    status: instrumentStatus(inst, c.get('now')(), override),
+    status,
     override: override ?? null,
+    talliesReleased: released,
     opensAt: inst.opensAt,
     closesAt: inst.closesAt,
     tallyPolicy: inst.tallyPolicy,
     total: perCategory.reduce((s, x) => s + x.responses, 0),
     turnout: perCategory,
-    subjects: subjectScores(inst, counts),
+    subjects: released ? subjectScores(inst, counts) : [],
     questions,
   };
 }
