@@ -1,17 +1,21 @@
 // npm run tally:verify [-- --remote] [--instrument ID]: recompute every
-// counter from the stored responses and compare. Exits 1 on any difference,
-// naming the instrument, question, option and category.
+// counter from the stored responses and compare, and check the spent tokens
+// of code instruments: each signature verifies with the published key of the
+// category its message names, spent <= issued, and spent = the code responses
+// of that category. Exits 1 on any difference, naming what differs.
 import { parseArgs } from 'node:util';
 import { countKey, recount } from '../src/domain/tally';
+import { fromBase64Url, readTokenMessage } from '../src/domain/token';
+import { verifyToken } from '../src/server/auth/token-keys';
 import { buildCatalog, GENERATED, runtimeCatalog } from './lib/content';
 import { d1Query, type Target } from './lib/wrangler';
 
 export interface VerifyReport {
-  instruments: { id: string; responses: number; counters: number; differences: string[] }[];
+  instruments: { id: string; responses: number; counters: number; tokens: number | null; differences: string[] }[];
   ok: boolean;
 }
 
-export function verifyTallies(target: Target, only?: string): VerifyReport {
+export async function verifyTallies(target: Target, only?: string): Promise<VerifyReport> {
   const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
   const report: VerifyReport = { instruments: [], ok: true };
   // Three reads in all (each wrangler call costs seconds), grouped here by instrument.
@@ -21,17 +25,32 @@ export function verifyTallies(target: Target, only?: string): VerifyReport {
     for (const r of rows) m.set(r.instrument, [...(m.get(r.instrument) ?? []), r]);
     return m;
   };
-  type Row = { instrument: string } & Record<string, string | number>;
   const responses = group(d1Query<Row>(`SELECT instrument, rater_category, answers FROM responses${where}`, target));
   const tallies = group(
     d1Query<Row>(`SELECT instrument, question, option, rater_category, count FROM tallies${where}`, target),
   );
   const turnouts = group(d1Query<Row>(`SELECT instrument, rater_category, responses FROM turnout${where}`, target));
+  const spentRows = group(
+    d1Query<Row>(`SELECT instrument, rater_category, msg, sig FROM spent_tokens${where}`, target),
+  );
+  const keys = group(d1Query<Row>(`SELECT instrument, rater_category, spki FROM token_keys${where}`, target));
+  const issuedRows = group(
+    d1Query<Row>(
+      `SELECT r.instrument AS instrument, c.rater_category AS rater_category, count(*) AS n FROM redemptions r JOIN codes c ON c.hash = r.code_hash${where.replace('instrument', 'r.instrument')} GROUP BY 1, 2`,
+      target,
+    ),
+  );
   const known = new Set(catalog.instruments.map((i) => i.id));
   for (const id of responses.keys()) {
     if (known.has(id)) continue;
     report.ok = false;
-    report.instruments.push({ id, responses: 0, counters: 0, differences: ['不在内容目录中的测评有已存储的意见'] });
+    report.instruments.push({
+      id,
+      responses: 0,
+      counters: 0,
+      tokens: null,
+      differences: ['不在内容目录中的测评有已存储的意见'],
+    });
   }
   for (const inst of catalog.instruments) {
     if (only && inst.id !== only) continue;
@@ -58,10 +77,66 @@ export function verifyTallies(target: Target, only?: string): VerifyReport {
       const have = turnout.get(k) ?? 0;
       if (want !== have) differences.push(`参与数 ${k}: 计数器 ${have}, 重新统计 ${want}`);
     }
+    differences.push(
+      ...(await checkSpentTokens(inst.id, inst.access, rows, spentRows.get(inst.id) ?? [], keys, issuedRows)),
+    );
     if (differences.length > 0) report.ok = false;
-    report.instruments.push({ id: inst.id, responses: rows.length, counters: stored.size, differences });
+    report.instruments.push({
+      id: inst.id,
+      responses: rows.length,
+      counters: stored.size,
+      tokens: inst.access === 'code' ? (spentRows.get(inst.id) ?? []).length : null,
+      differences,
+    });
   }
   return report;
+}
+
+type Row = { instrument: string } & Record<string, string | number>;
+
+/** The spent tokens of one instrument against its keys, its redemptions and its code responses. */
+async function checkSpentTokens(
+  instrument: string,
+  access: 'code' | 'public',
+  responses: Row[],
+  spent: Row[],
+  keys: Map<string, Row[]>,
+  issued: Map<string, Row[]>,
+): Promise<string[]> {
+  const out: string[] = [];
+  if (access === 'public') {
+    if (spent.length > 0) out.push(`公开测评不应有已花费令牌, 却有 ${spent.length} 枚`);
+    return out;
+  }
+  const spki = new Map((keys.get(instrument) ?? []).map((k) => [String(k.rater_category), String(k.spki)]));
+  const perCategory = new Map<string, number>();
+  let bad = 0;
+  for (const t of spent) {
+    const category = String(t.rater_category);
+    const msg = fromBase64Url(String(t.msg));
+    const sig = fromBase64Url(String(t.sig));
+    const claims = msg ? readTokenMessage(msg) : null;
+    const key = spki.get(category);
+    const valid =
+      !!msg &&
+      !!sig &&
+      !!key &&
+      claims?.instrument === instrument &&
+      claims.raterCategory === category &&
+      (await verifyToken(key, msg, sig).catch(() => false));
+    if (!valid) bad++;
+    perCategory.set(category, (perCategory.get(category) ?? 0) + 1);
+  }
+  if (bad > 0) out.push(`令牌: ${bad} 枚已花费令牌的签名无效或与类别不符`);
+  const answered = new Map<string, number>();
+  for (const r of responses) answered.set(String(r.rater_category), (answered.get(String(r.rater_category)) ?? 0) + 1);
+  const issuedBy = new Map((issued.get(instrument) ?? []).map((r) => [String(r.rater_category), Number(r.n)]));
+  for (const c of new Set([...perCategory.keys(), ...answered.keys(), ...issuedBy.keys()])) {
+    const n = perCategory.get(c) ?? 0;
+    if (n !== (answered.get(c) ?? 0)) out.push(`令牌 ${c}: 已花费 ${n} 枚, 意见 ${answered.get(c) ?? 0} 份`);
+    if (n > (issuedBy.get(c) ?? 0)) out.push(`令牌 ${c}: 已花费 ${n} 枚, 多于已发放的 ${issuedBy.get(c) ?? 0} 枚`);
+  }
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -70,20 +145,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   if (values.help) {
     console.log(
-      '用法: npm run tally:verify [-- --remote] [--instrument ID]\n从已存储的意见重新统计, 与计数器逐项比对; 有任何差异时以状态 1 退出。',
+      '用法: npm run tally:verify [-- --remote] [--instrument ID]\n从已存储的意见重新统计, 与计数器逐项比对, 并核验已花费令牌 (签名、类别、不多于发放数、等于意见数); 有任何差异时以状态 1 退出。',
     );
     process.exit(0);
   }
-  const report = verifyTallies(
+  const report = await verifyTallies(
     { remote: values.remote ?? false, persistTo: process.env.KAOPING_PERSIST },
     values.instrument,
   );
   for (const i of report.instruments) {
     console.log(
-      `${i.differences.length ? '✗' : '✓'} ${i.id}: ${i.responses} 份意见, ${i.counters} 个计数器${i.differences.length ? `, ${i.differences.length} 处差异` : ', 一致'}`,
+      `${i.differences.length ? '✗' : '✓'} ${i.id}: ${i.responses} 份意见, ${i.counters} 个计数器${i.tokens === null ? '' : `, ${i.tokens} 枚令牌`}${i.differences.length ? `, ${i.differences.length} 处差异` : ', 一致'}`,
     );
     for (const d of i.differences) console.log(`    ${d}`);
   }
-  console.log(report.ok ? '统计核验通过: 所有计数器与重新统计一致。' : '统计核验失败: 见上方差异。');
+  console.log(
+    report.ok
+      ? '统计核验通过: 所有计数器与重新统计一致, 令牌签名全部有效且与意见数相符。'
+      : '统计核验失败: 见上方差异。',
+  );
   process.exit(report.ok ? 0 : 1);
 }

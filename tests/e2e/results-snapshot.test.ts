@@ -61,4 +61,48 @@ describe('results snapshot', () => {
     await expectAccessible(p);
     await p.close();
   });
+
+  it('links the spent-token list, and every token in it verifies with the published key of its category', async () => {
+    const p = await b.page('/results/county-2025/');
+    const link = p
+      .locator('#tally-rating-units-2025')
+      .getByRole('link', { name: '已使用的匿名令牌清单 (JSON, 含公钥)' });
+    const href = await link.getAttribute('href');
+    expect(href).toBe('/api/v1/instruments/rating-units-2025/tokens/spent');
+    expect(await p.locator('#tally-rating-units-2025').getByRole('link', { name: '如何用常见工具核验' }).count()).toBe(
+      1,
+    );
+    await p.close();
+    const list = (await (await fetch(`${b.base}${href}`)).json()) as {
+      spent: number;
+      issued: number;
+      keys: { raterCategory: string; spki: string; issued: number; spent: number }[];
+      tokens: { msg: string; sig: string }[];
+    };
+    const live = (await feed('county-2025')).instruments.find((i) => i.id === 'rating-units-2025');
+    // Checked with plain WebCrypto, not with the portal's code: RSA-PSS, SHA-384, salt 48 over the message.
+    const b64 = (s: string) => Buffer.from(s, 'base64url');
+    const keys = new Map<string, CryptoKey>();
+    for (const k of list.keys) {
+      keys.set(
+        k.raterCategory,
+        await crypto.subtle.importKey('spki', b64(k.spki), { name: 'RSA-PSS', hash: 'SHA-384' }, false, ['verify']),
+      );
+    }
+    const perCategory = new Map<string, number>();
+    for (const t of list.tokens) {
+      const msg = b64(t.msg);
+      const [label, instrument, category] = msg.subarray(32).toString('utf8').split('\n');
+      expect([label, instrument]).toEqual(['kaoping-token/v1', 'rating-units-2025']);
+      const key = keys.get(category as string);
+      if (!key) throw new Error(`no key for ${category}`);
+      expect(await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, b64(t.sig), msg)).toBe(true);
+      perCategory.set(category as string, (perCategory.get(category as string) ?? 0) + 1);
+    }
+    expect(list.tokens.map((t) => t.msg)).toEqual([...list.tokens.map((t) => t.msg)].sort());
+    expect(list.spent).toBe(list.tokens.length);
+    expect(list.spent).toBeLessThanOrEqual(list.issued);
+    for (const t of live?.turnout ?? []) expect(perCategory.get(t.raterCategory) ?? 0).toBe(t.responses);
+    expect(list.spent).toBe(live?.turnout.reduce((n, t) => n + t.responses, 0));
+  });
 });

@@ -218,7 +218,15 @@ export const zhCNSite = {
       talliesTitle: (title: string) => `${title}: 民意征集统计`,
       talliesLead: (date: string) =>
         `以下为已截止测评的最终统计, 取自 ${ymd(date)} 公布的统计快照。统计摘要 (SHA-256) 可用于核对数据未被改动; 参与者可凭回执核对自己的意见已被计入。`,
-      tallyFacts: { kind: '方式', status: '状态', responses: '提交份数', receipts: '公布回执', digest: '统计摘要' },
+      tallyFacts: {
+        kind: '方式',
+        status: '状态',
+        responses: '提交份数',
+        receipts: '公布回执',
+        digest: '统计摘要',
+        tokens: '匿名令牌',
+      },
+      spentTokens: { list: '已使用的匿名令牌清单 (JSON, 含公钥)', howTo: '如何用常见工具核验' },
       tallyStatus: { not_open: '未开始', open: '进行中', closed: '已截止' },
       turnoutCaption: (title: string) => `${title}: 各类评议主体参与情况`,
       raterCategory: '评议主体',

@@ -28,6 +28,8 @@ export interface InstrumentTally {
   status: SnapshotInstrument['status'];
   digest: string;
   receipts: number;
+  /** Answered with codes: its spent blind-signed tokens are public after the close. */
+  coded: boolean;
   turnout: SnapshotInstrument['turnout'];
   responses: number;
   subjects: { subject: SubjectRef; score: number }[];
@@ -101,6 +103,7 @@ export function instrumentTally(
     status: snap.status,
     digest: snap.digest,
     receipts: snap.receipts.length,
+    coded: snap.turnout.some((t) => t.codesIssued !== null),
     turnout: snap.turnout,
     responses: snap.turnout.reduce((n, t) => n + t.responses, 0),
     subjects: snap.subjects.flatMap((s) => (s.score === null ? [] : [{ subject: s.subject, score: s.score }])),
