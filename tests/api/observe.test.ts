@@ -221,6 +221,14 @@ describe('roles and scopes', () => {
     expect((await submit(api, 'ballot-t', { code: c, answers: ballotAnswers() })).status).toBe(201);
     expect((await lead.post('/api/v1/observe/instruments/nope/state', { state: 'open' })).status).toBe(404);
     expect(await count('audit_log', "action = 'instrument.state'")).toBe(2);
+    // An early close releases the tallies: it is final, or a second close would publish the ballots in between.
+    expect((await lead.post('/api/v1/observe/instruments/rating-t/state', { state: 'closed' })).status).toBe(200);
+    for (const state of ['open', 'paused'] as const) {
+      const again = await lead.post('/api/v1/observe/instruments/rating-t/state', { state });
+      expect(again.status).toBe(409);
+      expect(JSON.stringify(await again.json())).toContain('不能重新开放');
+    }
+    expect(await count('audit_log', "action = 'instrument.state'")).toBe(3);
   });
 
   it('an observer moderates posts about its units and about no unit, not about others', async () => {

@@ -126,6 +126,12 @@ liveRoutes.openapi(
     const { state } = c.req.valid('json');
     const before = (await readOverrides(c.env.DB)).get(inst.id) ?? 'open';
     if (before === state) throw conflict();
+    // Closing releases the tallies; reopening and closing again would publish the ballots in between as a diff.
+    if (before === 'closed') {
+      throw new ApiError(409, 'conflict', [
+        { path: ['state'], message: '提前截止的测评已公开统计, 不能重新开放或暂停 (否则两次统计之差会暴露其间的选票)' },
+      ]);
+    }
     const at = c.get('now')();
     const now = at.toISOString();
     const audit = auditOf(c, 'instrument.state', { kind: 'instrument', id: inst.id }, { state: before }, { state });
