@@ -1,7 +1,10 @@
 // Rate limits kept in D1 (the Workers rate-limit binding does not exist on
 // Pages in production). A counter bump is one statement inside the batch a
-// route already sends. The client key is an HMAC of the address with a secret
-// and the day, so no address is stored and keys do not link across days.
+// route already sends. A client's key is an HMAC of the limit's name and the
+// address with a secret and the day, so no address is stored, keys do not
+// link across days, and the keys of two limits do not link to each other: the
+// row a code's token issuance counts and the row a public answer from the
+// same address counts share nothing (tests/node/wal-replay.test.ts).
 // Ended windows are dropped by the table's own trigger (migration 0010).
 import type { Context } from 'hono';
 import ipaddr from 'ipaddr.js';
@@ -20,6 +23,8 @@ export interface Limit {
  */
 export const LIMITS = {
   participate: { name: 'p', max: 120, windowSeconds: 60 },
+  // Answers to public instruments: their own key, never the one token issuance counts.
+  publicResponse: { name: 'r', max: 120, windowSeconds: 60 },
   codeFailures: { name: 'f', max: 20, windowSeconds: 600 },
   // Forum and opinion box: anonymous writers get tight limits (Discourse's lesson); reports and lookups looser.
   forumPost: { name: 'fp', max: 10, windowSeconds: 600 },
@@ -57,24 +62,29 @@ export function clientNetwork(address: string): string {
     .join(':')}::/64`;
 }
 
-/** One HMAC per request, however many limits the route checks. */
-const clientKeys = new WeakMap<Request, Promise<string>>();
+/** One HMAC per request and limit, however often a route asks for it. */
+const clientKeys = new WeakMap<Request, Map<string, Promise<string>>>();
 
-function clientKey(c: Context<AppEnv>, now: Date): Promise<string> {
-  let k = clientKeys.get(c.req.raw);
+function clientKey(c: Context<AppEnv>, limit: Limit, now: Date): Promise<string> {
+  let keys = clientKeys.get(c.req.raw);
+  if (!keys) {
+    keys = new Map();
+    clientKeys.set(c.req.raw, keys);
+  }
+  let k = keys.get(limit.name);
   if (!k) {
     const day = now.toISOString().slice(0, 10);
     const address = clientNetwork(c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'local');
     const secret = c.env.RATE_LIMIT_SECRET ?? 'kaoping-dev-only';
-    k = hmacHex(`${secret}:${day}`, address).then((h) => h.slice(0, 32));
-    clientKeys.set(c.req.raw, k);
+    k = hmacHex(`${secret}:${day}`, `${limit.name}|${address}`).then((h) => h.slice(0, 32));
+    keys.set(limit.name, k);
   }
   return k;
 }
 
 export async function clientBucket(c: Context<AppEnv>, limit: Limit): Promise<Bucket> {
   const now = c.get('now')();
-  const key = `${limit.name}:${await clientKey(c, now)}`;
+  const key = `${limit.name}:${await clientKey(c, limit, now)}`;
   const seconds = Math.floor(now.getTime() / 1000);
   // A window is named by its start, in epoch seconds, so old ones can be pruned whatever their size.
   const window = seconds - (seconds % limit.windowSeconds);

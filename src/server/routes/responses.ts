@@ -113,7 +113,7 @@ responseRoutes.openapi(
       if (outcome.kind === 'override') throw refusedByStaff(outcome.state);
       throw new ApiError(409, 'already_answered');
     }
-    const bucket = await clientBucket(c, LIMITS.participate);
+    const bucket = await clientBucket(c, LIMITS.publicResponse);
     const outcome = await submitPublic(c.get('db'), { ...stored, bucket });
     if (outcome.kind === 'stored') return created();
     if (outcome.kind === 'override') throw refusedByStaff(outcome.state);
