@@ -1,9 +1,12 @@
-// A deputies' session votes within minutes: N submissions, each with its own
-// code, sent as fast as the connections allow, against `wrangler pages dev`
-// over loopback, next to the same burst on the bare routes (a static page, a
-// function that touches no database, a one-row D1 write) in the same run.
-// Reports the time to drain the burst, requests/s and p50/p99; afterwards
-// every counter must verify and every receipt of a 201 must be stored.
+// A deputies' session votes within minutes: N participations, each with its
+// own code, sent as fast as the connections allow, against `wrangler pages
+// dev` over loopback, next to the same burst on the bare routes (a static
+// page, a function that touches no database, a one-row D1 write) in the same
+// run. A participation is two requests since tokens: N issuances (code →
+// blind signature), then N spends (token → response; tokens minted with the
+// stand's key, the same bytes blinding and finalizing would give). Reports
+// the time to drain each burst, requests/s and p50/p99; afterwards every
+// counter must verify and every receipt of a 201 must be stored.
 // Run: npx tsx bench/burst.ts   (npm run bench, npm run reliability)
 import autocannon from 'autocannon';
 import { demoAnswers } from '../scripts/lib/demo-responses';
@@ -11,7 +14,17 @@ import { d1Query } from '../scripts/lib/wrangler';
 import { verifyTallies } from '../scripts/tally-verify';
 import { DUMMY_TOKEN } from '../src/server/middleware/turnstile';
 import { machine, writeSection } from './lib/report';
-import { addresses, demoInstrument, ensureDist, freshState, issueInto, startStand } from './lib/stand';
+import {
+  addresses,
+  demoInstrument,
+  ensureDist,
+  freshState,
+  issuedTokensInto,
+  issueInto,
+  keyInto,
+  startStand,
+} from './lib/stand';
+import { randomBlinded } from './lib/tokens';
 
 const PORT = Number(process.env.BURST_PORT ?? 8872);
 const DIST = process.env.KAOPING_DIST ?? '/tmp/kaoping-bench-dist';
@@ -60,8 +73,9 @@ export async function benchBurst(dist = DIST): Promise<BurstReport> {
   ensureDist(dist);
   freshState(STATE);
   const inst = demoInstrument(INSTRUMENT);
-  console.log(`burst: issuing ${SIZE} codes for ${inst.id} …`);
+  console.log(`burst: issuing ${SIZE} codes, a token key and ${SIZE} tokens for ${inst.id} …`);
   const codes = await issueInto(STATE, inst, SIZE);
+  const tokens = await issuedTokensInto(STATE, inst, await keyInto(STATE, inst), SIZE);
   const server = await startStand({ port: PORT, dist, state: STATE, bench: true });
   const rows: BurstRow[] = [];
   const receipts: string[] = [];
@@ -98,8 +112,28 @@ export async function benchBurst(dist = DIST): Promise<BurstReport> {
         }),
       ),
     );
-    console.log(`burst: ${SIZE} submissions to ${inst.id} …`);
     const from = addresses(10);
+    console.log(`burst: ${SIZE} issuances for ${inst.id} …`);
+    let nextCode = 0;
+    const issued = await burst({
+      url: `${server.base}/api/v1/instruments/${inst.id}/tokens`,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => ({
+            ...req,
+            headers: { 'content-type': 'application/json', 'cf-connecting-ip': from() },
+            body: JSON.stringify({
+              code: codes[nextCode++ % codes.length],
+              turnstileToken: DUMMY_TOKEN,
+              blindedMsg: randomBlinded(),
+            }),
+          }),
+        },
+      ],
+    });
+    rows.push(row(`POST /api/v1/instruments/${inst.id}/tokens (issuance, own code each)`, issued));
+    console.log(`burst: ${SIZE} spends to ${inst.id} …`);
     let next = 0;
     const r = await burst({
       url: `${server.base}/api/v1/instruments/${inst.id}/responses`,
@@ -111,11 +145,7 @@ export async function benchBurst(dist = DIST): Promise<BurstReport> {
             return {
               ...req,
               headers: { 'content-type': 'application/json', 'cf-connecting-ip': from() },
-              body: JSON.stringify({
-                code: codes[i % codes.length],
-                turnstileToken: DUMMY_TOKEN,
-                answers: demoAnswers(inst, `burst/${i}`),
-              }),
+              body: JSON.stringify({ token: tokens[i % tokens.length], answers: demoAnswers(inst, `burst/${i}`) }),
             };
           },
           onResponse: (status, body) => {
@@ -125,7 +155,10 @@ export async function benchBurst(dist = DIST): Promise<BurstReport> {
       ],
     });
     rows.push(
-      row(`POST /api/v1/instruments/${inst.id}/responses (${inst.questions.length} questions, own code each)`, r),
+      row(
+        `POST /api/v1/instruments/${inst.id}/responses (spend, ${inst.questions.length} questions, own token each)`,
+        r,
+      ),
     );
   } finally {
     await server.stop();
@@ -133,7 +166,7 @@ export async function benchBurst(dist = DIST): Promise<BurstReport> {
   const target = { remote: false, persistTo: STATE };
   const stored = new Set(d1Query<{ receipt: string }>('SELECT receipt FROM responses', target).map((x) => x.receipt));
   const missing = receipts.filter((x) => !stored.has(x)).length;
-  const verified = verifyTallies(target).ok;
+  const verified = (await verifyTallies(target)).ok;
   const bare = rows.find((x) => x.route.includes('_bench'))?.rps ?? 1;
   const fmt = (s: Record<string, number>) =>
     Object.entries(s)
@@ -143,7 +176,10 @@ export async function benchBurst(dist = DIST): Promise<BurstReport> {
 
 ${machine()}; \`bench/burst.ts\` (autocannon): ${SIZE} requests per route, ${CONNECTIONS} connections, sent as fast as
 they are answered, one route after the other against one \`wrangler pages dev --log-level warn\` (local D1) on this
-2-core machine (client and server share the cores). Each submission carries its own code and client address.
+2-core machine (client and server share the cores). A participation with a code is two requests: the issuances
+(each its own code and a well-formed blinded message of its own) drain first, then the spends (each its own token,
+minted with the stand's key, each for a code of its own redeemed beforehand); every request from its own client address. A whole session's worth takes
+${(rows.filter((x) => x.route.includes('/instruments/')).reduce((t, x) => t + x.drainMs, 0) / 1000).toFixed(1)} s (both bursts).
 
 | route | requests | time to drain | req/s | p50 / p99 | statuses | req/s vs bare write |
 | --- | --- | --- | --- | --- | --- | --- |

@@ -1,7 +1,7 @@
 // A test stand for the reliability runs: a built site, a fresh local D1 of
-// its own (migrated, with codes issued as the CLI issues them) and a
-// `wrangler pages dev` on it, pinned to an instant when the demo appraisal's
-// instruments are open.
+// its own (migrated, with codes issued as the CLI issues them and a token key
+// whose private half the stand keeps) and a `wrangler pages dev` on it, pinned
+// to an instant when the demo appraisal's instruments are open.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { issueCodes } from '../../scripts/lib/codes';
@@ -10,6 +10,7 @@ import { bin, type DevServer, startDevServer } from '../../scripts/lib/dev-serve
 import { ensureDevVars } from '../../scripts/lib/dev-vars';
 import { d1ExecuteSql, d1Migrate } from '../../scripts/lib/wrangler';
 import type { Instrument } from '../../src/domain/schemas/instrument';
+import { type BenchKey, keysInto, mintTokens, redeemBatchSql } from './tokens';
 
 /** Inside the demo appraisal's collection window (as in bench/submission.ts and the e2e run). */
 export const STAND_NOW = '2026-11-23T10:00:00+08:00';
@@ -49,6 +50,34 @@ export async function issueInto(state: string, inst: Instrument, count: number, 
   });
   d1ExecuteSql(statements.join('\n'), { remote: false, persistTo: state });
   return codes;
+}
+
+/** A token key for the instrument and category in the local D1 in `state`, sealed under .dev.vars' TOKEN_KEY_SECRET. */
+export async function keyInto(state: string, inst: Instrument, category = 'npc_deputy'): Promise<BenchKey> {
+  const secret = ensureDevVars().get('TOKEN_KEY_SECRET') as string;
+  const [key] = await keysInto({ remote: false, persistTo: state }, secret, [
+    { instrument: inst.id, raterCategory: category },
+  ]);
+  return key as BenchKey;
+}
+
+/**
+ * `count` spend tokens of `key`, each standing for a code of its own that took it: the codes are issued in a batch of
+ * their own and redeemed in D1 as issuance leaves them (so spent ≤ issued holds for tally:verify), and the tokens are
+ * minted with the key, without an issuance request for each.
+ */
+export async function issuedTokensInto(state: string, inst: Instrument, key: BenchKey, count: number) {
+  const batch = `minted-${inst.id}-${Date.now()}`;
+  const { statements } = await issueCodes({
+    appraisal: inst.appraisal,
+    category: key.raterCategory,
+    count,
+    batch,
+    pepper: ensureDevVars().get('CODE_PEPPER') as string,
+    issuedOn: '2026-11-15',
+  });
+  d1ExecuteSql([...statements, redeemBatchSql(batch, inst.id)].join('\n'), { remote: false, persistTo: state });
+  return mintTokens(key, count);
 }
 
 export function startStand(opts: { port: number; dist: string; state: string; bench?: boolean }): Promise<DevServer> {
