@@ -14,6 +14,7 @@ import { result } from '../../src/domain/schemas/result';
 import { summary } from '../../src/domain/schemas/summary';
 import { team } from '../../src/domain/schemas/team';
 import { unit } from '../../src/domain/schemas/unit';
+import { openWindow, phases } from './fixtures';
 
 const entry = <T>(dir: string, id: string, data: T): Entry<T> => ({ file: `${dir}/${id}.yaml`, id, data });
 
@@ -24,14 +25,7 @@ const appraisalData = appraisal.parse({
   authority: '组织部',
   region: '某县',
   summary: '',
-  phases: {
-    notice: { start: '2026-11-16', end: '2026-11-30' },
-    publicity: { start: '2026-11-25', end: '2026-12-10' },
-    opinion: { start: '2026-11-20', end: '2026-12-20' },
-    fieldwork: { start: '2026-12-07', end: '2026-12-18' },
-    results: { start: '2027-01-15', end: '2027-01-21' },
-    objectionDeadline: '2027-01-25',
-  },
+  phases,
   procedure: [{ title: '考核预告', description: '' }],
   objection: { howTo: '书面申诉' },
 });
@@ -46,8 +40,7 @@ const rating = {
   access: 'code',
   raterCategories: ['npc_deputy', 'party_deputy'],
   categoryWeights: { npc_deputy: 50, party_deputy: 50 },
-  opensAt: '2026-11-20T08:00:00+08:00',
-  closesAt: '2026-12-20T18:00:00+08:00',
+  ...openWindow,
   subjects: ['u1', 'u2'],
 };
 

@@ -20,9 +20,8 @@ import { expandInstrument } from '../../src/domain/instrument';
 import { feedBody } from '../../src/domain/schemas/feed';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import type { TallyCount } from '../../src/domain/schemas/participation';
+import { openWindow, opts } from './fixtures';
 
-const opts = (...ids: string[]) => ids.map((id) => ({ id, label: id }));
-const dates = { opensAt: '2026-11-20T08:00:00+08:00', closesAt: '2026-12-20T18:00:00+08:00' };
 const ballot = expandInstrument(
   instrumentSource.parse({
     id: 'ballot-t',
@@ -34,7 +33,7 @@ const ballot = expandInstrument(
     categoryWeights: { party_deputy: 60, npc_deputy: 40 },
     gradeScores: { good: 100, fair: 60, poor: 0 },
     share: 20,
-    ...dates,
+    ...openWindow,
     subjectKind: 'group',
     subjects: ['unit-a'],
     items: [{ id: 'i1', category: '能力', label: '领导能力' }],
@@ -47,7 +46,7 @@ const survey = expandInstrument(
     kind: 'questionnaire',
     title: '公开问卷',
     access: 'public',
-    ...dates,
+    ...openWindow,
     questions: [{ id: 'q1', type: 'choice', label: '印象', options: opts('a', 'b') }],
   }),
 );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { answersSchema, expandInstrument, instrumentStatus } from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { canonicalAnswers, subjectScores, tallyPairs } from '../../src/domain/tally';
+import { openWindow } from './fixtures';
 
 const ballot = expandInstrument(
   instrumentSource.parse({
@@ -92,7 +93,6 @@ describe('instrument engine', () => {
   });
 });
 
-const dates = { opensAt: '2026-11-20T08:00:00+08:00', closesAt: '2026-12-20T18:00:00+08:00' };
 const rating = expandInstrument(
   instrumentSource.parse({
     id: 'r',
@@ -100,7 +100,7 @@ const rating = expandInstrument(
     kind: 'rating',
     title: '满意度评议',
     access: 'public',
-    ...dates,
+    ...openWindow,
     subjects: ['u1', 'u2'],
     comment: { maxLength: 5 },
   }),
@@ -112,7 +112,7 @@ const vote = expandInstrument(
     kind: 'vote',
     title: '网上投票',
     access: 'public',
-    ...dates,
+    ...openWindow,
     prompt: '选出两项',
     candidates: [
       { id: 'c1', label: '甲', subject: { kind: 'unit', id: 'u1' } },

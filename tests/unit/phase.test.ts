@@ -12,16 +12,7 @@ import {
 } from '../../src/domain/phase';
 import type { Phases } from '../../src/domain/schemas';
 import { daysBetween } from '../../src/domain/schemas/common';
-
-// The demo appraisal's phases (src/content/appraisals/county-2026.yaml).
-const phases: Phases = {
-  notice: { start: '2026-11-16', end: '2026-11-30' },
-  publicity: { start: '2026-11-25', end: '2026-12-10' },
-  opinion: { start: '2026-11-20', end: '2026-12-20' },
-  fieldwork: { start: '2026-12-07', end: '2026-12-18' },
-  results: { start: '2027-01-15', end: '2027-01-21' },
-  objectionDeadline: '2027-01-25',
-};
+import { phases } from './fixtures';
 
 describe('localDate', () => {
   it('takes the calendar date in China time, not UTC', () => {

@@ -19,8 +19,8 @@ import {
   talliesReleased,
   tallyPairs,
 } from '../../src/domain/tally';
+import { opts } from './fixtures';
 
-const opts = (...ids: string[]) => ids.map((id) => ({ id, label: id }));
 const questions: Instrument['questions'] = [
   { id: 'c', type: 'choice', label: 'C', required: true, options: opts('a', 'b') },
   { id: 'm', type: 'multi', label: 'M', required: true, options: opts('x', 'y', 'z'), min: 0 },

@@ -3,6 +3,7 @@
 // to 100, and a vote's bounds. Expansion into questions is in ../instrument.test.ts.
 import { describe, expect, it } from 'vitest';
 import { instrumentSource } from '../../../src/domain/schemas/instrument';
+import { openWindow } from '../fixtures';
 
 const base = {
   id: 'i',
@@ -10,8 +11,7 @@ const base = {
   title: '评议',
   access: 'code',
   raterCategories: ['party_deputy', 'npc_deputy'],
-  opensAt: '2026-11-20T08:00:00+08:00',
-  closesAt: '2026-12-20T18:00:00+08:00',
+  ...openWindow,
 };
 const rating = { ...base, kind: 'rating', subjects: ['u1'] };
 const vote = {

@@ -14,34 +14,33 @@ import {
   TRACKING_RANDOM,
   trackingInput,
 } from '../../../src/domain/schemas/message';
-
-const ok = (s: { safeParse: (x: unknown) => { success: boolean } }, x: unknown) => s.safeParse(x).success;
+import { accepts } from '../fixtures';
 
 describe('contact details', () => {
   it('take any one of name, phone and e-mail, but not none', () => {
-    expect(ok(contactDetails, { name: '王女士' })).toBe(true);
-    expect(ok(contactDetails, { phone: '0799-8611700' })).toBe(true);
-    expect(ok(contactDetails, { email: 'a@example.org' })).toBe(true);
-    expect(ok(contactDetails, {})).toBe(false);
+    expect(accepts(contactDetails, { name: '王女士' })).toBe(true);
+    expect(accepts(contactDetails, { phone: '0799-8611700' })).toBe(true);
+    expect(accepts(contactDetails, { email: 'a@example.org' })).toBe(true);
+    expect(accepts(contactDetails, {})).toBe(false);
   });
 
   it('clean the name before measuring it: blanks and hidden characters do not count', () => {
     expect(contactDetails.parse({ name: ' 王\u200b女士 ' })).toEqual({ name: '王女士' });
-    expect(ok(contactDetails, { name: '  \u200b ' })).toBe(false);
-    expect(ok(contactDetails, { name: '王'.repeat(21) })).toBe(false);
+    expect(accepts(contactDetails, { name: '  \u200b ' })).toBe(false);
+    expect(accepts(contactDetails, { name: '王'.repeat(21) })).toBe(false);
   });
 });
 
 describe('message body', () => {
   it('is 5 to 3000 characters after cleaning', () => {
     expect(messageBody.parse('  一二三四五  ')).toBe('一二三四五');
-    expect(ok(messageBody, '一二三四\u200b\u200b\u200b')).toBe(false);
-    expect(ok(messageBody, '字'.repeat(MESSAGE_MAX))).toBe(true);
-    expect(ok(messageBody, '字'.repeat(MESSAGE_MAX + 1))).toBe(false);
+    expect(accepts(messageBody, '一二三四\u200b\u200b\u200b')).toBe(false);
+    expect(accepts(messageBody, '字'.repeat(MESSAGE_MAX))).toBe(true);
+    expect(accepts(messageBody, '字'.repeat(MESSAGE_MAX + 1))).toBe(false);
   });
 
   it('refuses a huge raw text before cleaning it', () => {
-    expect(ok(messageBody, `${'字'.repeat(10)}${' '.repeat(MESSAGE_MAX * 2)}`)).toBe(false);
+    expect(accepts(messageBody, `${'字'.repeat(10)}${' '.repeat(MESSAGE_MAX * 2)}`)).toBe(false);
   });
 });
 
@@ -54,7 +53,7 @@ describe('tracking numbers', () => {
         const n = normaliseTracking(t);
         expect(n.slice(0, 14)).toBe([...bytes].map((b) => ALPHABET[b & 31]).join(''));
         expect(n.at(-1)).toBe(checkCharacter(n.slice(0, 14)));
-        expect(ok(trackingInput, t)).toBe(true);
+        expect(accepts(trackingInput, t)).toBe(true);
         expect(codeProblem(t)).not.toBeNull();
         expect(t).not.toMatch(RECEIPT_PATTERN);
       }),
@@ -63,10 +62,10 @@ describe('tracking numbers', () => {
 
   it('are read back however typed, and refused when a character is missing or foreign', () => {
     const t = newTrackingNumber();
-    expect(ok(trackingInput, ` ${t.toLowerCase().replace(/-/g, ' ')} `)).toBe(true);
-    expect(ok(trackingInput, t.slice(0, -1))).toBe(false);
-    expect(ok(trackingInput, `${t}0`)).toBe(false);
-    expect(ok(trackingInput, `U${t.slice(1)}`)).toBe(false);
-    expect(ok(trackingInput, 'x'.repeat(41))).toBe(false);
+    expect(accepts(trackingInput, ` ${t.toLowerCase().replace(/-/g, ' ')} `)).toBe(true);
+    expect(accepts(trackingInput, t.slice(0, -1))).toBe(false);
+    expect(accepts(trackingInput, `${t}0`)).toBe(false);
+    expect(accepts(trackingInput, `U${t.slice(1)}`)).toBe(false);
+    expect(accepts(trackingInput, 'x'.repeat(41))).toBe(false);
   });
 });

@@ -2,8 +2,8 @@
 // a dot, distinct options, and multi-choice bounds that a form can satisfy.
 import { describe, expect, it } from 'vitest';
 import { key, question } from '../../../src/domain/schemas/question';
+import { opts } from '../fixtures';
 
-const opts = (...ids: string[]) => ids.map((id) => ({ id, label: id }));
 const ok = (x: unknown) => question.safeParse(x).success;
 
 describe('question', () => {
