@@ -1,5 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALPHABET, checkCharacter, codeProblem, formatCode, generateCode, normaliseCode } from '../../src/domain/code';
+import {
+  ALPHABET,
+  checkCharacter,
+  codeProblem,
+  formatCode,
+  generateCode,
+  hashCode,
+  hmacHex,
+  normaliseCode,
+} from '../../src/domain/code';
 
 describe('one-time codes', () => {
   it('are 12 random characters plus a check character, grouped XXXX-XXXX-XXXX-X (60 random bits)', () => {
@@ -49,5 +59,57 @@ describe('one-time codes', () => {
     expect(codeProblem('ABCD-EFGH-JKMN-PQ')).toBe('too_long');
     const body = 'ABCDEFGHJKMN';
     expect(codeProblem(formatCode(body + checkCharacter(body)))).toBeNull();
+  });
+});
+
+describe('codes as typed', () => {
+  const code = fc.uint8Array({ minLength: 12, maxLength: 12 }).map((b) => generateCode(() => b));
+  const typed = fc
+    .tuple(code, fc.constantFrom('', ' ', '-', ' - ', '.', '_'), fc.boolean())
+    .map(([c, sep, lower]) => ({ c, t: (lower ? c.toLowerCase() : c).replace(/-/g, sep) }));
+
+  it('normalise back to the code however they are grouped or cased', () => {
+    fc.assert(
+      fc.property(typed, ({ c, t }) => {
+        expect(formatCode(normaliseCode(t))).toBe(c);
+        expect(codeProblem(t)).toBeNull();
+      }),
+    );
+  });
+
+  it('are valid for any random bytes, and map each byte to the symbol of its low 5 bits', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 12, maxLength: 12 }), (b) => {
+        const c = normaliseCode(generateCode(() => b));
+        expect(c.slice(0, 12)).toBe([...b].map((x) => ALPHABET[x & 31]).join(''));
+        expect(c.at(-1)).toBe(checkCharacter(c.slice(0, 12)));
+      }),
+    );
+    expect(generateCode((a) => a.fill(0xff))).toMatch(/^ZZZZ-ZZZZ-ZZZZ-/);
+    expect(generateCode((a) => a.fill(0))).toBe('0000-0000-0000-0');
+  });
+
+  it('refuse a U and full-width or foreign look-alikes as characters not in the alphabet', () => {
+    for (const t of ['ABCD-EFGH-JKMU-0', 'ＡBCD-EFGH-JKMN-0', 'АBCD-EFGH-JKMN-0']) {
+      expect([t, codeProblem(t)]).toEqual([t, 'invalid_character']);
+    }
+  });
+});
+
+describe('stored code keys', () => {
+  it('are HMAC-SHA256 (RFC 4231 test case 2)', async () => {
+    expect(await hmacHex('Jefe', 'what do ya want for nothing?')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+  });
+
+  it('are the same however the code is typed, and depend on the pepper', async () => {
+    const c = generateCode();
+    const key = await hashCode('pepper-1', c);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(await hashCode('pepper-1', ` ${c.toLowerCase().replace(/-/g, ' ')} `)).toBe(key);
+    expect(key).toBe(await hmacHex('pepper-1', normaliseCode(c)));
+    expect(await hashCode('pepper-2', c)).not.toBe(key);
+    expect(key).not.toContain(normaliseCode(c).toLowerCase());
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { answersSchema, expandInstrument, instrumentStatus } from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { canonicalAnswers, subjectScores, tallyPairs } from '../../src/domain/tally';
+import { openWindow } from './fixtures';
 
 const ballot = expandInstrument(
   instrumentSource.parse({
@@ -89,5 +90,146 @@ describe('instrument engine', () => {
     ]);
     expect(scores[0]).toMatchObject({ subject: { id: 'o1' }, score: 50, contribution: 25 });
     expect(scores[1]).toMatchObject({ subject: { id: 'o2' }, score: null });
+  });
+});
+
+const rating = expandInstrument(
+  instrumentSource.parse({
+    id: 'r',
+    appraisal: 'a',
+    kind: 'rating',
+    title: '满意度评议',
+    access: 'public',
+    ...openWindow,
+    subjects: ['u1', 'u2'],
+    comment: { maxLength: 5 },
+  }),
+);
+const vote = expandInstrument(
+  instrumentSource.parse({
+    id: 'v',
+    appraisal: 'a',
+    kind: 'vote',
+    title: '网上投票',
+    access: 'public',
+    ...openWindow,
+    prompt: '选出两项',
+    candidates: [
+      { id: 'c1', label: '甲', subject: { kind: 'unit', id: 'u1' } },
+      { id: 'c2', label: '乙' },
+      { id: 'c3', label: '丙', subject: { kind: 'official', id: 'o1' } },
+    ],
+    min: 1,
+    max: 2,
+  }),
+);
+
+describe('other kinds', () => {
+  it('expands a rating into one scale question per unit and an optional comment', () => {
+    expect(rating.questions.map((q) => [q.id, q.type, q.required])).toEqual([
+      ['u1', 'choice', true],
+      ['u1.comment', 'text', false],
+      ['u2', 'choice', true],
+      ['u2.comment', 'text', false],
+    ]);
+    expect(rating.questions[0]).toMatchObject({
+      subject: { kind: 'unit', id: 'u1' },
+      options: [{ id: 'satisfied' }, { id: 'basically' }, { id: 'unsatisfied' }],
+    });
+    expect(rating.layout.subjects).toEqual([
+      { kind: 'unit', id: 'u1' },
+      { kind: 'unit', id: 'u2' },
+    ]);
+  });
+
+  it('expands a vote into one multi-choice question with its bounds; the layout holds the candidates with a subject', () => {
+    expect(vote.questions).toEqual([
+      {
+        id: 'choice',
+        type: 'multi',
+        label: '选出两项',
+        required: true,
+        options: [
+          { id: 'c1', label: '甲' },
+          { id: 'c2', label: '乙' },
+          { id: 'c3', label: '丙' },
+        ],
+        min: 1,
+        max: 2,
+      },
+    ]);
+    expect(vote.layout.subjects).toEqual([
+      { kind: 'unit', id: 'u1' },
+      { kind: 'official', id: 'o1' },
+    ]);
+  });
+
+  it('keeps the settings every kind shares (weights, share, dates in UTC, tally policy)', () => {
+    expect(rating).toMatchObject({
+      id: 'r',
+      access: 'public',
+      raterCategories: [],
+      opensAt: '2026-11-20T00:00:00.000Z',
+      closesAt: '2026-12-20T10:00:00.000Z',
+      tallyPolicy: 'after_close',
+      share: 0,
+    });
+  });
+});
+
+describe('answers schema', () => {
+  const s = answersSchema(vote);
+  const r = answersSchema(rating);
+
+  it('holds a multi-choice answer to its min, max and distinct options', () => {
+    expect(s.safeParse({ choice: ['c1'] }).success).toBe(true);
+    expect(s.safeParse({ choice: ['c1', 'c3'] }).success).toBe(true);
+    expect(s.safeParse({ choice: [] }).success).toBe(false);
+    expect(s.safeParse({ choice: ['c1', 'c2', 'c3'] }).success).toBe(false);
+    expect(s.safeParse({ choice: ['c1', 'c1'] }).success).toBe(false);
+    expect(s.safeParse({ choice: 'c1' }).success).toBe(false);
+    expect(s.safeParse({}).success).toBe(false);
+  });
+
+  it('trims a text answer before its length is checked, and lets an optional one be left out', () => {
+    expect(r.parse({ u1: 'satisfied', u2: 'basically', 'u1.comment': '  12345  ' })).toEqual({
+      u1: 'satisfied',
+      u2: 'basically',
+      'u1.comment': '12345',
+    });
+    expect(r.safeParse({ u1: 'satisfied', u2: 'basically', 'u1.comment': '123456' }).success).toBe(false);
+    expect(r.safeParse({ u1: 'satisfied', u2: 'basically' }).success).toBe(true);
+    expect(r.safeParse({ u1: 'satisfied', u2: 'basically', 'u1.comment': 5 }).success).toBe(false);
+  });
+
+  it('refuses a blank required text', () => {
+    const q = answersSchema({ questions: [{ id: 't', type: 'text', label: 'T', required: true, maxLength: 10 }] });
+    expect(q.safeParse({ t: '   ' }).success).toBe(false);
+    expect(q.safeParse({ t: ' x ' }).success).toBe(true);
+  });
+
+  it('refuses inherited and prototype keys as unknown questions', () => {
+    expect(r.safeParse(JSON.parse('{"u1":"satisfied","u2":"basically","__proto__":"x"}')).success).toBe(false);
+    expect(r.safeParse({ u1: 'satisfied', u2: 'basically', constructor: 'x' }).success).toBe(false);
+  });
+
+  it('is built once per instrument definition', () => {
+    expect(answersSchema(vote)).toBe(s);
+    expect(answersSchema({ questions: vote.questions })).toBe(s);
+    expect(answersSchema(rating)).not.toBe(s);
+  });
+});
+
+describe('status at the edges', () => {
+  it('opens at the opening instant and closes at the closing instant itself', () => {
+    expect(instrumentStatus(ballot, new Date('2026-11-20T00:00:00.000Z'))).toBe('open');
+    expect(instrumentStatus(ballot, new Date('2026-12-20T09:59:59.999Z'))).toBe('open');
+    expect(instrumentStatus(ballot, new Date('2026-12-20T10:00:00.000Z'))).toBe('closed');
+  });
+
+  it('lets an early close win before opening, and a pause never open a closed instrument', () => {
+    expect(instrumentStatus(ballot, new Date('2026-11-01T00:00:00Z'), 'closed')).toBe('closed');
+    expect(instrumentStatus(ballot, new Date('2026-12-21T00:00:00Z'), 'paused')).toBe('closed');
+    expect(instrumentStatus(ballot, new Date('2026-11-25T00:00:00Z'), null)).toBe('open');
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
@@ -10,16 +11,8 @@ import {
   timeline,
 } from '../../src/domain/phase';
 import type { Phases } from '../../src/domain/schemas';
-
-// The demo appraisal's phases (src/content/appraisals/county-2026.yaml).
-const phases: Phases = {
-  notice: { start: '2026-11-16', end: '2026-11-30' },
-  publicity: { start: '2026-11-25', end: '2026-12-10' },
-  opinion: { start: '2026-11-20', end: '2026-12-20' },
-  fieldwork: { start: '2026-12-07', end: '2026-12-18' },
-  results: { start: '2027-01-15', end: '2027-01-21' },
-  objectionDeadline: '2027-01-25',
-};
+import { daysBetween } from '../../src/domain/schemas/common';
+import { phases } from './fixtures';
 
 describe('localDate', () => {
   it('takes the calendar date in China time, not UTC', () => {
@@ -128,5 +121,48 @@ describe('currentAppraisal', () => {
   it('falls back to the first one to start when none has begun', () => {
     expect(currentAppraisal(list, '2020-01-01')?.year).toBe(2025);
     expect(currentAppraisal([], '2026-01-01')).toBeUndefined();
+  });
+});
+
+describe('China midnight', () => {
+  it('turns the date at 16:00 UTC, not at 00:00 UTC', () => {
+    expect(localDate(new Date('2026-11-22T16:00:00Z'))).toBe('2026-11-23');
+    expect(localDate(new Date('2026-12-31T16:00:00Z'))).toBe('2027-01-01');
+    expect(localDate(new Date('2026-12-31T15:59:59.999Z'))).toBe('2026-12-31');
+  });
+
+  it('opens a phase at 00:00 China time on its first day and keeps it open until 23:59 on its last', () => {
+    const day = (iso: string) => localDate(new Date(iso));
+    // 2026-11-19 16:00 UTC is 11-20 00:00 in China: the opinion phase has begun.
+    expect(appraisalStage(phases, day('2026-11-19T16:00:00Z'))).toMatchObject({ phase: { key: 'opinion' } });
+    expect(appraisalStage(phases, day('2026-11-15T15:59:59Z'))).toMatchObject({ stage: 'upcoming' });
+    expect(appraisalStage(phases, day('2027-01-25T15:59:59Z'))).toMatchObject({ phase: { key: 'objection' } });
+    expect(appraisalStage(phases, day('2027-01-25T16:00:00Z'))).toEqual({ stage: 'closed' });
+  });
+});
+
+describe('addDays, as a property', () => {
+  const date = fc
+    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => localDate(d, 0));
+  it('is undone by the opposite shift and agrees with daysBetween', () => {
+    fc.assert(
+      fc.property(date, fc.integer({ min: -800, max: 800 }), (d, n) => {
+        expect(addDays(addDays(d, n), -n)).toBe(d);
+        expect(daysBetween(d, addDays(d, n))).toBe(n);
+        expect(addDays(d, n) > d).toBe(n > 0);
+      }),
+    );
+  });
+});
+
+describe('timeline ties', () => {
+  it('keeps the content order for phases that start on the same day', () => {
+    const same = { ...phases, publicity: { start: '2026-11-16', end: '2026-11-30' } };
+    expect(
+      timeline(same)
+        .slice(0, 2)
+        .map((s) => s.key),
+    ).toEqual(['notice', 'publicity']);
   });
 });

@@ -1,0 +1,46 @@
+// The one question model (src/domain/schemas/question.ts): ids that may carry
+// a dot, distinct options, and multi-choice bounds that a form can satisfy.
+import { describe, expect, it } from 'vitest';
+import { key, question } from '../../../src/domain/schemas/question';
+import { opts } from '../fixtures';
+
+const ok = (x: unknown) => question.safeParse(x).success;
+
+describe('question', () => {
+  it('takes keys with dots, as a ballot\'s "<subject>.<item>"', () => {
+    for (const good of ['q1', 'unit-a.i1', 'a_b', 'x'.repeat(96)])
+      expect([good, key.safeParse(good).success]).toEqual([good, true]);
+    for (const bad of ['', '.a', 'Q1', 'a b', 'x'.repeat(97), '__proto__']) {
+      expect([bad, key.safeParse(bad).success]).toEqual([bad, false]);
+    }
+  });
+
+  it('gives a choice at least two distinct options', () => {
+    expect(ok({ id: 'c', type: 'choice', label: 'C', options: opts('a', 'b') })).toBe(true);
+    expect(ok({ id: 'c', type: 'choice', label: 'C', options: opts('a') })).toBe(false);
+    expect(ok({ id: 'c', type: 'choice', label: 'C', options: opts('a', 'a') })).toBe(false);
+  });
+
+  it('keeps a multi-choice max between min and the number of options', () => {
+    const multi = (x: object) => ({ id: 'm', type: 'multi', label: 'M', options: opts('a', 'b', 'c'), ...x });
+    expect(ok(multi({ min: 1, max: 3 }))).toBe(true);
+    expect(ok(multi({ min: 2, max: 2 }))).toBe(true);
+    expect(ok(multi({ min: 2, max: 1 }))).toBe(false);
+    expect(ok(multi({ max: 4 }))).toBe(false);
+    expect(ok(multi({ min: -1 }))).toBe(false);
+    expect(ok({ ...multi({}), options: opts('a', 'a') })).toBe(false);
+    expect(question.parse(multi({}))).toMatchObject({ min: 0, required: true });
+  });
+
+  it('gives text a length limit, 500 by default and at most 5000', () => {
+    expect(question.parse({ id: 't', type: 'text', label: 'T' })).toMatchObject({ maxLength: 500 });
+    expect(ok({ id: 't', type: 'text', label: 'T', maxLength: 5001 })).toBe(false);
+    expect(ok({ id: 't', type: 'text', label: 'T', maxLength: 0 })).toBe(false);
+  });
+
+  it('refuses an unknown type and a subject of an unknown kind', () => {
+    expect(ok({ id: 'x', type: 'scale', label: 'X', options: opts('a', 'b') })).toBe(false);
+    const subject = { kind: 'person', id: 'p' };
+    expect(ok({ id: 'c', type: 'choice', label: 'C', options: opts('a', 'b'), subject })).toBe(false);
+  });
+});

@@ -1,0 +1,70 @@
+// The token request schemas (src/domain/schemas/token.ts): every binary field
+// is base64url of an exact byte length, checked before any RSA operation runs.
+import { describe, expect, it } from 'vitest';
+import { spendToken, tokenIssued, tokenKeyBody, tokenRequest } from '../../../src/domain/schemas/token';
+import { TOKEN_ALG, TOKEN_MODULUS_BYTES, TOKEN_PREFIX_BYTES, toBase64Url } from '../../../src/domain/token';
+import { accepts } from '../fixtures';
+
+const b64 = (n: number) => toBase64Url(new Uint8Array(n).fill(0xfb));
+const request = { code: 'ABCD-EFGH-JKMN-P', turnstileToken: 'XXXX.DUMMY.TOKEN.XXXX' };
+
+describe('token request', () => {
+  it('takes a blinded message exactly one modulus (256 bytes) long', () => {
+    expect(accepts(tokenRequest, { ...request, blindedMsg: b64(TOKEN_MODULUS_BYTES) })).toBe(true);
+    expect(accepts(tokenRequest, { ...request, blindedMsg: b64(TOKEN_MODULUS_BYTES - 1) })).toBe(false);
+    expect(accepts(tokenRequest, { ...request, blindedMsg: b64(TOKEN_MODULUS_BYTES + 1) })).toBe(false);
+  });
+
+  it('takes the padded form, but not the standard alphabet', () => {
+    const padded = `${toBase64Url(new Uint8Array(TOKEN_MODULUS_BYTES))}=`;
+    expect(accepts(tokenRequest, { ...request, blindedMsg: padded })).toBe(true);
+    const std = b64(TOKEN_MODULUS_BYTES).replace(/-/g, '+').replace(/_/g, '/');
+    expect(accepts(tokenRequest, { ...request, blindedMsg: std })).toBe(false);
+  });
+
+  it('refuses unknown fields (strict), and a missing code or Turnstile token', () => {
+    const blindedMsg = b64(TOKEN_MODULUS_BYTES);
+    expect(accepts(tokenRequest, { ...request, blindedMsg, instrument: 'x' })).toBe(false);
+    expect(accepts(tokenRequest, { turnstileToken: request.turnstileToken, blindedMsg })).toBe(false);
+    expect(accepts(tokenRequest, { code: request.code, blindedMsg })).toBe(false);
+  });
+
+  // Bug: fromBase64Url (src/domain/token.ts) throws on text with too much
+  // padding instead of returning null, and the throw escapes the refinement:
+  // POST /api/v1/instruments/{id}/tokens and …/responses answer 500
+  // internal_error to such a field (e.g. 341 "A" and "==="), not 400.
+  it.fails('refuses a field with too much padding instead of throwing', () => {
+    const blindedMsg = `${'A'.repeat(341)}===`;
+    expect(accepts(tokenRequest, { ...request, blindedMsg })).toBe(false);
+  });
+});
+
+describe('spent token', () => {
+  const sig = b64(TOKEN_MODULUS_BYTES);
+  it('carries the random prefix and a message of 1 to 200 bytes, and a one-modulus signature', () => {
+    expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES + 1), sig })).toBe(true);
+    expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES + 200), sig })).toBe(true);
+    expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES), sig })).toBe(false);
+    expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES + 201), sig })).toBe(false);
+    expect(accepts(spendToken, { msg: b64(40), sig: b64(TOKEN_MODULUS_BYTES - 1) })).toBe(false);
+  });
+
+  it('holds nothing else: a code beside the token is refused', () => {
+    expect(accepts(spendToken, { msg: b64(40), sig, code: request.code })).toBe(false);
+  });
+});
+
+describe('public token documents', () => {
+  it('name the algorithm and only code categories', () => {
+    const spki = 'A'.repeat(400);
+    expect(
+      accepts(tokenKeyBody, { instrument: 'b', alg: TOKEN_ALG, keys: [{ raterCategory: 'npc_deputy', spki }] }),
+    ).toBe(true);
+    expect(accepts(tokenKeyBody, { instrument: 'b', alg: 'RSA-PSS', keys: [] })).toBe(false);
+    expect(accepts(tokenKeyBody, { instrument: 'b', alg: TOKEN_ALG, keys: [{ raterCategory: 'public', spki }] })).toBe(
+      false,
+    );
+    const blindSig = b64(TOKEN_MODULUS_BYTES);
+    expect(accepts(tokenIssued, { instrument: 'b', raterCategory: 'public', blindSig })).toBe(false);
+  });
+});
