@@ -17,10 +17,12 @@ const UNWANTED = /(?![\t\n])[\p{Cc}\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\
  * trailing spaces, at most two consecutive empty lines, trimmed.
  */
 export function cleanText(input: string): string {
+  // Remove first, then compose: a dropped character between a letter and its
+  // accent would otherwise leave text that is not NFC.
   return input
-    .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(UNWANTED, '')
+    .normalize('NFC')
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{4,}/g, '\n\n\n')
     .trim();

@@ -104,6 +104,19 @@ describe('issuing a token', () => {
     expect(await redemptionsOf()).toEqual(redemptions);
   });
 
+  it('400, not 500, for base64url fields with too much padding (issuance and spend); nothing stored', async () => {
+    const [code] = await issue('npc_deputy');
+    const padded = `${'A'.repeat(341)}===`;
+    await expectRefused(
+      await requestToken(api, 'ballot-t', { code: code as string, blindedMsg: padded }),
+      400,
+      'validation_failed',
+    );
+    const r = await spend(api, 'ballot-t', { msg: `${'A'.repeat(45)}===`, sig: padded }, ballotAnswers());
+    await expectRefused(r, 400, 'validation_failed');
+    await unchanged();
+  });
+
   it('a code takes one token per instrument, and may take one for another instrument', async () => {
     const [code] = await issue('npc_deputy');
     expect((await takeToken(api, 'ballot-t', code as string)).response.status).toBe(201);
