@@ -5,7 +5,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import {
   type Catalog,
   type ContentIssue,
@@ -13,32 +12,33 @@ import {
   type Entry,
   type RuntimeCatalog,
 } from '../../src/domain/catalog';
+import { type CollectionFormat, collectionNames, collections, entryId } from '../../src/domain/collections';
 import { expandInstrument } from '../../src/domain/instrument';
-import * as s from '../../src/domain/schemas';
-
-export const collections = {
-  appraisals: s.appraisal,
-  units: s.unit,
-  officials: s.official,
-  teams: s.team,
-  observers: s.observer,
-  indicators: s.indicatorSystem,
-  summaries: s.summary,
-  instruments: s.instrumentSource,
-  results: s.result,
-  snapshots: s.snapshot,
-} as const satisfies Record<keyof Catalog, z.ZodType>;
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
 
-function readEntry(path: string): { data: unknown; body?: string } {
+function readEntry(path: string, format: CollectionFormat): { data: unknown; body?: string } {
   const text = readFileSync(path, 'utf8');
-  if (path.endsWith('.md')) {
+  if (format === 'markdown') {
     const m = FRONT_MATTER.exec(text);
     if (!m) throw new Error('缺少 YAML 头信息 (---)');
     return { data: parseYaml(m[1] ?? ''), body: m[2] };
   }
   return { data: path.endsWith('.json') ? JSON.parse(text) : parseYaml(text) };
+}
+
+/** A collection's entry files (name and id), sorted; none if its folder is missing. */
+function entryFiles(dir: string, format: CollectionFormat): { name: string; id: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const id = entryId(format, name);
+    return id === undefined ? [] : [{ name, id }];
+  });
 }
 
 export interface LoadedContent {
@@ -51,25 +51,16 @@ export function loadContent(root = 'src/content'): LoadedContent {
   const issues: ContentIssue[] = [];
   const bodies = new Map<string, string>();
   const catalog = {} as Record<keyof Catalog, Entry<unknown>[]>;
-  for (const [name, schema] of Object.entries(collections) as [keyof Catalog, z.ZodType][]) {
+  for (const name of collectionNames) {
+    const { schema, format } = collections[name];
     const dir = join(root, name);
-    const files = (() => {
-      try {
-        return readdirSync(dir)
-          .filter((f) => /\.(ya?ml|json|md)$/.test(f))
-          .sort();
-      } catch {
-        return [];
-      }
-    })();
     catalog[name] = [];
-    for (const f of files) {
-      const path = join(dir, f);
+    for (const { name: fileName, id } of entryFiles(dir, format)) {
+      const path = join(dir, fileName);
       const file = relative(process.cwd(), path);
-      const id = f.replace(/\.(ya?ml|json|md)$/, '');
       let raw: ReturnType<typeof readEntry>;
       try {
-        raw = readEntry(path);
+        raw = readEntry(path, format);
       } catch (e) {
         issues.push({ file, field: '(file)', message: `无法解析: ${(e as Error).message}` });
         continue;
@@ -84,7 +75,8 @@ export function loadContent(root = 'src/content'): LoadedContent {
       if (raw.body !== undefined) bodies.set(`${name}/${id}`, raw.body);
     }
   }
-  const full = catalog as unknown as Catalog;
+  // Each list holds what its collection's schema output.
+  const full = catalog as Catalog;
   issues.push(...checkCatalog(full));
   return { catalog: full, bodies, issues };
 }

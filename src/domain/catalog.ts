@@ -1,14 +1,8 @@
+import type { CollectionData, CollectionName } from './collections';
 import type { Appraisal } from './schemas/appraisal';
 import { daysBetween } from './schemas/common';
-import type { IndicatorSystem } from './schemas/indicators';
-import type { Instrument, InstrumentSource } from './schemas/instrument';
-import type { Observer } from './schemas/observer';
-import type { Official } from './schemas/official';
+import type { Instrument } from './schemas/instrument';
 import type { SubjectRef } from './schemas/question';
-import type { Result } from './schemas/result';
-import type { Snapshot } from './schemas/snapshot';
-import type { Summary } from './schemas/summary';
-import type { Team } from './schemas/team';
 import type { Unit } from './schemas/unit';
 
 /** One validated content entry and the file it came from (for error messages). */
@@ -18,18 +12,8 @@ export interface Entry<T> {
   data: T;
 }
 
-export interface Catalog {
-  appraisals: Entry<Appraisal>[];
-  units: Entry<Unit>[];
-  officials: Entry<Official>[];
-  teams: Entry<Team>[];
-  observers: Entry<Observer>[];
-  indicators: Entry<IndicatorSystem>[];
-  summaries: Entry<Summary>[];
-  instruments: Entry<InstrumentSource>[];
-  results: Entry<Result>[];
-  snapshots: Entry<Snapshot>[];
-}
+/** Every collection's entries, typed by its schema (src/domain/collections.ts). */
+export type Catalog = { [K in CollectionName]: Entry<CollectionData<K>>[] };
 
 export interface ContentIssue {
   file: string;
