@@ -1,7 +1,7 @@
 // The content collections, one per entry of the registry in the domain core
 // (src/domain/collections.ts), so the site, the API and the content check
 // share one list and one schema of every shape. Cross-collection rules
-// (references, weights, publicity windows) are checked by scripts/lib/content.ts,
+// (references, weights, publicity windows) are checked by src/build/content.ts,
 // which the Astro config runs before every build.
 
 import { defineCollection } from 'astro:content';

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { CollectionData, CollectionName } from './collections';
 import type { Appraisal } from './schemas/appraisal';
 import { daysBetween } from './schemas/common';
@@ -153,6 +154,14 @@ export function checkCatalog(c: Catalog): ContentIssue[] {
 
 /** How a content problem reads in a failing build. */
 export const formatIssue = (i: ContentIssue) => `${i.file}: ${i.field}: ${i.message}`;
+
+/** A schema's complaints about one file, as content problems. */
+export const schemaIssues = (file: string, error: z.ZodError): ContentIssue[] =>
+  error.issues.map((i) => ({ file, field: i.path.join('.') || '(root)', message: i.message }));
+
+/** The message of a failed check: a title, then one indented `file: field: message` line per problem. */
+export const issueReport = (title: string, issues: ContentIssue[]) =>
+  `${title} (${issues.length} 处):\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`;
 
 /** What the API needs of the content at run time (emitted at build as one JSON module). */
 export interface RuntimeCatalog {

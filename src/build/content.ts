@@ -1,29 +1,41 @@
-// Reads src/content with the core schemas, runs the cross-collection checks,
-// and emits the catalog the API bundle imports (instruments expanded). Used by
-// the Astro integration (so a bad file fails `astro build`), by `npm run
-// content`, and by the tests.
+// Reads src/content with the collections' schemas, runs the cross-collection
+// checks, and emits the catalog the API bundle imports (instruments expanded).
+// Used by the Astro config (so a bad file fails `astro build`), by `npm run
+// content`, by the CLIs and by the tests. Node only.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { Parser, parse as parseYaml } from 'yaml';
 import {
   type Catalog,
   type ContentIssue,
   checkCatalog,
   type Entry,
+  issueReport,
   type RuntimeCatalog,
-} from '../../src/domain/catalog';
-import { type CollectionFormat, collectionNames, collections, entryId } from '../../src/domain/collections';
-import { expandInstrument } from '../../src/domain/instrument';
+  schemaIssues,
+} from '../domain/catalog';
+import { type CollectionFormat, collectionNames, collections, entryId } from '../domain/collections';
+import { expandInstrument } from '../domain/instrument';
 
-const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
+/**
+ * A Markdown file's front matter and body. The yaml package's parser reads
+ * the file as a stream of documents, lazily: the front matter is the first
+ * document, and the closing `---` opens the second, where the body starts.
+ */
+function readFrontMatter(text: string): { data: unknown; body: string } {
+  const documents = new Parser().parse(text);
+  const head = documents.next().value;
+  const rest = documents.next().value;
+  if (head?.type !== 'document' || head.start[0]?.type !== 'doc-start' || rest?.type !== 'document')
+    throw new Error('缺少 YAML 头信息 (---)');
+  const [marker, newline] = rest.start;
+  const bodyAt = rest.offset + (marker?.source.length ?? 0) + (newline?.type === 'newline' ? newline.source.length : 0);
+  return { data: parseYaml(text.slice(0, rest.offset)), body: text.slice(bodyAt) };
+}
 
 function readEntry(path: string, format: CollectionFormat): { data: unknown; body?: string } {
   const text = readFileSync(path, 'utf8');
-  if (format === 'markdown') {
-    const m = FRONT_MATTER.exec(text);
-    if (!m) throw new Error('缺少 YAML 头信息 (---)');
-    return { data: parseYaml(m[1] ?? ''), body: m[2] };
-  }
+  if (format === 'markdown') return readFrontMatter(text);
   return { data: path.endsWith('.json') ? JSON.parse(text) : parseYaml(text) };
 }
 
@@ -67,8 +79,7 @@ export function loadContent(root = 'src/content'): LoadedContent {
       }
       const parsed = schema.safeParse(raw.data);
       if (!parsed.success) {
-        for (const i of parsed.error.issues)
-          issues.push({ file, field: i.path.join('.') || '(root)', message: i.message });
+        issues.push(...schemaIssues(file, parsed.error));
         continue;
       }
       catalog[name].push({ file, id, data: parsed.data });
@@ -103,10 +114,7 @@ export const GENERATED = 'src/generated/catalog.json';
 export function buildCatalog(root: string | undefined = 'src/content', out = GENERATED) {
   root ||= 'src/content';
   const { catalog, issues } = loadContent(root);
-  if (issues.length > 0) {
-    const lines = issues.map((i) => `  ${i.file}: ${i.field}: ${i.message}`);
-    throw new Error(`内容校验失败 (${issues.length} 处):\n${lines.join('\n')}`);
-  }
+  if (issues.length > 0) throw new Error(issueReport('内容校验失败', issues));
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(runtimeCatalog(catalog))}\n`);
   return catalog;
