@@ -92,7 +92,7 @@ export function loadContent(root = 'src/content'): LoadedContent {
   return { catalog: full, bodies, issues };
 }
 
-/** What the Functions bundle needs at run time, as one JSON module. */
+/** What the Functions bundle needs at run time, as one JSON module (checked on load with the runtimeCatalog schema). */
 export function runtimeCatalog(c: Catalog): RuntimeCatalog {
   return {
     appraisals: c.appraisals.map((e) => ({

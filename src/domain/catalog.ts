@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import type { CollectionData, CollectionName } from './collections';
-import type { Appraisal } from './schemas/appraisal';
 import { daysBetween } from './schemas/common';
-import type { Instrument } from './schemas/instrument';
 import type { SubjectRef } from './schemas/question';
-import type { Unit } from './schemas/unit';
+import { type RuntimeCatalog, runtimeCatalog } from './schemas/runtime-catalog';
+
+export type { RuntimeCatalog };
 
 /** One validated content entry and the file it came from (for error messages). */
 export interface Entry<T> {
@@ -163,10 +163,15 @@ export const schemaIssues = (file: string, error: z.ZodError): ContentIssue[] =>
 export const issueReport = (title: string, issues: ContentIssue[]) =>
   `${title} (${issues.length} 处):\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`;
 
-/** What the API needs of the content at run time (emitted at build as one JSON module). */
-export interface RuntimeCatalog {
-  appraisals: { id: string; year: number; title: string; forum: Appraisal['forum']; phases: Appraisal['phases'] }[];
-  units: { id: string; name: string; category: Unit['category'] }[];
-  officials: { id: string; name: string; post: string; unit: string }[];
-  instruments: Instrument[];
+/**
+ * The runtime catalog checked against its schema, for the API to load once:
+ * a stale or corrupt generated file fails loudly, naming the field, instead
+ * of surfacing later as a wrong answer.
+ */
+export function parseRuntimeCatalog(data: unknown, source: string): RuntimeCatalog {
+  const parsed = runtimeCatalog.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new Error(
+    issueReport(`${source} 不符合运行时目录的格式, 请重新运行 npm run content`, schemaIssues(source, parsed.error)),
+  );
 }
