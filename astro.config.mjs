@@ -2,7 +2,7 @@
 import sitemap from '@astrojs/sitemap';
 import svelte from '@astrojs/svelte';
 import { defineConfig } from 'astro/config';
-import { buildCatalog } from './scripts/lib/content.ts';
+import { buildCatalog } from './src/build/content.ts';
 import { pagefindIndex, zodMiniApart } from './src/lib/site/integrations.ts';
 
 /** Fails `astro build` / `astro dev` on invalid content, naming file and field; emits the API's catalog. */

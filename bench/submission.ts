@@ -9,12 +9,12 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { d1Each, issueCodes } from '../scripts/lib/codes';
-import { buildCatalog, GENERATED, runtimeCatalog } from '../scripts/lib/content';
 import { demoAnswers } from '../scripts/lib/demo-responses';
 import { startDevServer } from '../scripts/lib/dev-server';
 import { ensureDevVars } from '../scripts/lib/dev-vars';
 import { d1ExecuteSql, d1Migrate } from '../scripts/lib/wrangler';
 import { verifyTallies } from '../scripts/tally-verify';
+import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
 import type { SpendToken } from '../src/domain/schemas/token';
 import { blindToken, finalizeToken } from '../src/lib/participate/token';
 import { DUMMY_TOKEN } from '../src/server/middleware/turnstile';

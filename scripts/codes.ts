@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { loadContent } from '../src/build/content';
 import { dayInChina } from '../src/domain/schemas/common';
 import { type CodeCategory, codeCategory } from '../src/domain/schemas/rater-category';
 import { zhCNCodes } from '../src/i18n/zh-CN/codes';
@@ -27,7 +28,6 @@ import {
   revokeSql,
   statsSql,
 } from './lib/codes';
-import { loadContent } from './lib/content';
 import { ensureDevVars } from './lib/dev-vars';
 import { renderSlips, SLIPS_PER_FILE } from './lib/slips';
 import { d1ExecuteSql, type Target } from './lib/wrangler';

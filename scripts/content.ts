@@ -1,5 +1,5 @@
 // npm run content: check every content file and emit src/generated/catalog.json.
-import { buildCatalog, GENERATED } from './lib/content';
+import { buildCatalog, GENERATED } from '../src/build/content';
 
 try {
   const c = buildCatalog(process.env.KAOPING_CONTENT_DIR);

@@ -4,9 +4,9 @@
 // change is written to the audit log (as the CLI). Local D1 by default, the
 // production one with --remote.
 import { parseArgs } from 'node:util';
+import { loadContent } from '../src/build/content';
 import { observerRole, username as usernameSchema } from '../src/domain/schemas/observer-account';
 import { hashPassword } from '../src/server/auth/password';
-import { loadContent } from './lib/content';
 import { accountSql, cliAuditSql, newPassword, unitsSql } from './lib/observers';
 import { d1ExecuteSql, d1Query, lit, type Target } from './lib/wrangler';
 

@@ -5,11 +5,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
 import { buildFeed } from '../src/domain/feed';
 import { instrumentStatus } from '../src/domain/instrument';
 import type { TallyCount } from '../src/domain/schemas/participation';
 import { type Snapshot, snapshot } from '../src/domain/schemas/snapshot';
-import { buildCatalog, GENERATED, runtimeCatalog } from './lib/content';
 import { d1Query, lit, type Target } from './lib/wrangler';
 
 export async function takeSnapshot(appraisal: string, target: Target, now = new Date()): Promise<Snapshot> {

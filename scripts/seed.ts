@@ -4,8 +4,8 @@
 // with 409 and skipped; public demo answers are added only once.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
+import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
 import { demoRandom, issueCodes } from './lib/codes';
-import { buildCatalog, GENERATED, runtimeCatalog } from './lib/content';
 import { type DemoPlan, submitDemoResponses } from './lib/demo-responses';
 import { ensureDevVars } from './lib/dev-vars';
 import { newFeedKey } from './lib/feed-keys';

@@ -4,10 +4,10 @@
 // category its message names, spent <= issued, and spent = the code responses
 // of that category. Exits 1 on any difference, naming what differs.
 import { parseArgs } from 'node:util';
+import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
 import { countKey, recount } from '../src/domain/tally';
 import { fromBase64Url, readTokenMessage } from '../src/domain/token';
 import { verifyToken } from '../src/server/auth/token-keys';
-import { buildCatalog, GENERATED, runtimeCatalog } from './lib/content';
 import { d1Query, type Target } from './lib/wrangler';
 
 export interface VerifyReport {

@@ -9,7 +9,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getPlatformProxy } from 'wrangler';
-import type { RuntimeCatalog } from '../src/domain/catalog';
+import { parseRuntimeCatalog, type RuntimeCatalog } from '../src/domain/catalog';
 import type { Bindings } from '../src/server/env';
 import { ensureDevVars } from './lib/dev-vars';
 import { ensureTokenKeys, keySlots, listKeys } from './lib/token-keys';
@@ -58,9 +58,11 @@ async function main() {
   if (command !== 'create' && command !== 'list') fail(`未知的命令 ${command}`);
   let catalog: RuntimeCatalog;
   try {
-    catalog = JSON.parse(readFileSync(join(ROOT, 'src/generated/catalog.json'), 'utf8')) as RuntimeCatalog;
-  } catch {
-    return fail('找不到 src/generated/catalog.json: 请先运行 npm run content', 1);
+    const file = 'src/generated/catalog.json';
+    catalog = parseRuntimeCatalog(JSON.parse(readFileSync(join(ROOT, file), 'utf8')), file);
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    return fail(missing ? '找不到 src/generated/catalog.json: 请先运行 npm run content' : (e as Error).message, 1);
   }
   const appraisal = values.appraisal;
   if (command === 'create' && !appraisal) fail('create 须用 --appraisal 指定考评');

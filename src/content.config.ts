@@ -1,27 +1,30 @@
-// The content collections. Each schema comes from the domain core, so the
-// site, the API and the content check share one definition of every shape.
-// Cross-collection rules (references, weights, publicity windows) are checked
-// by scripts/lib/content.ts, which the Astro config runs before every build.
+// The content collections, one per entry of the registry in the domain core
+// (src/domain/collections.ts), so the site, the API and the content check
+// share one list and one schema of every shape. Cross-collection rules
+// (references, weights, publicity windows) are checked by src/build/content.ts,
+// which the Astro config runs before every build.
 
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import * as s from './domain/schemas';
+import {
+  type CollectionName,
+  type Collections,
+  collectionNames,
+  filePattern,
+  collections as registry,
+} from './domain/collections';
 
-const data = (name: string) => glob({ pattern: '*.{yaml,yml,json}', base: `./src/content/${name}` });
+const collection = (name: CollectionName) =>
+  defineCollection({
+    loader: glob({ pattern: filePattern(registry[name].format), base: `./src/content/${name}` }),
+    schema: registry[name].schema,
+  });
 
-export const collections = {
-  appraisals: defineCollection({ loader: data('appraisals'), schema: s.appraisal }),
-  units: defineCollection({ loader: data('units'), schema: s.unit }),
-  officials: defineCollection({ loader: data('officials'), schema: s.official }),
-  teams: defineCollection({ loader: data('teams'), schema: s.team }),
-  observers: defineCollection({ loader: data('observers'), schema: s.observer }),
-  indicators: defineCollection({ loader: data('indicators'), schema: s.indicatorSystem }),
-  summaries: defineCollection({
-    loader: glob({ pattern: '*.md', base: './src/content/summaries' }),
-    schema: s.summary,
-  }),
-  instruments: defineCollection({ loader: data('instruments'), schema: s.instrumentSource }),
-  results: defineCollection({ loader: data('results'), schema: s.result }),
-  // Final opinion tallies pulled from D1 by `npm run results:snapshot`: the public record.
-  snapshots: defineCollection({ loader: data('snapshots'), schema: s.snapshot }),
+// Astro types each collection's entries from its `schema` here, so every name keeps its own schema's type.
+type AstroCollections = {
+  [K in CollectionName]: Omit<ReturnType<typeof collection>, 'schema'> & Pick<Collections[K], 'schema'>;
 };
+
+export const collections = Object.fromEntries(
+  collectionNames.map((name) => [name, collection(name)]),
+) as AstroCollections;

@@ -5,10 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { issueCodes } from '../../scripts/lib/codes';
-import { buildCatalog, GENERATED, runtimeCatalog } from '../../scripts/lib/content';
 import { bin, type DevServer, startDevServer } from '../../scripts/lib/dev-server';
 import { ensureDevVars } from '../../scripts/lib/dev-vars';
 import { d1ExecuteSql, d1Migrate } from '../../scripts/lib/wrangler';
+import { buildCatalog, GENERATED, runtimeCatalog } from '../../src/build/content';
 import type { Instrument } from '../../src/domain/schemas/instrument';
 import { type BenchKey, keysInto, mintTokens, redeemBatchSql } from './tokens';
 

@@ -1,15 +1,10 @@
-import type { Appraisal } from './schemas/appraisal';
+import type { z } from 'zod';
+import type { CollectionData, CollectionName } from './collections';
 import { daysBetween } from './schemas/common';
-import type { IndicatorSystem } from './schemas/indicators';
-import type { Instrument, InstrumentSource } from './schemas/instrument';
-import type { Observer } from './schemas/observer';
-import type { Official } from './schemas/official';
 import type { SubjectRef } from './schemas/question';
-import type { Result } from './schemas/result';
-import type { Snapshot } from './schemas/snapshot';
-import type { Summary } from './schemas/summary';
-import type { Team } from './schemas/team';
-import type { Unit } from './schemas/unit';
+import { type RuntimeCatalog, runtimeCatalog } from './schemas/runtime-catalog';
+
+export type { RuntimeCatalog };
 
 /** One validated content entry and the file it came from (for error messages). */
 export interface Entry<T> {
@@ -18,18 +13,8 @@ export interface Entry<T> {
   data: T;
 }
 
-export interface Catalog {
-  appraisals: Entry<Appraisal>[];
-  units: Entry<Unit>[];
-  officials: Entry<Official>[];
-  teams: Entry<Team>[];
-  observers: Entry<Observer>[];
-  indicators: Entry<IndicatorSystem>[];
-  summaries: Entry<Summary>[];
-  instruments: Entry<InstrumentSource>[];
-  results: Entry<Result>[];
-  snapshots: Entry<Snapshot>[];
-}
+/** Every collection's entries, typed by its schema (src/domain/collections.ts). */
+export type Catalog = { [K in CollectionName]: Entry<CollectionData<K>>[] };
 
 export interface ContentIssue {
   file: string;
@@ -170,10 +155,23 @@ export function checkCatalog(c: Catalog): ContentIssue[] {
 /** How a content problem reads in a failing build. */
 export const formatIssue = (i: ContentIssue) => `${i.file}: ${i.field}: ${i.message}`;
 
-/** What the API needs of the content at run time (emitted at build as one JSON module). */
-export interface RuntimeCatalog {
-  appraisals: { id: string; year: number; title: string; forum: Appraisal['forum']; phases: Appraisal['phases'] }[];
-  units: { id: string; name: string; category: Unit['category'] }[];
-  officials: { id: string; name: string; post: string; unit: string }[];
-  instruments: Instrument[];
+/** A schema's complaints about one file, as content problems. */
+export const schemaIssues = (file: string, error: z.ZodError): ContentIssue[] =>
+  error.issues.map((i) => ({ file, field: i.path.join('.') || '(root)', message: i.message }));
+
+/** The message of a failed check: a title, then one indented `file: field: message` line per problem. */
+export const issueReport = (title: string, issues: ContentIssue[]) =>
+  `${title} (${issues.length} 处):\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`;
+
+/**
+ * The runtime catalog checked against its schema, for the API to load once:
+ * a stale or corrupt generated file fails loudly, naming the field, instead
+ * of surfacing later as a wrong answer.
+ */
+export function parseRuntimeCatalog(data: unknown, source: string): RuntimeCatalog {
+  const parsed = runtimeCatalog.safeParse(data);
+  if (parsed.success) return parsed.data;
+  throw new Error(
+    issueReport(`${source} 不符合运行时目录的格式, 请重新运行 npm run content`, schemaIssues(source, parsed.error)),
+  );
 }

@@ -2,7 +2,7 @@
 // and the live feed of a freshly seeded D1 tell the same numbers.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadContent } from '../../scripts/lib/content';
+import { loadContent } from '../../src/build/content';
 import { signFeedRequest } from '../../src/domain/feed';
 import { feedBody } from '../../src/domain/schemas/feed';
 import { snapshot } from '../../src/domain/schemas/snapshot';

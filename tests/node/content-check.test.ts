@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContent } from '../../scripts/lib/content';
+import { loadContent } from '../../src/build/content';
+import { collectionNames, collections, entryId } from '../../src/domain/collections';
 
 const require = createRequire(import.meta.url);
 const astro = join(require.resolve('astro/package.json'), '..', 'bin', 'astro.mjs');
@@ -28,6 +29,21 @@ const problems = (dir: string) => loadContent(dir).issues.map((i) => `${i.file}:
 describe('content check', () => {
   it('passes on the demo content', () => {
     expect(loadContent().issues).toEqual([]);
+  });
+
+  it('reads every folder of src/content as a registered collection, and every file in it as an entry', () => {
+    expect(readdirSync('src/content').sort()).toEqual([...collectionNames].sort());
+    const { catalog } = loadContent();
+    for (const name of collectionNames) {
+      const files = readdirSync(join('src/content', name));
+      expect(files.filter((f) => entryId(collections[name].format, f) === undefined)).toEqual([]);
+      expect(catalog[name].length).toBe(files.length);
+    }
+  });
+
+  it('names a summary without front matter', () => {
+    const { dir, file } = brokenCopy('summaries', (t) => t.replace(/^---\n/, ''));
+    expect(problems(dir).join('\n')).toMatch(new RegExp(`${file}: \\(file\\): 无法解析: 缺少 YAML 头信息`));
   });
 
   it('fails `astro build` on a summary naming an unknown unit, naming the file and the field', () => {

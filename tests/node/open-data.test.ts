@@ -3,7 +3,7 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees (cells apart, hidden parts out), which is what these tests check.
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { loadContent } from '../../scripts/lib/content';
+import { loadContent } from '../../src/build/content';
 import { buildModel } from '../../src/lib/site/model';
 import { rowContext } from '../../src/lib/site/names';
 import { DATASET_NAMES, DATASETS, type Row, tableOf } from '../../src/lib/site/open-data';

@@ -19,6 +19,7 @@ export * from './participation';
 export * from './question';
 export * from './rater-category';
 export * from './result';
+export * from './runtime-catalog';
 export * from './snapshot';
 export * from './summary';
 export * from './team';

@@ -1,6 +1,6 @@
 // The published content as the pages, the open data and the feed see it:
 // plain entries in, lookups and relations out. No Astro import, so the Node
-// tests and the benchmark can build the same model from scripts/lib/content.ts.
+// tests and the benchmark can build the same model from src/build/content.ts.
 import type { Catalog } from '../../domain/catalog';
 import type {
   Appraisal,

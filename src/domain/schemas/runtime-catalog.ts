@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { appraisal } from './appraisal';
+import { instrument } from './instrument';
+import { official } from './official';
+import { unit } from './unit';
+
+/**
+ * What the API needs of the content at run time: emitted at build as one JSON
+ * module (src/generated/catalog.json) and checked with this schema when the
+ * Functions bundle loads it. Instruments come expanded into the question model.
+ */
+export const runtimeCatalog = z.object({
+  appraisals: z.array(appraisal.pick({ id: true, year: true, title: true, forum: true, phases: true })),
+  units: z.array(unit.pick({ id: true, name: true, category: true })),
+  officials: z.array(official.pick({ id: true, name: true, post: true, unit: true })),
+  instruments: z.array(instrument),
+});
+export type RuntimeCatalog = z.infer<typeof runtimeCatalog>;
