@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CollectionData, CollectionName } from './collections';
-import { daysBetween } from './schemas/common';
+import { dayInChina, daysBetween } from './schemas/common';
 import type { SubjectRef } from './schemas/question';
 import { type RuntimeCatalog, runtimeCatalog } from './schemas/runtime-catalog';
 
@@ -126,7 +126,9 @@ export function checkCatalog(c: Catalog): ContentIssue[] {
       if (!allowed.includes(cat)) add(e.file, `categoryWeights.${cat}`, `评议主体 “${cat}” 不能参与本测评`);
     }
     const a = appraisals.get(src.appraisal);
-    if (a && src.closesAt.slice(0, 4) !== String(a.year) && src.closesAt.slice(0, 4) !== String(a.year + 1)) {
+    // The year in China time: the stored instant is UTC, eight hours behind at a year's end.
+    const closingYear = dayInChina(new Date(src.closesAt)).slice(0, 4);
+    if (a && closingYear !== String(a.year) && closingYear !== String(a.year + 1)) {
       add(e.file, 'closesAt', `截止时间不在 ${a.year} 年度考核期内`);
     }
   }

@@ -222,10 +222,8 @@ describe('checkCatalog', () => {
     ]);
   });
 
-  // Bug: the year of `closesAt` is read from the UTC string, not in China time:
-  // an instrument closing on 2028-01-01 before 08:00 in China passes for the
-  // 2026 appraisal (its UTC year is 2027). Low impact (8 hours at a year end).
-  it.fails('reads the closing year in China time', () => {
+  // Was a bug: the year was read from the UTC string (2028-01-01 06:00 in China is 2027 in UTC).
+  it('reads the closing year in China time', () => {
     const closes = (closesAt: string) => problems(catalog((r) => (r.instruments = [{ ...rating, closesAt }])));
     expect(closes('2028-01-01T06:00:00+08:00')).toHaveLength(1);
   });
