@@ -9,6 +9,7 @@
 import { normaliseCode } from '../../domain/code';
 import type { SpendToken } from '../../domain/schemas/token';
 import { sha256Hex } from '../../domain/token';
+import type { ApiResult } from '../api/client';
 import * as api from './api';
 import type { BlindState } from './token';
 
@@ -85,7 +86,7 @@ export async function obtainToken(
   raterCategory: string,
   code: string,
   humanCheck: () => Promise<string | null>,
-): Promise<api.ApiResult<SpendToken> | null> {
+): Promise<ApiResult<SpendToken> | null> {
   let held = await heldToken(inst.id, code);
   if (held?.token) return { ok: true, data: held.token };
   const lib = await import('./token');
@@ -98,7 +99,7 @@ export async function obtainToken(
     // Kept before asking: if the answer is lost, the same blinded message gets the same signature.
     await keep(inst.id, code, held);
   }
-  let r: api.ApiResult<{ blindSig: string }> | undefined;
+  let r: ApiResult<{ blindSig: string }> | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     const check = await humanCheck();
     if (!check) return null;
