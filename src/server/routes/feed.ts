@@ -10,7 +10,7 @@ import { pruneNonces, readFeed } from '../db/feed';
 import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
 import { verifySignedRequest } from '../middleware/feed-auth';
-import { errorResponses } from './openapi';
+import { errorResponses } from './_helpers';
 
 // Documented here; checked by verifySignedRequest, so a missing header is a 401 like any other auth failure.
 const signedHeaders = z.object({

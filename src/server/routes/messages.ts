@@ -18,17 +18,17 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
 import { clientBucket, LIMITS } from '../middleware/rate-limit';
 import { checkTurnstile } from '../middleware/turnstile';
-import { errorResponses } from './openapi';
 import {
   appraisalOr,
   assertOpinionOpen,
   body,
+  errorResponses,
   invalid,
   json,
   subjectUnit,
   tooMany,
   trackingSecret,
-} from './public-input';
+} from './_helpers';
 
 export const messageRoutes = new OpenAPIHono<AppEnv>();
 
