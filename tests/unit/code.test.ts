@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ALPHABET, checkCharacter, codeProblem, formatCode, generateCode, normaliseCode } from '../../src/domain/code';
+import {
+  ALPHABET,
+  checkCharacter,
+  codeProblem,
+  formatCode,
+  generateCode,
+  normaliseCrockford,
+} from '../../src/domain/code';
 
 describe('one-time codes', () => {
   it('are 12 random characters plus a check character, grouped XXXX-XXXX-XXXX-X (60 random bits)', () => {
@@ -12,19 +19,19 @@ describe('one-time codes', () => {
   it('use every alphabet symbol about equally (no bias from the byte mapping)', () => {
     const seen = new Map<string, number>();
     for (let i = 0; i < 2000; i++)
-      for (const ch of normaliseCode(generateCode()).slice(0, 12)) seen.set(ch, (seen.get(ch) ?? 0) + 1);
+      for (const ch of normaliseCrockford(generateCode()).slice(0, 12)) seen.set(ch, (seen.get(ch) ?? 0) + 1);
     expect(seen.size).toBe(32);
     for (const n of seen.values()) expect(n).toBeGreaterThan(400);
   });
 
   it('normalise case, dashes, spaces, O to 0 and I/L to 1', () => {
-    expect(normaliseCode(' abcd-efgh ijkl-mnop ')).toBe('ABCDEFGH1JK1MN0P');
-    expect(normaliseCode('o0-Il')).toBe('0011');
+    expect(normaliseCrockford(' abcd-efgh ijkl-mnop ')).toBe('ABCDEFGH1JK1MN0P');
+    expect(normaliseCrockford('o0-Il')).toBe('0011');
   });
 
   it('catch every single-character typo and every adjacent swap of different characters', () => {
     for (let n = 0; n < 50; n++) {
-      const code = normaliseCode(generateCode());
+      const code = normaliseCrockford(generateCode());
       for (let i = 0; i < code.length; i++) {
         for (const ch of ALPHABET) {
           if (ch === code[i]) continue;

@@ -6,7 +6,7 @@
 // finished token is spent as it is. Removed once the answers are stored.
 // The code itself is never stored; the hash keys the slot, so another person
 // using the same device with another code never sees this token.
-import { normaliseCode } from '../../domain/code';
+import { normaliseCrockford } from '../../domain/code';
 import type { SpendToken } from '../../domain/schemas/token';
 import { sha256Hex } from '../../domain/token';
 import type { ApiResult } from '../api/client';
@@ -31,7 +31,7 @@ function storage(): Storage | null {
 }
 
 async function slot(instrument: string, code: string) {
-  const bytes = new TextEncoder().encode(`kaoping-slot\n${instrument}\n${normaliseCode(code)}`);
+  const bytes = new TextEncoder().encode(`kaoping-slot\n${instrument}\n${normaliseCrockford(code)}`);
   return `${PREFIX}${(await sha256Hex(bytes)).slice(0, 32)}`;
 }
 
