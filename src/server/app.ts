@@ -38,6 +38,8 @@ export interface AppOptions {
   catalog?: RuntimeCatalog;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
+  /** Mount the benchmark's yardstick route: only appFor asks for it, never in production. */
+  benchRoutes?: boolean;
 }
 
 /** The clock: KAOPING_NOW pins it for demos and e2e runs, never in production. */
@@ -90,7 +92,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', tokenRoutes);
   app.route('/api/v1', responseRoutes);
   app.route('/api/v1', feedRoutes);
-  app.route('/api/v1', benchRoutes);
+  if (options.benchRoutes) app.route('/api/v1', benchRoutes);
   app.route('/api/v1', configRoutes);
   app.route('/api/v1', forumRoutes);
   app.route('/api/v1', messageRoutes);
@@ -102,5 +104,25 @@ export function createApp(options: AppOptions = {}) {
   return app;
 }
 
+/** The app production runs: no benchmark route. */
 export const app = createApp();
-export default app;
+
+let benchApp: typeof app | undefined;
+let refusedBench = false;
+
+/**
+ * The app for these bindings. BENCH_ROUTES=true (set by `npm run bench` on its
+ * own server) adds the yardstick route, outside production only: production
+ * refuses it, as it refuses test-mode Turnstile, and answers as if it did not
+ * exist.
+ */
+export function appFor(env: Bindings): typeof app {
+  if (env.BENCH_ROUTES !== 'true') return app;
+  if (env.ENVIRONMENT === 'production') {
+    if (!refusedBench) console.error('BENCH_ROUTES is refused in production: the benchmark route is not mounted');
+    refusedBench = true;
+    return app;
+  }
+  benchApp ??= createApp({ benchRoutes: true });
+  return benchApp;
+}
