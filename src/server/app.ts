@@ -10,6 +10,7 @@ import type { AppEnv, Bindings, Database } from './env';
 import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
 import { jsonOnly, requestSizeLimit } from './middleware/limits';
 import { apiSecurityHeaders } from './middleware/security';
+import { documentSecurity } from './routes/_helpers';
 import { benchRoutes } from './routes/bench';
 import { configRoutes } from './routes/config';
 import { feedRoutes } from './routes/feed';
@@ -22,16 +23,29 @@ import { participationRoutes } from './routes/participation';
 import { responseRoutes } from './routes/responses';
 import { tokenRoutes } from './routes/tokens';
 
-/** The OpenAPI document's head; the reference page (/developers/api/) renders the same document. */
-export const OPENAPI_CONFIG = {
-  openapi: '3.1.0',
-  info: {
-    title: 'Kaoping API',
-    version: '1.0.0',
-    description:
-      '考评公开与民意征集平台 API: 参与评议、统计、对内部考核系统的数据接口。错误一律为 {"error":{"code","message","issues?"}}。',
-  },
-} as const;
+/**
+ * The OpenAPI document's head. Paths start with /api/v1, so the server is the
+ * site's root: PUBLIC_ORIGIN when set, else wherever the document was fetched.
+ */
+export function openApiConfig(publicOrigin?: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Kaoping API',
+      version: '1.0.0',
+      description:
+        '考评公开与民意征集平台 API: 参与评议、统计、对内部考核系统的数据接口。错误一律为 {"error":{"code","message","issues?"}}。',
+    },
+    servers: [{ url: publicOrigin || '/' }],
+  };
+}
+
+/**
+ * The document of an app: served at /api/v1/openapi.json, and written at build
+ * time for the reference page (/developers/api/) by src/build/openapi.ts.
+ */
+export const openApiDocument = (app: OpenAPIHono<AppEnv>, publicOrigin?: string) =>
+  app.getOpenAPI31Document(openApiConfig(publicOrigin));
 
 export interface AppOptions {
   /** The content catalog; tests pass fixtures. */
@@ -97,8 +111,10 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', forumRoutes);
   app.route('/api/v1', messageRoutes);
   app.route('/api/v1', observeRoutes);
+  // The feed and the console name their schemes; every other operation is open to anyone.
+  documentSecurity(app, []);
 
-  app.doc31('/api/v1/openapi.json', OPENAPI_CONFIG);
+  app.doc31('/api/v1/openapi.json', (c) => openApiConfig(c.env.PUBLIC_ORIGIN));
   app.onError(onError);
   app.notFound(notFound(() => app.routes));
   return app;

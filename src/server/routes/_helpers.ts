@@ -4,6 +4,7 @@
 // says so, as src/pages/forum/_units.ts does for pages; it stays in routes/
 // because only route modules use it. The console's own pieces are in
 // observe/shared.ts.
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { RuntimeCatalog } from '../../domain/catalog';
 import { codeProblem, hashCode } from '../../domain/code';
@@ -44,6 +45,24 @@ export function errorResponses<S extends number>(...statuses: S[]) {
       { description: descriptions[s] ?? 'Error', content: { 'application/json': { schema: apiError } } },
     ]),
   ) as Record<S, { description: string; content: { 'application/json': { schema: typeof apiError } } }>;
+}
+
+/** Who may call an operation, in OpenAPI's words: [] for anyone, else the schemes it needs. */
+export type Security = Record<string, string[]>[];
+
+/**
+ * Writes `security` into the operations registered so far on this router that
+ * name none themselves, unless `except` (a path) says otherwise. Sub-routers'
+ * operations are copied into their parent when mounted, so call it on the
+ * router that mounts them, beside the middleware that guards them.
+ */
+export function documentSecurity(
+  router: Pick<OpenAPIHono, 'openAPIRegistry'>,
+  security: Security,
+  except: (path: string) => boolean = () => false,
+) {
+  for (const d of router.openAPIRegistry.definitions)
+    if (d.type === 'route' && d.route.security === undefined && !except(d.route.path)) d.route.security = security;
 }
 
 // --- Errors -------------------------------------------------------------------
