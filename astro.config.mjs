@@ -3,7 +3,7 @@ import sitemap from '@astrojs/sitemap';
 import svelte from '@astrojs/svelte';
 import { defineConfig } from 'astro/config';
 import { buildCatalog } from './src/build/content.ts';
-import { pagefindIndex, zodMiniApart } from './src/lib/site/integrations.ts';
+import { openApiDocument, pagefindIndex, zodMiniApart } from './src/lib/site/integrations.ts';
 
 /** Fails `astro build` / `astro dev` on invalid content, naming file and field; emits the API's catalog. */
 const contentCheck = {
@@ -26,6 +26,7 @@ export default defineConfig({
   build: { format: 'directory' },
   integrations: [
     contentCheck,
+    openApiDocument(),
     svelte(),
     // Participation pages: zod/mini tree-shaken on its own, not with classic zod (40 KB JavaScript budget).
     zodMiniApart(),

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { ALPHABET, checkCharacter, generateCode, hmacHex } from '../../src/domain/code';
-import { formatTracking, normaliseTracking, TRACKING_RANDOM } from '../../src/domain/schemas/message';
+import { ALPHABET, checkCharacter, generateCode, hmacHex, normaliseCrockford } from '../../src/domain/code';
+import { formatTracking, TRACKING_RANDOM } from '../../src/domain/schemas/message';
 import type { ObserverRole } from '../../src/domain/schemas/observer-account';
 import { encryptContact } from '../../src/server/auth/contact';
 import { hashPassword } from '../../src/server/auth/password';
@@ -206,7 +206,7 @@ export function demoTracking(): string {
 
 export async function demoMessageSql(pepper: string, contactKey: string, appraisal = 'county-2026'): Promise<string[]> {
   const tracking = demoTracking();
-  const hash = await hmacHex(`tracking:${pepper}`, normaliseTracking(tracking));
+  const hash = await hmacHex(`tracking:${pepper}`, normaliseCrockford(tracking));
   const contact = await encryptContact(contactKey, { name: '王先生', phone: '0799-6660000' });
   const at = day('2026-11-21', '09:15:00');
   return [

@@ -8,8 +8,12 @@ export const RANDOM_LENGTH = 12;
 export const CODE_LENGTH = RANDOM_LENGTH + 1;
 const N = ALPHABET.length;
 
-/** Upper-case, drop spaces and dashes, read O as 0 and I/L as 1 (Crockford's rules). */
-export function normaliseCode(input: string): string {
+/**
+ * Crockford base32 as a person types it, made canonical: upper-case, no
+ * spaces or dashes, O read as 0 and I/L as 1. Codes, receipts and tracking
+ * numbers are all read this way.
+ */
+export function normaliseCrockford(input: string): string {
   return input
     .toUpperCase()
     .replace(/[\s\-_.]/g, '')
@@ -38,7 +42,7 @@ export type CodeProblem = 'empty' | 'invalid_character' | 'too_short' | 'too_lon
 
 /** Check a typed code without any request: which problem, if any. */
 export function codeProblem(input: string): CodeProblem | null {
-  const c = normaliseCode(input);
+  const c = normaliseCrockford(input);
   if (c.length === 0) return 'empty';
   for (const ch of c) if (!ALPHABET.includes(ch)) return 'invalid_character';
   if (c.length < CODE_LENGTH) return 'too_short';
@@ -66,7 +70,7 @@ const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString
 
 /** The key under which a code is stored: HMAC-SHA256(pepper, normalised code), hex. */
 export function hashCode(pepper: string, code: string): Promise<string> {
-  return hmacHex(pepper, normaliseCode(code));
+  return hmacHex(pepper, normaliseCrockford(code));
 }
 
 const keys = new Map<string, Promise<CryptoKey>>();

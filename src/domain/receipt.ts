@@ -2,7 +2,7 @@
 // respondent can later check that their response was counted (the list of an
 // instrument's receipts is published after close) without the receipt saying
 // anything about the answers or the code.
-import { ALPHABET } from './code';
+import { ALPHABET, normaliseCrockford } from './code';
 
 export const RECEIPT_CHARS = 16; // 80 bits
 /** A receipt as shown: XXXX-XXXX-XXXX-XXXX. */
@@ -26,11 +26,4 @@ export async function makeReceipt(
 export const formatReceipt = (raw: string) => raw.match(/.{1,4}/g)?.join('-') ?? '';
 
 /** Accept a receipt typed with any case, spaces or dashes, O for 0 and I/L for 1. */
-export function normaliseReceipt(input: string): string {
-  const s = input
-    .toUpperCase()
-    .replace(/[\s\-_.]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
-  return formatReceipt(s);
-}
+export const normaliseReceipt = (input: string) => formatReceipt(normaliseCrockford(input));

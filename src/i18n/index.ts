@@ -2,4 +2,4 @@ import { zhCN } from './zh-CN/index';
 
 /** The active language. zh-CN is the primary (and for now only) language. */
 export const t = zhCN;
-export type { ApiErrorCode, Messages } from './zh-CN/index';
+export type { Messages } from './zh-CN/index';

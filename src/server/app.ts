@@ -10,6 +10,7 @@ import type { AppEnv, Bindings, Database } from './env';
 import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
 import { jsonOnly, requestSizeLimit } from './middleware/limits';
 import { apiSecurityHeaders } from './middleware/security';
+import { documentSecurity } from './routes/_helpers';
 import { benchRoutes } from './routes/bench';
 import { configRoutes } from './routes/config';
 import { feedRoutes } from './routes/feed';
@@ -22,22 +23,37 @@ import { participationRoutes } from './routes/participation';
 import { responseRoutes } from './routes/responses';
 import { tokenRoutes } from './routes/tokens';
 
-/** The OpenAPI document's head; the reference page (/developers/api/) renders the same document. */
-export const OPENAPI_CONFIG = {
-  openapi: '3.1.0',
-  info: {
-    title: 'Kaoping API',
-    version: '1.0.0',
-    description:
-      '考评公开与民意征集平台 API: 参与评议、统计、对内部考核系统的数据接口。错误一律为 {"error":{"code","message","issues?"}}。',
-  },
-} as const;
+/**
+ * The OpenAPI document's head. Paths start with /api/v1, so the server is the
+ * site's root: PUBLIC_ORIGIN when set, else wherever the document was fetched.
+ */
+export function openApiConfig(publicOrigin?: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Kaoping API',
+      version: '1.0.0',
+      description:
+        '考评公开与民意征集平台 API: 参与评议、统计、对内部考核系统的数据接口。错误一律为 {"error":{"code","message","issues?"}}。',
+    },
+    servers: [{ url: publicOrigin || '/' }],
+  };
+}
+
+/**
+ * The document of an app: served at /api/v1/openapi.json, and written at build
+ * time for the reference page (/developers/api/) by src/build/openapi.ts.
+ */
+export const openApiDocument = (app: OpenAPIHono<AppEnv>, publicOrigin?: string) =>
+  app.getOpenAPI31Document(openApiConfig(publicOrigin));
 
 export interface AppOptions {
   /** The content catalog; tests pass fixtures. */
   catalog?: RuntimeCatalog;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
+  /** Mount the benchmark's yardstick route: only appFor asks for it, never in production. */
+  benchRoutes?: boolean;
 }
 
 /** The clock: KAOPING_NOW pins it for demos and e2e runs, never in production. */
@@ -90,17 +106,39 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', tokenRoutes);
   app.route('/api/v1', responseRoutes);
   app.route('/api/v1', feedRoutes);
-  app.route('/api/v1', benchRoutes);
+  if (options.benchRoutes) app.route('/api/v1', benchRoutes);
   app.route('/api/v1', configRoutes);
   app.route('/api/v1', forumRoutes);
   app.route('/api/v1', messageRoutes);
   app.route('/api/v1', observeRoutes);
+  // The feed and the console name their schemes; every other operation is open to anyone.
+  documentSecurity(app, []);
 
-  app.doc31('/api/v1/openapi.json', OPENAPI_CONFIG);
+  app.doc31('/api/v1/openapi.json', (c) => openApiConfig(c.env.PUBLIC_ORIGIN));
   app.onError(onError);
   app.notFound(notFound(() => app.routes));
   return app;
 }
 
+/** The app production runs: no benchmark route. */
 export const app = createApp();
-export default app;
+
+let benchApp: typeof app | undefined;
+let refusedBench = false;
+
+/**
+ * The app for these bindings. BENCH_ROUTES=true (set by `npm run bench` on its
+ * own server) adds the yardstick route, outside production only: production
+ * refuses it, as it refuses test-mode Turnstile, and answers as if it did not
+ * exist.
+ */
+export function appFor(env: Bindings): typeof app {
+  if (env.BENCH_ROUTES !== 'true') return app;
+  if (env.ENVIRONMENT === 'production') {
+    if (!refusedBench) console.error('BENCH_ROUTES is refused in production: the benchmark route is not mounted');
+    refusedBench = true;
+    return app;
+  }
+  benchApp ??= createApp({ benchRoutes: true });
+  return benchApp;
+}

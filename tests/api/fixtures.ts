@@ -4,7 +4,7 @@ import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { expect } from 'vitest';
 import type { RuntimeCatalog } from '../../src/domain/catalog';
-import { generateCode, hashCode, normaliseCode } from '../../src/domain/code';
+import { generateCode, hashCode, normaliseCrockford } from '../../src/domain/code';
 import { expandInstrument } from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { countKey, recount } from '../../src/domain/tally';
@@ -151,7 +151,7 @@ export async function issue(category: string, count = 1, opts: { appraisal?: str
   for (let i = 0; i < count; i++) {
     const code = generateCode();
     codes.push(code);
-    categoryOf.set(normaliseCode(code), category);
+    categoryOf.set(normaliseCrockford(code), category);
     await env.DB.prepare(
       'INSERT INTO codes (hash, appraisal, rater_category, batch, issued_on, revoked_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
     )

@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:test';
-import { normaliseCode } from '../../src/domain/code';
+import { normaliseCrockford } from '../../src/domain/code';
 import type { SpendToken } from '../../src/domain/schemas/token';
 import { toBase64Url } from '../../src/domain/token';
 import { type BlindState, blindToken, finalizeToken } from '../../src/lib/participate/token';
@@ -67,7 +67,7 @@ export async function takeToken(
   headers: Record<string, string> = {},
   turnstileToken = TOKEN,
 ): Promise<{ token: SpendToken; response: Response } | { token: null; response: Response }> {
-  const state = await blindFor(api, instrument, categoryOf.get(normaliseCode(code)));
+  const state = await blindFor(api, instrument, categoryOf.get(normaliseCrockford(code)));
   const response = await requestToken(api, instrument, { code, blindedMsg: state.blindedMsg, turnstileToken }, headers);
   if (response.status !== 201 && response.status !== 200) return { token: null, response };
   const { blindSig } = (await response.clone().json()) as { blindSig: string };

@@ -3,9 +3,9 @@
 // the status and public reply behind that number.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { hmacHex } from '../../src/domain/code';
+import { hmacHex, normaliseCrockford } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
-import { messageCreated, normaliseTracking, trackedMessage } from '../../src/domain/schemas/message';
+import { messageCreated, trackedMessage } from '../../src/domain/schemas/message';
 import { decryptContact } from '../../src/server/auth/contact';
 import { api, count, makeObserver, sendMessage, signIn } from './observe-fixtures';
 
@@ -26,9 +26,9 @@ describe('sending a message', () => {
     expect(row).toMatchObject({ status: 'received', contact: null, unit: 'unit-b', appraisal: 'test-2026' });
     const dump = JSON.stringify(row);
     expect(dump).not.toContain(tracking);
-    expect(dump).not.toContain(normaliseTracking(tracking));
+    expect(dump).not.toContain(normaliseCrockford(tracking));
     expect(dump).not.toContain('198.18.0.1');
-    expect(row?.tracking_hash).toBe(await hmacHex(`tracking:${env.CODE_PEPPER}`, normaliseTracking(tracking)));
+    expect(row?.tracking_hash).toBe(await hmacHex(`tracking:${env.CODE_PEPPER}`, normaliseCrockford(tracking)));
   });
 
   it('with contact details: stored only encrypted, with a fresh IV each time', async () => {

@@ -4,7 +4,7 @@
 // request may store, and what an error body must never contain.
 import { env } from 'cloudflare:test';
 import { inject } from 'vitest';
-import { OPENAPI_CONFIG } from '../../src/server/app';
+import { openApiDocument } from '../../src/server/app';
 import type { client } from './helpers';
 
 declare module 'vitest' {
@@ -39,7 +39,7 @@ type Schema = { $ref?: string; properties?: Record<string, unknown> };
 
 /** Every operation of the OpenAPI document, so a new route is fuzzed and checked without anyone listing it. */
 export function operations(api: ReturnType<typeof client>): Operation[] {
-  const doc = api.app.getOpenAPI31Document(OPENAPI_CONFIG);
+  const doc = openApiDocument(api.app);
   const components = (doc.components?.schemas ?? {}) as Record<string, Schema>;
   const resolve = (s: Schema | undefined): Schema | undefined =>
     s?.$ref ? components[s.$ref.replace('#/components/schemas/', '')] : s;

@@ -8,7 +8,7 @@ import {
   generateCode,
   hashCode,
   hmacHex,
-  normaliseCode,
+  normaliseCrockford,
 } from '../../src/domain/code';
 
 describe('one-time codes', () => {
@@ -22,19 +22,19 @@ describe('one-time codes', () => {
   it('use every alphabet symbol about equally (no bias from the byte mapping)', () => {
     const seen = new Map<string, number>();
     for (let i = 0; i < 2000; i++)
-      for (const ch of normaliseCode(generateCode()).slice(0, 12)) seen.set(ch, (seen.get(ch) ?? 0) + 1);
+      for (const ch of normaliseCrockford(generateCode()).slice(0, 12)) seen.set(ch, (seen.get(ch) ?? 0) + 1);
     expect(seen.size).toBe(32);
     for (const n of seen.values()) expect(n).toBeGreaterThan(400);
   });
 
   it('normalise case, dashes, spaces, O to 0 and I/L to 1', () => {
-    expect(normaliseCode(' abcd-efgh ijkl-mnop ')).toBe('ABCDEFGH1JK1MN0P');
-    expect(normaliseCode('o0-Il')).toBe('0011');
+    expect(normaliseCrockford(' abcd-efgh ijkl-mnop ')).toBe('ABCDEFGH1JK1MN0P');
+    expect(normaliseCrockford('o0-Il')).toBe('0011');
   });
 
   it('catch every single-character typo and every adjacent swap of different characters', () => {
     for (let n = 0; n < 50; n++) {
-      const code = normaliseCode(generateCode());
+      const code = normaliseCrockford(generateCode());
       for (let i = 0; i < code.length; i++) {
         for (const ch of ALPHABET) {
           if (ch === code[i]) continue;
@@ -71,7 +71,7 @@ describe('codes as typed', () => {
   it('normalise back to the code however they are grouped or cased', () => {
     fc.assert(
       fc.property(typed, ({ c, t }) => {
-        expect(formatCode(normaliseCode(t))).toBe(c);
+        expect(formatCode(normaliseCrockford(t))).toBe(c);
         expect(codeProblem(t)).toBeNull();
       }),
     );
@@ -80,7 +80,7 @@ describe('codes as typed', () => {
   it('are valid for any random bytes, and map each byte to the symbol of its low 5 bits', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 12, maxLength: 12 }), (b) => {
-        const c = normaliseCode(generateCode(() => b));
+        const c = normaliseCrockford(generateCode(() => b));
         expect(c.slice(0, 12)).toBe([...b].map((x) => ALPHABET[x & 31]).join(''));
         expect(c.at(-1)).toBe(checkCharacter(c.slice(0, 12)));
       }),
@@ -108,8 +108,8 @@ describe('stored code keys', () => {
     const key = await hashCode('pepper-1', c);
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(await hashCode('pepper-1', ` ${c.toLowerCase().replace(/-/g, ' ')} `)).toBe(key);
-    expect(key).toBe(await hmacHex('pepper-1', normaliseCode(c)));
+    expect(key).toBe(await hmacHex('pepper-1', normaliseCrockford(c)));
     expect(await hashCode('pepper-2', c)).not.toBe(key);
-    expect(key).not.toContain(normaliseCode(c).toLowerCase());
+    expect(key).not.toContain(normaliseCrockford(c).toLowerCase());
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALPHABET, checkCharacter, normaliseCode, type RandomFill } from '../code';
+import { ALPHABET, checkCharacter, normaliseCrockford, type RandomFill } from '../code';
 import { cleanLine, cleanText } from '../text';
 import { email, id, phone } from './common';
 import { turnstileToken } from './credential';
@@ -56,15 +56,12 @@ export function newTrackingNumber(random: RandomFill = (a) => crypto.getRandomVa
 
 export const formatTracking = (normalised: string) => normalised.match(/.{1,5}/g)?.join('-') ?? '';
 
-/** The canonical form a tracking number is hashed in (typed case, spaces and dashes do not matter). */
-export const normaliseTracking = normaliseCode;
-
 /** As typed: checked for shape only; whether it exists is the API's answer. */
 export const trackingInput = z
   .string()
   .max(40)
   .refine((s) => {
-    const n = normaliseTracking(s);
+    const n = normaliseCrockford(s);
     return n.length === TRACKING_RANDOM + 1 && [...n].every((ch) => ALPHABET.includes(ch));
   }, '查询号共 15 位 (如 ABCDE-FGHJK-MNPQR)');
 

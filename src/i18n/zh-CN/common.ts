@@ -1,4 +1,34 @@
 // Strings shared by every area: site frame, API errors.
+import type { ApiErrorCode } from '../../domain/api-error-codes';
+
+/** Each API error code in one sentence: the API's `message`, and what the forum, opinion-box and console islands show. */
+const api = {
+  validation_failed: '提交的内容不符合要求',
+  not_found: '找不到请求的资源',
+  method_not_allowed: '不支持该请求方法',
+  payload_too_large: '提交的内容过大 (上限 64 KB)',
+  unsupported_media_type: '请以 application/json 格式提交',
+  rate_limited: '操作过于频繁, 请稍后再试',
+  internal_error: '服务器出现问题, 请稍后再试',
+  service_unavailable: '服务暂时不可用, 请稍后再试',
+  unauthorized: '参与码无效',
+  forbidden: '没有权限进行此操作',
+  turnstile_failed: '人机验证未通过, 请重新验证',
+  category_not_allowed: '您所属的评议主体类别不参与此项测评',
+  already_answered: '此参与码已提交过本项测评, 每个参与码只能提交一次',
+  token_invalid: '参与凭证无效 (签名不符, 或不属于本项测评)',
+  token_already_issued: '此参与码已为本项测评领取过参与凭证, 每个参与码只能领取一次',
+  not_open: '本项测评尚未开始',
+  closed: '本项测评已截止',
+  tally_not_public: '本项统计结果暂未公开',
+  session_required: '请先登录观察员工作台 (或登录已过期)',
+  login_failed: '用户名或密码不正确',
+  login_locked: '登录失败次数过多, 请 15 分钟后再试',
+  csrf_failed: '请求校验失败, 请刷新页面后重试',
+  conflict: '该内容已被其他观察员处理, 请刷新后查看',
+  collection_closed: '本年度意见征集不在进行中',
+} as const satisfies Record<ApiErrorCode, string>;
+
 export const zhCNCommon = {
   site: {
     name: '考评公开',
@@ -6,30 +36,5 @@ export const zhCNCommon = {
     skipLink: '跳到正文',
     footer: '本平台公开考核信息、征集社会意见。您的意见与身份分开保存, 任何人无法将意见与参与码或个人对应。',
   },
-  api: {
-    validation_failed: '提交的内容不符合要求',
-    not_found: '找不到请求的资源',
-    method_not_allowed: '不支持该请求方法',
-    payload_too_large: '提交的内容过大 (上限 64 KB)',
-    unsupported_media_type: '请以 application/json 格式提交',
-    rate_limited: '操作过于频繁, 请稍后再试',
-    internal_error: '服务器出现问题, 请稍后再试',
-    service_unavailable: '服务暂时不可用, 请稍后再试',
-    unauthorized: '参与码无效',
-    forbidden: '没有权限进行此操作',
-    turnstile_failed: '人机验证未通过, 请重新验证',
-    category_not_allowed: '您所属的评议主体类别不参与此项测评',
-    already_answered: '此参与码已提交过本项测评, 每个参与码只能提交一次',
-    token_invalid: '参与凭证无效 (签名不符, 或不属于本项测评)',
-    token_already_issued: '此参与码已为本项测评领取过参与凭证, 每个参与码只能领取一次',
-    not_open: '本项测评尚未开始',
-    closed: '本项测评已截止',
-    tally_not_public: '本项统计结果暂未公开',
-    session_required: '请先登录观察员工作台 (或登录已过期)',
-    login_failed: '用户名或密码不正确',
-    login_locked: '登录失败次数过多, 请 15 分钟后再试',
-    csrf_failed: '请求校验失败, 请刷新页面后重试',
-    conflict: '该内容已被其他观察员处理, 请刷新后查看',
-    collection_closed: '本年度意见征集不在进行中',
-  },
+  api,
 } as const;

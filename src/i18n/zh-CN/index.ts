@@ -20,4 +20,3 @@ export const zhCN = {
 } as const;
 
 export type Messages = typeof zhCN;
-export type ApiErrorCode = keyof Messages['api'];

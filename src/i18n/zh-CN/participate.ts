@@ -2,6 +2,7 @@
 // the receipt check, and a plain message for every API error. The islands
 // import this module directly (not through `t`), so a participation page does
 // not ship the strings of the whole site.
+import type { ApiErrorCode } from '../../domain/api-error-codes';
 
 /** "12月20日 18:00", in China time (UTC+8, no daylight saving) whatever the device's zone. */
 const when = (iso: string) => {
@@ -9,6 +10,42 @@ const when = (iso: string) => {
   const hm = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hm}`;
 };
+
+const busy = '服务器暂时繁忙或无法访问。';
+const tooOften = '操作过于频繁 (参与码输错次数过多也会暂停核验)。';
+const other = '出现了问题, 请稍后再试。';
+
+/**
+ * Every API error code in a participant's words. Codes the participation
+ * path never meets (the console's, the forum's) say what their status would.
+ */
+const apiErrors = {
+  validation_failed: '有答案不符合要求, 请按提示修改。',
+  not_found: '找不到这项测评。',
+  method_not_allowed: other,
+  payload_too_large: other,
+  unsupported_media_type: other,
+  rate_limited: tooOften,
+  internal_error: busy,
+  service_unavailable: busy,
+  unauthorized: '参与码无效, 请核对后重新输入。如确认无误, 请联系发码单位。',
+  forbidden: other,
+  turnstile_failed: '人机验证已过期或未通过, 请重新完成验证后再试。',
+  category_not_allowed: '您所属的评议主体类别不参与此项测评。',
+  already_answered: '此参与码已提交过本项测评, 每个参与码只能提交一次。',
+  token_invalid: '匿名令牌未通过核验 (可能测评的签名密钥已更换), 答案未提交。请联系发码单位。',
+  token_already_issued:
+    '此参与码已在其他页面或设备上领取了本项测评的匿名令牌, 不能再次领取。请回到当初打开本测评的设备和浏览器继续提交; 如无法做到, 请联系发码单位。',
+  not_open: '本项测评尚未开始, 开始后才能提交。',
+  closed: '本项测评已截止, 不再接受提交。',
+  tally_not_public: other,
+  session_required: other,
+  login_failed: other,
+  login_locked: tooOften,
+  csrf_failed: other,
+  conflict: other,
+  collection_closed: other,
+} as const satisfies Record<ApiErrorCode, string>;
 
 export const zhCNParticipate = {
   /** The code field (checked as it is typed). */
@@ -104,20 +141,9 @@ export const zhCNParticipate = {
       kept: '您的答案仍然保留在本页和本机浏览器中。',
       retry: '重试',
       retryIn: (s: number) => `请在 ${s > 90 ? `${Math.ceil(s / 60)} 分钟` : `${s} 秒`}后重试。`,
-      rate_limited: '操作过于频繁 (参与码输错次数过多也会暂停核验)。',
-      service_unavailable: '服务器暂时繁忙或无法访问。',
-      unauthorized: '参与码无效, 请核对后重新输入。如确认无误, 请联系发码单位。',
-      turnstile_failed: '人机验证已过期或未通过, 请重新完成验证后再试。',
-      category_not_allowed: '您所属的评议主体类别不参与此项测评。',
-      already_answered: '此参与码已提交过本项测评, 每个参与码只能提交一次。',
-      token_already_issued:
-        '此参与码已在其他页面或设备上领取了本项测评的匿名令牌, 不能再次领取。请回到当初打开本测评的设备和浏览器继续提交; 如无法做到, 请联系发码单位。',
-      token_invalid: '匿名令牌未通过核验 (可能测评的签名密钥已更换), 答案未提交。请联系发码单位。',
-      not_open: '本项测评尚未开始, 开始后才能提交。',
-      closed: '本项测评已截止, 不再接受提交。',
-      validation_failed: '有答案不符合要求, 请按提示修改。',
-      not_found: '找不到这项测评。',
-      other: '出现了问题, 请稍后再试。',
+      other,
+      /** Each API error code as a participant reads it. */
+      api: apiErrors,
     },
 
     receipts: {

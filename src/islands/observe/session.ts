@@ -3,7 +3,8 @@
 // only this page has, read from GET /observe/session. A 401 anywhere means
 // the session ended: the console then shows the login again.
 import type { SessionBody } from '../../domain/schemas/observer-account';
-import { type ApiResult, call, postJson } from '../forum/api';
+import { t } from '../../i18n';
+import { type ApiFailure, type ApiResult, call, failureText, post as postJson } from '../../lib/api/client';
 
 let csrf = '';
 let onExpired: () => void = () => {};
@@ -31,11 +32,13 @@ export async function login(username: string, password: string): Promise<ApiResu
 }
 
 export async function logout() {
-  await postJson('/observe/logout', {}, { 'X-CSRF-Token': csrf });
+  await postJson('/observe/logout', {}, { csrf });
   csrf = '';
 }
 
 export const get = async <T>(path: string) => watch(await call<T>(path));
 
-export const post = async <T>(path: string, body: unknown = {}) =>
-  watch(await postJson<T>(path, body, { 'X-CSRF-Token': csrf }));
+export const post = async <T>(path: string, body: unknown = {}) => watch(await postJson<T>(path, body, { csrf }));
+
+/** What the console says when a request failed: the sentence of the API's code, or a general one. */
+export const problemText = (r: ApiFailure) => failureText(r, t.api, t.observe.failed, t.observe.failed);

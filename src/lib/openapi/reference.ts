@@ -1,6 +1,11 @@
 // Build-time helpers for the API reference page: flatten the OpenAPI document
-// into operations with readable parameter and field lists.
-import { createApp, OPENAPI_CONFIG } from '../../server/app';
+// into operations with readable parameter and field lists. The document is the
+// file the build writes from the API app (src/build/openapi.ts): the site
+// imports no part of the API.
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import written from '../../generated/openapi.json';
+
+type Document = ReturnType<OpenAPIHono['getOpenAPI31Document']>;
 
 type Schema = {
   $ref?: string;
@@ -32,8 +37,12 @@ export interface Operation {
   responses: { status: string; description: string; fields: Field[] }[];
 }
 
-export function apiDocument() {
-  return createApp().getOpenAPI31Document(OPENAPI_CONFIG);
+export const apiDocument = () => written as unknown as Document;
+
+/** Every error code the document lists (the ErrorCode enum of the error shape). */
+export function errorCodes(): string[] {
+  const schemas = (apiDocument().components?.schemas ?? {}) as Record<string, Schema>;
+  return (schemas.ErrorCode?.enum ?? []).map(String);
 }
 
 export function operations(): Operation[] {

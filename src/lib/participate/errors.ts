@@ -1,28 +1,13 @@
 // Every API failure in plain Chinese, and whether trying again can help.
 // Work is never at stake: the answers stay on the page and in the draft.
+import type { ApiErrorCode } from '../../domain/api-error-codes';
 import { zhCNParticipate } from '../../i18n/zh-CN/participate';
-import type { ApiFailure } from './api';
+import { type ApiFailure, failureText } from '../api/client';
 
 const e = zhCNParticipate.participate.errors;
 
-const MESSAGES: Record<string, string> = {
-  rate_limited: e.rate_limited,
-  service_unavailable: e.service_unavailable,
-  internal_error: e.service_unavailable,
-  unauthorized: e.unauthorized,
-  turnstile_failed: e.turnstile_failed,
-  category_not_allowed: e.category_not_allowed,
-  already_answered: e.already_answered,
-  token_already_issued: e.token_already_issued,
-  token_invalid: e.token_invalid,
-  not_open: e.not_open,
-  closed: e.closed,
-  validation_failed: e.validation_failed,
-  not_found: e.not_found,
-};
-
 /** Failures that the same request can never overcome. */
-const FINAL = new Set([
+const FINAL = new Set<ApiErrorCode | undefined>([
   'unauthorized',
   'category_not_allowed',
   'already_answered',
@@ -31,6 +16,7 @@ const FINAL = new Set([
   'not_open',
   'closed',
   'not_found',
+  'validation_failed',
 ]);
 
 export interface Explained {
@@ -39,13 +25,14 @@ export interface Explained {
   retry: boolean;
 }
 
+/** An answer that is not the API's, by its status. */
+const byStatus = (status: number) =>
+  status === 429 ? e.api.rate_limited : status >= 500 ? e.api.service_unavailable : e.other;
+
 /** `withAnswers`: the failure happened while sending answers (say that they are kept). */
 export function explain(f: ApiFailure, withAnswers: boolean): Explained {
-  const final = FINAL.has(f.code) || f.code === 'validation_failed';
-  let text =
-    f.status === 0
-      ? e.network
-      : (MESSAGES[f.code] ?? (f.status === 429 ? e.rate_limited : f.status >= 500 ? e.service_unavailable : e.other));
+  const final = FINAL.has(f.code);
+  let text = failureText(f, e.api, e.network, byStatus(f.status));
   if (f.retryAfter && !final) text += ` ${e.retryIn(f.retryAfter)}`;
   if (withAnswers && !final) text += ` ${e.kept}`;
   return { text, retry: !final };

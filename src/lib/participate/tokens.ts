@@ -6,9 +6,10 @@
 // finished token is spent as it is. Removed once the answers are stored.
 // The code itself is never stored; the hash keys the slot, so another person
 // using the same device with another code never sees this token.
-import { normaliseCode } from '../../domain/code';
+import { normaliseCrockford } from '../../domain/code';
 import type { SpendToken } from '../../domain/schemas/token';
 import { sha256Hex } from '../../domain/token';
+import type { ApiResult } from '../api/client';
 import * as api from './api';
 import type { BlindState } from './token';
 
@@ -30,7 +31,7 @@ function storage(): Storage | null {
 }
 
 async function slot(instrument: string, code: string) {
-  const bytes = new TextEncoder().encode(`kaoping-slot\n${instrument}\n${normaliseCode(code)}`);
+  const bytes = new TextEncoder().encode(`kaoping-slot\n${instrument}\n${normaliseCrockford(code)}`);
   return `${PREFIX}${(await sha256Hex(bytes)).slice(0, 32)}`;
 }
 
@@ -85,7 +86,7 @@ export async function obtainToken(
   raterCategory: string,
   code: string,
   humanCheck: () => Promise<string | null>,
-): Promise<api.ApiResult<SpendToken> | null> {
+): Promise<ApiResult<SpendToken> | null> {
   let held = await heldToken(inst.id, code);
   if (held?.token) return { ok: true, data: held.token };
   const lib = await import('./token');
@@ -98,7 +99,7 @@ export async function obtainToken(
     // Kept before asking: if the answer is lost, the same blinded message gets the same signature.
     await keep(inst.id, code, held);
   }
-  let r: api.ApiResult<{ blindSig: string }> | undefined;
+  let r: ApiResult<{ blindSig: string }> | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     const check = await humanCheck();
     if (!check) return null;

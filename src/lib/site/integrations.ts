@@ -3,7 +3,27 @@
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
+import { tsImport } from 'tsx/esm/api';
 import type { Plugin } from 'vite';
+
+/**
+ * The API's OpenAPI document, written to src/generated/openapi.json for the
+ * reference page before the pages are built (src/build/openapi.ts). Loaded
+ * with tsx, in Node: the API app is imported by this build step, never by the
+ * site. List it after the content check, which writes the catalog the app reads.
+ */
+export function openApiDocument(): AstroIntegration {
+  return {
+    name: 'kaoping-openapi',
+    hooks: {
+      'astro:config:setup': async ({ logger }) => {
+        const step: typeof import('../../build/openapi') = await tsImport('../../build/openapi.ts', import.meta.url);
+        const paths = step.writeOpenApiDocument();
+        logger.info(`wrote ${step.OPENAPI_JSON} (${paths} paths)`);
+      },
+    },
+  };
+}
 
 /**
  * Pagefind's full-text index, written to <outDir>/pagefind/ after the pages

@@ -3,8 +3,9 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import type { ApiErrorCode } from '../../domain/api-error-codes';
 import type { ApiErrorBody } from '../../domain/schemas/api';
-import { type ApiErrorCode, t } from '../../i18n';
+import { t } from '../../i18n';
 
 type Issue = NonNullable<ApiErrorBody['error']['issues']>[number];
 

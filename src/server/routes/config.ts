@@ -5,7 +5,7 @@ import { clientConfig } from '../../domain/schemas/client-config';
 import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
 import { assertTurnstileConfigured, turnstileMode } from '../middleware/turnstile';
-import { errorResponses } from './openapi';
+import { errorResponses } from './_helpers';
 
 export const configRoutes = new OpenAPIHono<AppEnv>();
 

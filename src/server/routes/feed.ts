@@ -10,7 +10,7 @@ import { pruneNonces, readFeed } from '../db/feed';
 import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
 import { verifySignedRequest } from '../middleware/feed-auth';
-import { errorResponses } from './openapi';
+import { errorResponses, type Security } from './_helpers';
 
 // Documented here; checked by verifySignedRequest, so a missing header is a 401 like any other auth failure.
 const signedHeaders = z.object({
@@ -74,12 +74,22 @@ function toCsv(feed: FeedBody, catalog: RuntimeCatalog): string {
 
 export const feedRoutes = new OpenAPIHono<AppEnv>();
 
+/** The four signed headers, described once (/developers/api/#signing has the whole scheme). */
+feedRoutes.openAPIRegistry.registerComponent('securitySchemes', 'feedSignature', {
+  type: 'apiKey',
+  in: 'header',
+  name: FEED_HEADERS.signature,
+  description: `HMAC-SHA256 of the canonical request, with ${FEED_HEADERS.keyId}, ${FEED_HEADERS.timestamp} and ${FEED_HEADERS.nonce} (see /developers/api/#signing)`,
+});
+const signed: Security = [{ feedSignature: [] }];
+
 for (const path of ['/feed/appraisals/{id}/tallies', '/feed/appraisals/{id}/tallies.csv'] as const) {
   feedRoutes.openapi(
     createRoute({
       method: 'get',
       path,
       tags: ['feed'],
+      security: signed,
       summary: path.endsWith('.csv')
         ? '内部考核系统数据接口 (CSV)'
         : '内部考核系统数据接口: 统计、加权得分、参与率、摘要 (JSON; Accept: text/csv 得 CSV)',

@@ -20,18 +20,18 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
 import { clientBucket, LIMITS } from '../middleware/rate-limit';
 import { checkTurnstile } from '../middleware/turnstile';
-import { errorResponses } from './openapi';
 import {
   appraisalOr,
   assertOpinionOpen,
   body,
   checkPostingCode,
+  errorResponses,
   invalid,
   json,
   opinionOpen,
   subjectUnit,
   tooMany,
-} from './public-input';
+} from './_helpers';
 
 export const forumRoutes = new OpenAPIHono<AppEnv>();
 

@@ -10,7 +10,7 @@ import { listReceipts } from '../db/responses';
 import { readOverrides, readTally, readTurnout } from '../db/tallies';
 import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
-import { errorResponses } from './openapi';
+import { errorResponses } from './_helpers';
 
 const params = z.object({ id });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({

@@ -2,13 +2,12 @@
 // number once, look up its status and the public reply with that number.
 // The number travels in POST bodies only, never in a URL.
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { hmacHex } from '../../domain/code';
+import { hmacHex, normaliseCrockford } from '../../domain/code';
 import { dayInChina } from '../../domain/schemas/common';
 import {
   messageCreated,
   newMessageRequest,
   newTrackingNumber,
-  normaliseTracking,
   trackedMessage,
   trackRequest,
 } from '../../domain/schemas/message';
@@ -18,17 +17,17 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
 import { clientBucket, LIMITS } from '../middleware/rate-limit';
 import { checkTurnstile } from '../middleware/turnstile';
-import { errorResponses } from './openapi';
 import {
   appraisalOr,
   assertOpinionOpen,
   body,
+  errorResponses,
   invalid,
   json,
   subjectUnit,
   tooMany,
   trackingSecret,
-} from './public-input';
+} from './_helpers';
 
 export const messageRoutes = new OpenAPIHono<AppEnv>();
 
@@ -68,7 +67,7 @@ messageRoutes.openapi(
       c.env.DB,
       {
         id: crypto.randomUUID(),
-        trackingHash: await hmacHex(trackingSecret(c), normaliseTracking(tracking)),
+        trackingHash: await hmacHex(trackingSecret(c), normaliseCrockford(tracking)),
         appraisal: a.id,
         subjectKind: req.subject?.kind ?? null,
         subjectId: req.subject?.id ?? null,
@@ -96,7 +95,7 @@ messageRoutes.openapi(
   async (c) => {
     const { tracking } = c.req.valid('json');
     const bucket = await clientBucket(c, LIMITS.track);
-    const found = await trackMessage(c.env.DB, await hmacHex(trackingSecret(c), normaliseTracking(tracking)), bucket);
+    const found = await trackMessage(c.env.DB, await hmacHex(trackingSecret(c), normaliseCrockford(tracking)), bucket);
     if (found.hits > bucket.limit.max) throw tooMany(bucket);
     const m = found.message;
     if (!m) throw new ApiError(404, 'not_found');

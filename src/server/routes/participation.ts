@@ -19,8 +19,7 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
 import { type Bucket, clientBucket, LIMITS } from '../middleware/rate-limit';
 import { checkTurnstile } from '../middleware/turnstile';
-import { errorResponses } from './openapi';
-import { body, json, tooMany } from './public-input';
+import { body, errorResponses, json, tooMany } from './_helpers';
 
 export const participationRoutes = new OpenAPIHono<AppEnv>();
 

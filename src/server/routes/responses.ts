@@ -19,8 +19,7 @@ import type { AppEnv, Database } from '../env';
 import { ApiError, zodIssues } from '../middleware/errors';
 import { clientBucket, LIMITS } from '../middleware/rate-limit';
 import { checkTurnstile } from '../middleware/turnstile';
-import { errorResponses } from './openapi';
-import { body, invalid, json, tooMany } from './public-input';
+import { body, errorResponses, invalid, json, tooMany } from './_helpers';
 
 export const responseRoutes = new OpenAPIHono<AppEnv>();
 

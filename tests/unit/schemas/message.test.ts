@@ -3,14 +3,13 @@
 // tracking numbers that cannot be mistaken for a code or a receipt.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALPHABET, checkCharacter, codeProblem } from '../../../src/domain/code';
+import { ALPHABET, checkCharacter, codeProblem, normaliseCrockford } from '../../../src/domain/code';
 import { RECEIPT_PATTERN } from '../../../src/domain/receipt';
 import {
   contactDetails,
   MESSAGE_MAX,
   messageBody,
   newTrackingNumber,
-  normaliseTracking,
   TRACKING_RANDOM,
   trackingInput,
 } from '../../../src/domain/schemas/message';
@@ -50,7 +49,7 @@ describe('tracking numbers', () => {
       fc.property(fc.uint8Array({ minLength: TRACKING_RANDOM, maxLength: TRACKING_RANDOM }), (bytes) => {
         const t = newTrackingNumber(() => bytes);
         expect(t).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
-        const n = normaliseTracking(t);
+        const n = normaliseCrockford(t);
         expect(n.slice(0, 14)).toBe([...bytes].map((b) => ALPHABET[b & 31]).join(''));
         expect(n.at(-1)).toBe(checkCharacter(n.slice(0, 14)));
         expect(accepts(trackingInput, t)).toBe(true);

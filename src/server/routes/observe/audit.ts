@@ -12,8 +12,7 @@ import { allMessages } from '../../db/messages';
 import { recordAudit } from '../../db/observers';
 import { readOverrides, readTally } from '../../db/tallies';
 import { ApiError } from '../../middleware/errors';
-import { errorResponses } from '../openapi';
-import { json } from '../public-input';
+import { errorResponses, json } from '../_helpers';
 import { subjectName } from './live';
 import { auditOf, csvResponse, observerApp } from './shared';
 

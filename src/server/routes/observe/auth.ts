@@ -17,8 +17,7 @@ import {
 } from '../../db/observers';
 import { ApiError } from '../../middleware/errors';
 import { clientBucket, LIMITS } from '../../middleware/rate-limit';
-import { errorResponses } from '../openapi';
-import { body, json, tooMany } from '../public-input';
+import { body, errorResponses, json, tooMany } from '../_helpers';
 import { asAppContext, auditOf, type ObserverContext, observerApp } from './shared';
 
 export const authRoutes = observerApp();

@@ -17,8 +17,7 @@ import { readOverrides, readTally, readTurnout } from '../../db/tallies';
 import { ApiError } from '../../middleware/errors';
 import { requireRole } from '../../middleware/session';
 import { deliverDue, enqueueStatement, listDeliveries, webhooksConfigured } from '../../webhooks';
-import { errorResponses } from '../openapi';
-import { body, json } from '../public-input';
+import { body, errorResponses, json } from '../_helpers';
 import { auditOf, conflict, type ObserverContext, observerApp } from './shared';
 
 export const liveRoutes = observerApp();

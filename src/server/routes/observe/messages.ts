@@ -30,8 +30,7 @@ import {
 } from '../../db/messages';
 import { listObservers, recordAudit } from '../../db/observers';
 import { ApiError } from '../../middleware/errors';
-import { errorResponses } from '../openapi';
-import { body, json } from '../public-input';
+import { body, errorResponses, json } from '../_helpers';
 import { auditOf, conflict, forbidden, type ObserverContext, observerApp, viewer } from './shared';
 
 export const observerMessageRoutes = observerApp();

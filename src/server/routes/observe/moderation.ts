@@ -8,8 +8,7 @@ import { hideRequest, moderationQueue, queueKind, scopeFilter } from '../../../d
 import { FORUM_PAGE } from '../../db/forum';
 import { moderatePost, type PostState, postState, moderationQueue as readQueue } from '../../db/moderation';
 import { ApiError } from '../../middleware/errors';
-import { errorResponses } from '../openapi';
-import { body, json } from '../public-input';
+import { body, errorResponses, json } from '../_helpers';
 import { auditOf, conflict, forbidden, type ObserverContext, observerApp, viewer } from './shared';
 
 export const moderationRoutes = observerApp();

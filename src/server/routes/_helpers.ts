@@ -1,15 +1,22 @@
-// What the forum and the opinion box check before storing anything from the
-// public: the appraisal and subject exist, its opinion phase is open, the
-// client is under its limits, and (forum, where required) the code is valid.
+// What the route modules share: the pieces of their OpenAPI definitions, the
+// errors several of them throw, and the checks before anything from the public
+// is stored (forum, opinion box). Not a route module: the leading underscore
+// says so, as src/pages/forum/_units.ts does for pages; it stays in routes/
+// because only route modules use it. The console's own pieces are in
+// observe/shared.ts.
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { RuntimeCatalog } from '../../domain/catalog';
 import { codeProblem, hashCode } from '../../domain/code';
 import { localDate, rangeStatus } from '../../domain/phase';
+import { apiError } from '../../domain/schemas/api';
 import { countFailure } from '../db/codes';
 import { checkPostingCode as countedCheck, refundFailure } from '../db/forum';
 import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
 import { type Bucket, clientBucket, LIMITS } from '../middleware/rate-limit';
+
+// --- OpenAPI pieces -----------------------------------------------------------
 
 export const json = <T>(schema: T, description: string) => ({
   description,
@@ -17,11 +24,56 @@ export const json = <T>(schema: T, description: string) => ({
 });
 export const body = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 
+const descriptions: Record<number, string> = {
+  400: '请求内容不符合要求 (issues 指出具体字段)',
+  401: '参与码无效',
+  403: '人机验证失败或无权限',
+  404: '不存在',
+  409: '此参与码已提交过',
+  413: '请求过大',
+  415: '须为 application/json',
+  423: '未开始或已截止',
+  429: '过于频繁 (见 Retry-After)',
+  503: '暂不可用 (见 Retry-After)',
+};
+
+/** The error responses a route can give, all in the one error shape. */
+export function errorResponses<S extends number>(...statuses: S[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { description: descriptions[s] ?? 'Error', content: { 'application/json': { schema: apiError } } },
+    ]),
+  ) as Record<S, { description: string; content: { 'application/json': { schema: typeof apiError } } }>;
+}
+
+/** Who may call an operation, in OpenAPI's words: [] for anyone, else the schemes it needs. */
+export type Security = Record<string, string[]>[];
+
+/**
+ * Writes `security` into the operations registered so far on this router that
+ * name none themselves, unless `except` (a path) says otherwise. Sub-routers'
+ * operations are copied into their parent when mounted, so call it on the
+ * router that mounts them, beside the middleware that guards them.
+ */
+export function documentSecurity(
+  router: Pick<OpenAPIHono, 'openAPIRegistry'>,
+  security: Security,
+  except: (path: string) => boolean = () => false,
+) {
+  for (const d of router.openAPIRegistry.definitions)
+    if (d.type === 'route' && d.route.security === undefined && !except(d.route.path)) d.route.security = security;
+}
+
+// --- Errors -------------------------------------------------------------------
+
 export const tooMany = (b: Bucket) =>
   new ApiError(429, 'rate_limited', undefined, { 'Retry-After': String(b.retryAfter) });
 
 export const invalid = (path: (string | number)[], message: string) =>
   new ApiError(400, 'validation_failed', [{ path, message }]);
+
+// --- Input from the public (forum, opinion box) -------------------------------
 
 export type CatalogAppraisal = RuntimeCatalog['appraisals'][number];
 
