@@ -17,7 +17,7 @@ import { d1ExecuteSql, d1Migrate } from '../scripts/lib/wrangler';
 import { verifyTallies } from '../scripts/tally-verify';
 import type { SpendToken } from '../src/domain/schemas/token';
 import { blindToken, finalizeToken } from '../src/lib/participate/token';
-import { DUMMY_TOKEN } from '../src/server/middleware/turnstile';
+import { DUMMY_TOKEN } from '../src/server/guards/turnstile';
 import { machine, writeSection } from './lib/report';
 import { workerdSignCost } from './lib/sign-cost';
 import { ensureDist, issuedTokensInto } from './lib/stand';

@@ -1,8 +1,8 @@
 // Code checks. Verification is one batch: count the request, count a failure
 // if the code is unknown, read the failure counter, look the code up and list
 // what it has answered.
-import type { Bucket } from '../middleware/rate-limit';
-import { bumpStatement, failIfUnknownStatement, hitsStatement } from '../middleware/rate-limit';
+import type { Bucket } from '../guards/rate-limit';
+import { bumpStatement, failIfUnknownStatement, hitsStatement } from '../guards/rate-limit';
 
 export interface CodeRow {
   appraisal: string;

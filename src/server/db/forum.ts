@@ -4,8 +4,8 @@
 // (a pinned clock, one millisecond) are broken by insertion order (rowid):
 // posts are public and dated, so their order reveals nothing.
 import type { ForumPost, PostStatus, ThreadSummary } from '../../domain/schemas/forum';
-import type { Bucket } from '../middleware/rate-limit';
-import { bumpStatement } from '../middleware/rate-limit';
+import type { Bucket } from '../guards/rate-limit';
+import { bumpStatement } from '../guards/rate-limit';
 import { named } from './audit';
 
 export const FORUM_PAGE = 20;

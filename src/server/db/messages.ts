@@ -3,8 +3,8 @@
 // changes are guarded by the state they were read in and audited in the same
 // batch (see audit.ts).
 import type { MessageStatus } from '../../domain/schemas/message';
-import type { Bucket } from '../middleware/rate-limit';
-import { bumpStatement } from '../middleware/rate-limit';
+import type { Bucket } from '../guards/rate-limit';
+import { bumpStatement } from '../guards/rate-limit';
 import { type AuditInput, auditStatement, named } from './audit';
 import type { Viewer } from './observers';
 

@@ -1,7 +1,7 @@
 // Observer accounts, sessions and lock-outs, and the console's one write
 // outside its own tables: the staff override of an instrument's window.
 import type { ObserverAccount, ObserverRole } from '../../domain/schemas/observer-account';
-import { type Bucket, bumpStatement } from '../middleware/rate-limit';
+import { type Bucket, bumpStatement } from '../guards/rate-limit';
 import { type AuditInput, auditStatement, named } from './audit';
 
 /** Who is looking, for scopes: a lead sees and acts on everything, an observer on its units. */

@@ -5,7 +5,7 @@
 // one read of what happened. Responses with a token: db/tokens.ts.
 import { asc, eq, exists, sql } from 'drizzle-orm';
 import type { Database } from '../env';
-import type { Bucket } from '../middleware/rate-limit';
+import type { Bucket } from '../guards/rate-limit';
 import { publicIntake } from './intake';
 import { responses } from './schema';
 import { overrideOf } from './tokens';

@@ -6,7 +6,7 @@
 // `responses`, `tallies` and `turnout`.
 import { and, asc, count, eq, exists, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import type { Database } from '../env';
-import type { Bucket } from '../middleware/rate-limit';
+import type { Bucket } from '../guards/rate-limit';
 import { spendIntake } from './intake';
 import { codes, instrumentStates, rateLimits, redemptions, responses, spentTokens, tokenKeys } from './schema';
 

@@ -17,9 +17,9 @@ import {
 import { createReply, createThread, FORUM_PAGE, listThreads, readThread, reportPost } from '../db/forum';
 import { postState } from '../db/moderation';
 import type { AppEnv } from '../env';
+import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
-import { clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import { errorResponses } from './openapi';
 import {
   appraisalOr,

@@ -15,9 +15,9 @@ import {
 import { ContactKeyMissing, encryptContact } from '../auth/contact';
 import { insertMessage, trackMessage } from '../db/messages';
 import type { AppEnv } from '../env';
+import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
-import { clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import { errorResponses } from './openapi';
 import {
   appraisalOr,

@@ -16,9 +16,9 @@ import { countFailure, lookUpCode } from '../db/codes';
 import { findReceipt } from '../db/responses';
 import { readOverrides } from '../db/tallies';
 import type { AppEnv } from '../env';
+import { type Bucket, clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
-import { type Bucket, clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import { errorResponses } from './openapi';
 import { body, json, tooMany } from './public-input';
 

@@ -8,8 +8,8 @@ import { localDate, rangeStatus } from '../../domain/phase';
 import { countFailure } from '../db/codes';
 import { checkPostingCode as countedCheck, refundFailure } from '../db/forum';
 import type { AppEnv } from '../env';
+import { type Bucket, clientBucket, LIMITS } from '../guards/rate-limit';
 import { ApiError } from '../middleware/errors';
-import { type Bucket, clientBucket, LIMITS } from '../middleware/rate-limit';
 
 export const json = <T>(schema: T, description: string) => ({
   description,

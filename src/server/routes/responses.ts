@@ -16,9 +16,9 @@ import { findInstrument } from '../catalog';
 import { submitPublic } from '../db/responses';
 import { readPublicKeys, spendToken } from '../db/tokens';
 import type { AppEnv, Database } from '../env';
+import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError, zodIssues } from '../middleware/errors';
-import { clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import { errorResponses } from './openapi';
 import { body, invalid, json, tooMany } from './public-input';
 

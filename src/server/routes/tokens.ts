@@ -16,9 +16,9 @@ import { countFailure } from '../db/codes';
 import { readOverrides } from '../db/tallies';
 import { readPublicKeys, readSpentTokens, redeemForToken } from '../db/tokens';
 import type { AppEnv } from '../env';
+import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
-import { clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import { errorResponses } from './openapi';
 import { body, json, tooMany } from './public-input';
 

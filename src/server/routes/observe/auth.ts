@@ -15,8 +15,8 @@ import {
   lockedUntil,
   startSession,
 } from '../../db/observers';
+import { clientBucket, LIMITS } from '../../guards/rate-limit';
 import { ApiError } from '../../middleware/errors';
-import { clientBucket, LIMITS } from '../../middleware/rate-limit';
 import { errorResponses } from '../openapi';
 import { body, json, tooMany } from '../public-input';
 import { asAppContext, auditOf, type ObserverContext, observerApp } from './shared';
