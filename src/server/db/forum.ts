@@ -181,28 +181,3 @@ export async function reportPost(
     .first<{ visible: number | null }>();
   return seen?.visible ? 'already' : 'not_found';
 }
-
-/**
- * Check a code for posting (a read only: never redeemed). The check counts as
- * a failure in the same batch as the lookup, so a burst of guesses sent at
- * once is cut off by the database's own ordering of the counter, not by a
- * read that every request of the burst passes; a right code is refunded
- * (refundFailure). Returns the failures counted so far in this window.
- */
-export async function checkPostingCode(db: D1Database, hash: string, appraisal: string, failures: Bucket) {
-  const [fails, code] = await db.batch<Record<string, unknown>>([
-    bumpStatement(db, failures),
-    db
-      .prepare('SELECT 1 AS ok FROM codes WHERE hash = ?1 AND appraisal = ?2 AND revoked_on IS NULL')
-      .bind(hash, appraisal),
-  ]);
-  return { failures: Number(fails?.results[0]?.hits ?? 0), valid: (code?.results.length ?? 0) > 0 };
-}
-
-/** Take back the failure a right code was counted as. */
-export async function refundFailure(db: D1Database, failures: Bucket) {
-  await db
-    .prepare('UPDATE rate_limits SET hits = hits - 1 WHERE key = ?1 AND window = ?2 AND hits > 0')
-    .bind(failures.key, failures.window)
-    .run();
-}

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { answersSchema, instrumentStatus } from '../../domain/instrument';
 import { makeReceipt } from '../../domain/receipt';
 import { dayInChina, id } from '../../domain/schemas/common';
-import type { Instrument } from '../../domain/schemas/instrument';
+import type { Instrument, OverrideState } from '../../domain/schemas/instrument';
 import { submitRequest, submitResponse as submitResponseBody } from '../../domain/schemas/participation';
 import type { SpendToken } from '../../domain/schemas/token';
 import { canonicalAnswers, tallyPairs } from '../../domain/tally';
@@ -95,8 +95,7 @@ responseRoutes.openapi(
       pairs: tallyPairs(inst, parsed.data),
     };
     const created = () => c.json({ receipt: stored.receipt, instrument: inst.id, recordedOn: stored.recordedOn }, 201);
-    const refusedByStaff = (state: 'paused' | 'closed') =>
-      new ApiError(423, state === 'closed' ? 'closed' : 'not_open');
+    const refusedByStaff = (state: OverrideState) => new ApiError(423, state === 'closed' ? 'closed' : 'not_open');
 
     if (req.token) {
       const raterCategory = await checkToken(c, inst, req.token);

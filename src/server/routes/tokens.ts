@@ -89,7 +89,7 @@ tokenRoutes.openapi(
     const failures = await clientBucket(c, LIMITS.codeFailures);
     // A malformed code never reaches the lookup, but counts as a failed try.
     if (codeProblem(code) !== null) {
-      throw (await countFailure(c.env.DB, failures)) ? tooMany(failures) : new ApiError(401, 'unauthorized');
+      throw (await countFailure(c.get('db'), failures)) ? tooMany(failures) : new ApiError(401, 'unauthorized');
     }
     await checkTurnstile(c, turnstileToken);
     const blinded = fromBase64Url(blindedMsg) as Uint8Array<ArrayBuffer>;
@@ -143,7 +143,7 @@ tokenRoutes.openapi(
   }),
   async (c) => {
     const inst = codeInstrument(c, c.req.valid('param').id);
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     if (instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) !== 'closed') {
       throw new ApiError(403, 'tally_not_public');
     }

@@ -105,14 +105,14 @@ auditRoutes.openapi(
     const catalog = c.get('catalog');
     if (!catalog.appraisals.some((a) => a.id === appraisal)) throw new ApiError(404, 'not_found');
     const rows: unknown[][] = [];
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     const now = c.get('now')();
     // Closed instruments only: an export before and after one ballot would otherwise hold that ballot as a diff.
     const closed = catalog.instruments.filter(
       (i) => i.appraisal === appraisal && talliesReleased(instrumentStatus(i, now, overrides.get(i.id))),
     );
     for (const inst of closed) {
-      const { counts } = await readTally(c.env.DB, inst.id);
+      const { counts } = await readTally(c.get('db'), inst.id);
       const questions = new Map(inst.questions.map((q) => [q.id, q]));
       for (const x of counts) {
         const q = questions.get(x.question);

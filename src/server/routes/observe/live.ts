@@ -33,8 +33,8 @@ export async function liveInstrument(
   // Before close observers see turnout only (exact): per-option counts read twice would show a single ballot.
   const released = talliesReleased(status);
   const [{ counts }, turnout] = await Promise.all([
-    released ? readTally(c.env.DB, inst.id) : { counts: [] },
-    readTurnout(c.env.DB, inst.id, inst.appraisal),
+    released ? readTally(c.get('db'), inst.id) : { counts: [] },
+    readTurnout(c.get('db'), inst.id, inst.appraisal),
   ]);
   const cats = inst.access === 'public' ? (['public'] as const) : inst.raterCategories;
   const perCategory = cats.map((raterCategory) => ({
@@ -94,7 +94,7 @@ liveRoutes.openapi(
     const { appraisal } = c.req.valid('query');
     const catalog = c.get('catalog');
     if (!catalog.appraisals.some((a) => a.id === appraisal)) throw new ApiError(404, 'not_found');
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     const instruments = await Promise.all(
       catalog.instruments
         .filter((i) => i.appraisal === appraisal)
@@ -124,7 +124,7 @@ liveRoutes.openapi(
     const inst = findInstrument(c.get('catalog'), c.req.valid('param').id);
     if (!inst) throw new ApiError(404, 'not_found');
     const { state } = c.req.valid('json');
-    const before = (await readOverrides(c.env.DB)).get(inst.id) ?? 'open';
+    const before = (await readOverrides(c.get('db'))).get(inst.id) ?? 'open';
     if (before === state) throw conflict();
     // Closing releases the tallies; reopening and closing again would publish the ballots in between as a diff.
     if (before === 'closed') {
