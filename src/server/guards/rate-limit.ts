@@ -92,12 +92,3 @@ export async function clientBucket(c: Context<AppEnv>, limit: Limit): Promise<Bu
   const expires = window + limit.windowSeconds;
   return { key, window, expires, limit, retryAfter: expires - seconds };
 }
-
-/** Count one hit; RETURNING the hits of this window. Raw SQL for the modules not yet on drizzle. */
-export function bumpStatement(db: D1Database, b: Bucket) {
-  return db
-    .prepare(
-      'INSERT INTO rate_limits (key, window, hits, expires) VALUES (?1, ?2, 1, ?3) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1 RETURNING hits',
-    )
-    .bind(b.key, b.window, b.expires);
-}

@@ -65,7 +65,7 @@ messageRoutes.openapi(
     const tracking = newTrackingNumber();
     const bucket = await clientBucket(c, LIMITS.message);
     const outcome = await insertMessage(
-      c.env.DB,
+      c.get('db'),
       {
         id: crypto.randomUUID(),
         trackingHash: await hmacHex(trackingSecret(c), normaliseTracking(tracking)),
@@ -96,7 +96,11 @@ messageRoutes.openapi(
   async (c) => {
     const { tracking } = c.req.valid('json');
     const bucket = await clientBucket(c, LIMITS.track);
-    const found = await trackMessage(c.env.DB, await hmacHex(trackingSecret(c), normaliseTracking(tracking)), bucket);
+    const found = await trackMessage(
+      c.get('db'),
+      await hmacHex(trackingSecret(c), normaliseTracking(tracking)),
+      bucket,
+    );
     if (found.hits > bucket.limit.max) throw tooMany(bucket);
     const m = found.message;
     if (!m) throw new ApiError(404, 'not_found');

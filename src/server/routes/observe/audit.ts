@@ -37,7 +37,7 @@ auditRoutes.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const target = q.targetKind && q.targetId ? { kind: q.targetKind, id: q.targetId } : undefined;
-    const { entries, total } = await listAudit(c.env.DB, { page: q.page, target });
+    const { entries, total } = await listAudit(c.get('db'), { page: q.page, target });
     return c.json({ entries, page: q.page, pages: Math.ceil(total / AUDIT_PAGE), total }, 200);
   },
 );
@@ -59,9 +59,9 @@ auditRoutes.openapi(
   }),
   async (c) => {
     const { appraisal } = c.req.valid('query');
-    const rows = await allMessages(c.env.DB, appraisal);
+    const rows = await allMessages(c.get('db'), appraisal);
     await recordAudit(
-      c.env.DB,
+      c.get('db'),
       auditOf(c, 'export.messages', { kind: 'appraisal', id: appraisal }, null, { rows: rows.length }),
     );
     const columns = [
@@ -79,11 +79,11 @@ auditRoutes.openapi(
       'body',
       'reply',
       'repliedAt',
-    ];
+    ] as const;
     return csvResponse(
       c,
       `messages-${appraisal}.csv`,
-      columns,
+      [...columns],
       rows.map((r) =>
         columns.map((k) => (k === 'assignee' ? r.assigneeName : k === 'hasContact' ? (r.hasContact ? 1 : 0) : r[k])),
       ),
@@ -132,7 +132,7 @@ auditRoutes.openapi(
       }
     }
     await recordAudit(
-      c.env.DB,
+      c.get('db'),
       auditOf(c, 'export.tallies', { kind: 'appraisal', id: appraisal }, null, { rows: rows.length }),
     );
     return csvResponse(
@@ -164,8 +164,8 @@ auditRoutes.openapi(
   }),
   async (c) => {
     // The export is logged first, so the file includes its own entry.
-    await recordAudit(c.env.DB, auditOf(c, 'export.audit', { kind: 'audit', id: 'all' }));
-    const entries = await allAudit(c.env.DB);
+    await recordAudit(c.get('db'), auditOf(c, 'export.audit', { kind: 'audit', id: 'all' }));
+    const entries = await allAudit(c.get('db'));
     return csvResponse(
       c,
       'audit.csv',
