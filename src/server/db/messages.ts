@@ -87,15 +87,20 @@ const inScope = (v: Viewer) =>
         and(isNull(messages.unit), isNull(messages.assignee)),
       )}`;
 
+/** Which message, and what it is about: the first columns of every observers' read. */
+const which = {
+  id: messages.id,
+  appraisal: messages.appraisal,
+  subjectKind: messages.subjectKind,
+  subjectId: messages.subjectId,
+  unit: messages.unit,
+};
+
 /** A message as observers see it (never its tracking hash), with whether it is in this viewer's scope. */
 const observed = (db: Database, scope: SQL.Aliased<number>) =>
   db
     .select({
-      id: messages.id,
-      appraisal: messages.appraisal,
-      subjectKind: messages.subjectKind,
-      subjectId: messages.subjectId,
-      unit: messages.unit,
+      ...which,
       body: messages.body,
       contact: messages.contact,
       status: messages.status,
@@ -219,11 +224,7 @@ export async function addMessageNote(
 export function allMessages(db: Database, appraisal?: string) {
   return db
     .select({
-      id: messages.id,
-      appraisal: messages.appraisal,
-      subjectKind: messages.subjectKind,
-      subjectId: messages.subjectId,
-      unit: messages.unit,
+      ...which,
       status: messages.status,
       receivedAt: messages.receivedAt,
       updatedAt: messages.updatedAt,
