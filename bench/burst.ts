@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import { demoAnswers } from '../scripts/lib/demo-responses';
 import { d1Query } from '../scripts/lib/wrangler';
 import { verifyTallies } from '../scripts/tally-verify';
-import { DUMMY_TOKEN } from '../src/server/middleware/turnstile';
+import { DUMMY_TOKEN } from '../src/server/guards/turnstile';
 import { machine, writeSection } from './lib/report';
 import {
   addresses,

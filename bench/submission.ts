@@ -17,7 +17,7 @@ import { verifyTallies } from '../scripts/tally-verify';
 import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
 import type { SpendToken } from '../src/domain/schemas/token';
 import { blindToken, finalizeToken } from '../src/lib/participate/token';
-import { DUMMY_TOKEN } from '../src/server/middleware/turnstile';
+import { DUMMY_TOKEN } from '../src/server/guards/turnstile';
 import { machine, writeSection } from './lib/report';
 import { workerdSignCost } from './lib/sign-cost';
 import { ensureDist, issuedTokensInto } from './lib/stand';

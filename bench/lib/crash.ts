@@ -22,7 +22,7 @@ import { lit } from '../../scripts/lib/wrangler';
 import { verifyTallies } from '../../scripts/tally-verify';
 import type { SpendToken } from '../../src/domain/schemas/token';
 import { type BlindState, blindToken, finalizeToken } from '../../src/lib/participate/token';
-import { DUMMY_TOKEN } from '../../src/server/middleware/turnstile';
+import { DUMMY_TOKEN } from '../../src/server/guards/turnstile';
 import { addresses, demoInstrument, freshState, issueInto, keyInto, startStand } from './stand';
 import { randomBlinded } from './tokens';
 

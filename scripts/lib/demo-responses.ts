@@ -11,7 +11,7 @@ import type { Instrument } from '../../src/domain/schemas/instrument';
 import type { Question } from '../../src/domain/schemas/question';
 import { blindToken, finalizeToken } from '../../src/lib/participate/token';
 import type { Bindings } from '../../src/server/env';
-import { DUMMY_TOKEN } from '../../src/server/middleware/turnstile';
+import { DUMMY_TOKEN } from '../../src/server/guards/turnstile';
 import { ensureTokenKeys, keySlots } from './token-keys';
 
 /** mulberry32: a tiny seeded generator, enough for plausible demo answers. */

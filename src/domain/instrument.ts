@@ -1,5 +1,5 @@
 import * as zm from 'zod/mini';
-import type { Instrument, InstrumentSource, InstrumentStatus } from './schemas/instrument';
+import type { Instrument, InstrumentSource, InstrumentStatus, OverrideState } from './schemas/instrument';
 import type { Question } from './schemas/question';
 
 /**
@@ -115,7 +115,7 @@ export function expandInstrument(src: InstrumentSource): Instrument {
 export function instrumentStatus(
   inst: Pick<Instrument, 'opensAt' | 'closesAt'>,
   now: Date,
-  override?: 'closed' | 'paused' | null,
+  override?: OverrideState | null,
 ): InstrumentStatus {
   if (override === 'closed') return 'closed';
   const t = now.toISOString();

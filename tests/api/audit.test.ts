@@ -80,17 +80,20 @@ describe('the audit log', () => {
 
   it('a change that finds its row changed meanwhile writes neither the change nor an entry (one batch)', async () => {
     const { moderatePost, postState } = await import('../../src/server/db/moderation');
+    const { drizzle } = await import('drizzle-orm/d1');
+    const schema = await import('../../src/server/db/schema');
+    const db = drizzle(env.DB, { schema });
     const t = postCreated.parse(
       await (await startThread({ title: '并发审核测试' }, { 'cf-connecting-ip': '10.9.0.3' })).json(),
     );
-    const read = await postState(env.DB, t.post);
+    const read = await postState(db, t.post);
     if (!read) throw new Error('fixture');
     const lead = await signIn(await makeObserver('lead'));
     // Another observer approves first…
     expect((await lead.post(`/api/v1/observe/posts/${t.post}/approve`)).status).toBe(200);
     const start = await count('audit_log');
     // …then a hide based on the stale read arrives.
-    const ok = await moderatePost(env.DB, {
+    const ok = await moderatePost(db, {
       before: read,
       status: 'hidden',
       reason: '过时的操作',
@@ -106,7 +109,7 @@ describe('the audit log', () => {
     });
     expect(ok).toBe(false);
     expect(await count('audit_log')).toBe(start);
-    expect((await postState(env.DB, t.post))?.status).toBe('visible');
+    expect((await postState(db, t.post))?.status).toBe('visible');
   });
 
   it('cannot be altered through the API: no route writes it, other methods answer 405', async () => {

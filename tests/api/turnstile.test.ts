@@ -8,7 +8,7 @@ import {
   SITEVERIFY_URL,
   siteverify,
   TEST_SECRETS,
-} from '../../src/server/middleware/turnstile';
+} from '../../src/server/guards/turnstile';
 import { catalog, NOW, snapshot } from './fixtures';
 import { client } from './helpers';
 

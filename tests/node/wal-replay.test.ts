@@ -56,7 +56,7 @@ import type { SpendToken } from '../../src/domain/schemas/token';
 import { fromBase64Url, sha256Hex } from '../../src/domain/token';
 import { blindToken, finalizeToken } from '../../src/lib/participate/token';
 import { defaultCatalog } from '../../src/server/catalog';
-import { DUMMY_TOKEN } from '../../src/server/middleware/turnstile';
+import { DUMMY_TOKEN } from '../../src/server/guards/turnstile';
 import { demoCodes } from '../e2e/participate-helpers';
 
 // ---------------------------------------------------------------- the WAL format

@@ -30,7 +30,8 @@ export const threadTitle = typedText(cleanLine, 4, TITLE_MAX, '标题至少 4 �
 export const postBody = typedText(cleanText, 5, POST_MAX, '内容至少 5 个字', `内容最多 ${POST_MAX} 字`);
 
 /** pending: waits for an observer (pre-moderation, or hidden by reports); visible; hidden by an observer. */
-export const postStatus = z.enum(['pending', 'visible', 'hidden']);
+export const postStatuses = ['pending', 'visible', 'hidden'] as const;
+export const postStatus = z.enum(postStatuses);
 export type PostStatus = z.infer<typeof postStatus>;
 
 /** A post id or thread id: a random UUID. */

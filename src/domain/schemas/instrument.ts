@@ -132,4 +132,9 @@ export type Instrument = z.infer<typeof instrument>;
 export const instrumentStatus = z.enum(['not_open', 'open', 'closed']);
 export type InstrumentStatus = z.infer<typeof instrumentStatus>;
 
+/** Staff's override of an instrument's window (paused, closed early), kept in D1 beside the content's dates. */
+export const overrideStates = ['paused', 'closed'] as const;
+export const overrideState = z.enum(overrideStates);
+export type OverrideState = z.infer<typeof overrideState>;
+
 export { raterCategory };

@@ -15,7 +15,8 @@ export const messageStatus = z.enum(messageStatuses);
 export type MessageStatus = z.infer<typeof messageStatus>;
 
 /** What a message is about: a unit, an official, or (when absent) the appraisal as a whole. */
-export const messageSubject = z.object({ kind: z.enum(['unit', 'official']), id });
+export const messageSubjectKinds = ['unit', 'official'] as const;
+export const messageSubject = z.object({ kind: z.enum(messageSubjectKinds), id });
 export type MessageSubject = z.infer<typeof messageSubject>;
 
 /** Optional, for follow-up only: encrypted at rest, shown to observers only. */

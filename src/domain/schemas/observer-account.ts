@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id } from './common';
 import { forumId, postStatus } from './forum';
+import { instrumentStatus, overrideState, overrideStates } from './instrument';
 import { messageStatus, observerMessage } from './message';
 import { subjectScore } from './participation';
 import { subjectRef } from './question';
@@ -10,7 +11,8 @@ import { raterCategory } from './rater-category';
  * observer: moderates the forum, handles the messages in its scope, reads tallies.
  * lead: also acts across every scope (assigns to anyone) and pauses, closes or reopens instruments.
  */
-export const observerRole = z.enum(['observer', 'lead']);
+export const observerRoles = ['observer', 'lead'] as const;
+export const observerRole = z.enum(observerRoles);
 export type ObserverRole = z.infer<typeof observerRole>;
 
 export const username = z
@@ -113,7 +115,8 @@ export type MessageQueue = z.infer<typeof messageQueue>;
 
 // Live view.
 
-export const instrumentOverride = z.enum(['open', 'paused', 'closed']);
+export const instrumentOverride = z.enum(['open', ...overrideStates]);
+export type InstrumentOverride = z.infer<typeof instrumentOverride>;
 export const instrumentStateRequest = z.object({ state: instrumentOverride }).meta({ id: 'InstrumentStateRequest' });
 
 export const liveInstrument = z.object({
@@ -121,9 +124,9 @@ export const liveInstrument = z.object({
   title: z.string(),
   kind: z.string(),
   access: z.enum(['code', 'public']),
-  status: z.enum(['not_open', 'open', 'closed']),
+  status: instrumentStatus,
   /** The staff override, if any. */
-  override: z.enum(['paused', 'closed']).nullable(),
+  override: overrideState.nullable(),
   /** False until the instrument closes: subjects and questions are then empty (turnout only). */
   talliesReleased: z.boolean(),
   opensAt: z.string(),

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
+/** pending until the receiver answers 2xx, then delivered. */
+export const webhookStatuses = ['pending', 'delivered'] as const;
+
 /** A push to the internal appraisal system and how far it got, as the console lists it. */
 export const webhookDelivery = z.object({
   id: z.string(),
   event: z.string(),
   instrument: z.string(),
   createdAt: z.string(),
-  status: z.enum(['pending', 'delivered']),
+  status: z.enum(webhookStatuses),
   attempts: z.number().int(),
   /** Epoch seconds of the next attempt (pending only). */
   nextAttemptAt: z.number().int(),

@@ -6,6 +6,7 @@
 // to another row. Unsealed and imported keys are cached per isolate.
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
 import { fromBase64Url, TOKEN_MODULUS_BITS, toBase64Url, toHex } from '../../domain/token';
+import type { tokenKeys } from '../db/schema';
 
 /** On workerd the private operation uses the runtime's native RSA-RAW (one op, under a millisecond). */
 export const suite = RSABSSA.SHA384.PSS.Randomized({ supportsRSARAW: true });
@@ -41,13 +42,8 @@ function sealKey(secret: string | undefined): Promise<CryptoKey> {
 const aad = (instrument: string, raterCategory: string, spki: string) =>
   new TextEncoder().encode(`${instrument}\n${raterCategory}\n${spki}`);
 
-export interface TokenKeyRow {
-  instrument: string;
-  raterCategory: string;
-  spki: string;
-  modulus: string;
-  sealed: string;
-}
+/** A key as stored, without its date. */
+export type TokenKeyRow = Omit<typeof tokenKeys.$inferSelect, 'createdOn'>;
 
 /** A new key pair for one instrument and category, ready to store (the private key only sealed). */
 export async function createTokenKey(

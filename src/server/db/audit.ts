@@ -3,71 +3,66 @@
 // (`changes()` of the statement before): a refused or stale action leaves no
 // entry, and an entry never exists without its change. The table is
 // append-only (triggers in migrations/0004_audit_append_only.sql).
-import type { AuditAction, AuditEntry } from '../../domain/schemas/audit';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import type { AuditEntry } from '../../domain/schemas/audit';
+import type { Database } from '../env';
+import { auditLog, observers } from './schema';
+import { changedBefore, oneRow, rowOf } from './sql';
 
-/** D1 binds numbered parameters only; name them here for the reader and number them once. */
-function prepare(db: D1Database, sql: string, params: Record<string, string | number | null>) {
-  const names = Object.keys(params);
-  const text = sql.replace(/\?([a-z]+)/g, (_m, n: string) => {
-    const i = names.indexOf(n);
-    if (i < 0) throw new Error(`unbound parameter ${n}`);
-    return `?${i + 1}`;
-  });
-  return db.prepare(text).bind(...names.map((n) => params[n] ?? null));
-}
+type AuditRow = typeof auditLog.$inferInsert;
 
-/**
- * Named parameters, nulls allowed (SQL NULL). Parameters the statement does
- * not use are left out, so composed queries can share one set.
- */
-export function named(db: D1Database, sql: string, params: Record<string, string | number | null>) {
-  const used = Object.entries(params).filter(([k]) => new RegExp(`\\?${k}(?![a-z])`).test(sql));
-  return prepare(db, sql, Object.fromEntries(used) as Record<string, string | number>);
-}
-
-export interface AuditInput {
-  at: string;
+export type AuditInput = Pick<AuditRow, 'at' | 'action' | 'targetKind' | 'targetId' | 'requestId'> & {
   /** null: the CLI. */
   observer: string | null;
-  action: AuditAction;
-  targetKind: string;
-  targetId: string;
+  /** The changed fields before and after (stored as JSON). */
   before?: unknown;
   after?: unknown;
-  requestId?: string | null;
-}
+};
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
+const rowOfInput = (a: AuditInput) => ({
+  at: a.at,
+  observer: a.observer,
+  action: a.action,
+  targetKind: a.targetKind,
+  targetId: a.targetId,
+  before: json(a.before),
+  after: json(a.after),
+  requestId: a.requestId ?? null,
+});
+
 /** The INSERT of one entry; `guarded`: only if the statement just before it changed a row. */
-export function auditStatement(db: D1Database, a: AuditInput, opts: { guarded?: boolean } = {}) {
-  const select = `SELECT ?at, ?obs, ?action, ?kind, ?target, ?before, ?after, ?rid`;
-  return named(
-    db,
-    `INSERT INTO audit_log (at, observer, action, target_kind, target_id, before, after, request_id)
-     ${opts.guarded ? `${select} WHERE changes() > 0` : select}`,
-    {
-      at: a.at,
-      obs: a.observer,
-      action: a.action,
-      kind: a.targetKind,
-      target: a.targetId,
-      before: json(a.before),
-      after: json(a.after),
-      rid: a.requestId ?? null,
-    },
+export function auditStatement(db: Database, a: AuditInput, opts: { guarded?: boolean } = {}) {
+  const row = rowOfInput(a);
+  if (!opts.guarded) return db.insert(auditLog).values(row);
+  return db.insert(auditLog).select(
+    db
+      .select(rowOf(auditLog, { id: sql`NULL`, ...row }))
+      .from(oneRow())
+      .where(changedBefore()),
   );
 }
 
 export const AUDIT_PAGE = 50;
 
-type AuditRow = Omit<AuditEntry, 'observer'> & { observerId: string | null; observerName: string | null };
+const entries = (db: Database) =>
+  db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      observerId: auditLog.observer,
+      observerName: observers.displayName,
+      action: auditLog.action,
+      targetKind: auditLog.targetKind,
+      targetId: auditLog.targetId,
+      before: auditLog.before,
+      after: auditLog.after,
+    })
+    .from(auditLog)
+    .leftJoin(observers, eq(observers.id, auditLog.observer));
 
-const SELECT = `SELECT a.id, a.at, a.observer AS observerId, o.display_name AS observerName, a.action,
-  a.target_kind AS targetKind, a.target_id AS targetId, a.before, a.after
-  FROM audit_log a LEFT JOIN observers o ON o.id = a.observer`;
-
-const toEntry = (r: AuditRow): AuditEntry => ({
+const toEntry = (r: Awaited<ReturnType<typeof entries>>[number]): AuditEntry => ({
   id: r.id,
   at: r.at,
   observer: r.observerId ? { id: r.observerId, displayName: r.observerName ?? r.observerId } : null,
@@ -80,25 +75,24 @@ const toEntry = (r: AuditRow): AuditEntry => ({
 
 /** Newest first; optionally the entries of one target (a post, a message). */
 export async function listAudit(
-  db: D1Database,
+  db: Database,
   opts: { page: number; target?: { kind: string; id: string } },
 ): Promise<{ entries: AuditEntry[]; total: number }> {
-  const where = opts.target ? 'WHERE a.target_kind = ?1 AND a.target_id = ?2' : '';
-  const args = opts.target ? [opts.target.kind, opts.target.id] : [];
-  const [rows, count] = await db.batch<Record<string, unknown>>([
-    db
-      .prepare(`${SELECT} ${where} ORDER BY a.id DESC LIMIT ${AUDIT_PAGE} OFFSET ${(opts.page - 1) * AUDIT_PAGE}`)
-      .bind(...args),
-    db.prepare(`SELECT count(*) AS n FROM audit_log a ${where}`).bind(...args),
+  const where = opts.target
+    ? and(eq(auditLog.targetKind, opts.target.kind), eq(auditLog.targetId, opts.target.id))
+    : undefined;
+  const [rows, [total]] = await db.batch([
+    entries(db)
+      .where(where)
+      .orderBy(desc(auditLog.id))
+      .limit(AUDIT_PAGE)
+      .offset((opts.page - 1) * AUDIT_PAGE),
+    db.select({ n: count() }).from(auditLog).where(where),
   ]);
-  return {
-    entries: ((rows?.results ?? []) as unknown as AuditRow[]).map(toEntry),
-    total: Number(count?.results[0]?.n ?? 0),
-  };
+  return { entries: rows.map(toEntry), total: total?.n ?? 0 };
 }
 
 /** Every entry, oldest first (the export). */
-export async function allAudit(db: D1Database): Promise<AuditEntry[]> {
-  const { results } = await db.prepare(`${SELECT} ORDER BY a.id`).all<AuditRow>();
-  return results.map(toEntry);
+export async function allAudit(db: Database): Promise<AuditEntry[]> {
+  return (await entries(db).orderBy(asc(auditLog.id))).map(toEntry);
 }

@@ -1,7 +1,13 @@
-// Feed reads: one batch records the request's nonce (a replay violates the
-// primary key and fails the batch) only if the key is active, and reads every
+// Feed reads: one batch records the request's nonce only if the key is active
+// and the nonce is new (its RETURNING says whether it was), and reads every
 // counter of the appraisal's instruments.
+import { and, eq, exists, isNull, lt, sql } from 'drizzle-orm';
 import type { TallyCount } from '../../domain/schemas/participation';
+import type { Database } from '../env';
+import { issuedCodes } from './codes';
+import { feedKeys, feedNonces, tallies, turnout } from './schema';
+import { inList, oneRow, rowOf } from './sql';
+import { allOverrides, overrideMap } from './tallies';
 
 export type FeedRead =
   | { ok: false; reason: 'replay' | 'unknown_key' }
@@ -10,53 +16,58 @@ export type FeedRead =
       counts: (TallyCount & { instrument: string })[];
       turnout: { instrument: string; raterCategory: string; responses: number }[];
       issued: Map<string, number>;
-      overrides: Map<string, 'closed' | 'paused'>;
+      overrides: ReturnType<typeof overrideMap>;
     };
 
 export async function readFeed(
-  db: D1Database,
+  db: Database,
   a: { keyId: string; nonce: string; expires: number; appraisal: string; instruments: string[] },
 ): Promise<FeedRead> {
-  const ids = JSON.stringify(a.instruments);
-  try {
-    const [nonce, counts, turnout, issued, overrides] = await db.batch<Record<string, unknown>>([
-      db
-        .prepare(
-          'INSERT INTO feed_nonces (key_id, nonce, expires) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM feed_keys WHERE id = ?1 AND revoked_on IS NULL)',
-        )
-        .bind(a.keyId, a.nonce, a.expires),
-      db
-        .prepare(
-          'SELECT instrument, question, option, rater_category AS raterCategory, count FROM tallies WHERE instrument IN (SELECT value FROM json_each(?1))',
-        )
-        .bind(ids),
-      db
-        .prepare(
-          'SELECT instrument, rater_category AS raterCategory, responses FROM turnout WHERE instrument IN (SELECT value FROM json_each(?1))',
-        )
-        .bind(ids),
-      db
-        .prepare(
-          'SELECT rater_category AS raterCategory, count(*) AS n FROM codes WHERE appraisal = ?1 AND revoked_on IS NULL GROUP BY rater_category',
-        )
-        .bind(a.appraisal),
-      db.prepare('SELECT instrument, state FROM instrument_states'),
-    ]);
-    if ((nonce?.meta.changes ?? 0) !== 1) return { ok: false, reason: 'unknown_key' };
-    return {
-      ok: true,
-      counts: (counts?.results ?? []) as unknown as (TallyCount & { instrument: string })[],
-      turnout: (turnout?.results ?? []) as { instrument: string; raterCategory: string; responses: number }[],
-      issued: new Map((issued?.results ?? []).map((r) => [String(r.raterCategory), Number(r.n)])),
-      overrides: new Map((overrides?.results ?? []).map((r) => [String(r.instrument), r.state as 'closed' | 'paused'])),
-    };
-  } catch (e) {
-    if (/UNIQUE constraint failed: feed_nonces/.test((e as Error).message)) return { ok: false, reason: 'replay' };
-    throw e;
-  }
+  const activeKey = db
+    .select({ one: sql`1` })
+    .from(feedKeys)
+    .where(and(eq(feedKeys.id, a.keyId), isNull(feedKeys.revokedOn)));
+  const [recorded, [key], counts, responses, issued, overrides] = await db.batch([
+    // A nonce already seen (the primary key) is a replay: nothing is recorded.
+    db
+      .insert(feedNonces)
+      .select(
+        db
+          .select(rowOf(feedNonces, { keyId: a.keyId, nonce: a.nonce, expires: a.expires }))
+          .from(oneRow())
+          .where(exists(activeKey)),
+      )
+      .onConflictDoNothing()
+      .returning({ nonce: feedNonces.nonce }),
+    db.select({ active: sql<number>`${exists(activeKey)}`.as('active') }).from(oneRow()),
+    db
+      .select({
+        instrument: tallies.instrument,
+        question: tallies.question,
+        option: tallies.option,
+        raterCategory: tallies.raterCategory,
+        count: tallies.count,
+      })
+      .from(tallies)
+      .where(inList(tallies.instrument, a.instruments)),
+    db
+      .select({ instrument: turnout.instrument, raterCategory: turnout.raterCategory, responses: turnout.responses })
+      .from(turnout)
+      .where(inList(turnout.instrument, a.instruments)),
+    issuedCodes(db, a.appraisal),
+    allOverrides(db),
+  ]);
+  if (recorded.length !== 1) return { ok: false, reason: key?.active ? 'replay' : 'unknown_key' };
+  return {
+    ok: true,
+    counts: counts as (TallyCount & { instrument: string })[],
+    turnout: responses,
+    issued: new Map(issued.map((r) => [r.raterCategory, r.n])),
+    overrides: overrideMap(overrides),
+  };
 }
 
 /** Nonces past their window, dropped off the request path. */
-export function pruneNonces(db: D1Database, nowSeconds: number) {
-  return db.prepare('DELETE FROM feed_nonces WHERE expires < ?1').bind(nowSeconds).run();
+export function pruneNonces(db: Database, nowSeconds: number) {
+  return db.delete(feedNonces).where(lt(feedNonces.expires, nowSeconds)).run();
 }

@@ -3,147 +3,172 @@
 // visible exactly when its opening post is. Ties in time
 // (a pinned clock, one millisecond) are broken by insertion order (rowid):
 // posts are public and dated, so their order reveals nothing.
-import type { ForumPost, PostStatus, ThreadSummary } from '../../domain/schemas/forum';
-import type { Bucket } from '../middleware/rate-limit';
-import { bumpStatement } from '../middleware/rate-limit';
-import { named } from './audit';
+import { and, asc, count, desc, eq, exists, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { PostStatus } from '../../domain/schemas/forum';
+import type { Database } from '../env';
+import type { Bucket } from '../guards/rate-limit';
+import { bump, underLimit } from './rate-limits';
+import { forumPosts, forumReports, forumThreads } from './schema';
+import { changedBefore, oneRow, rowOf } from './sql';
 
 export const FORUM_PAGE = 20;
 
-const UNDER_LIMIT = '(SELECT hits FROM rate_limits WHERE key = ?k AND window = ?w) <= ?max';
-const limitParams = (b: Bucket) => ({ k: b.key, w: b.window, max: b.limit.max });
-
-export interface NewPost {
-  id: string;
-  displayName: string;
-  body: string;
+export type NewPost = Pick<typeof forumPosts.$inferInsert, 'id' | 'displayName' | 'body' | 'createdAt'> & {
   status: Exclude<PostStatus, 'hidden'>;
-  createdAt: string;
-}
+};
 
 export type WriteOutcome = 'stored' | 'rate_limited' | 'refused';
 
-function outcome(results: D1Result<{ hits?: number }>[], bucket: Bucket, written: number): WriteOutcome {
-  if ((results[written]?.meta.changes ?? 0) > 0) return 'stored';
-  return (results[0]?.results[0]?.hits ?? 0) > bucket.limit.max ? 'rate_limited' : 'refused';
+function outcome(counted: { hits: number }[], written: D1Result, bucket: Bucket): WriteOutcome {
+  if (written.meta.changes > 0) return 'stored';
+  return (counted[0]?.hits ?? 0) > bucket.limit.max ? 'rate_limited' : 'refused';
 }
 
+/** The opening post of a thread, joined only while it is visible (a thread is visible exactly then). */
+const op = alias(forumPosts, 'op');
+const openingVisible = (thread: typeof forumThreads.id | typeof forumPosts.thread) =>
+  and(eq(op.thread, thread), eq(op.opening, true), eq(op.status, 'visible'));
+
+const visiblePost = (db: Database, id: string) =>
+  db
+    .select({ one: sql`1` })
+    .from(forumPosts)
+    .where(and(eq(forumPosts.id, id), eq(forumPosts.status, 'visible')));
+
+/** A post of a thread, written from the thread's row (its appraisal and unit). */
+const postFromThread = (post: NewPost, opening: boolean) =>
+  rowOf(forumPosts, {
+    id: post.id,
+    thread: forumThreads.id,
+    appraisal: forumThreads.appraisal,
+    unit: forumThreads.unit,
+    opening,
+    displayName: post.displayName,
+    body: post.body,
+    status: post.status,
+    hiddenReason: null,
+    reports: 0,
+    reviewedReports: 0,
+    createdAt: post.createdAt,
+    moderatedAt: null,
+    moderatedBy: null,
+  });
+
 export async function createThread(
-  db: D1Database,
+  db: Database,
   t: { id: string; appraisal: string; unit: string | null; title: string; post: NewPost; bucket: Bucket },
 ): Promise<WriteOutcome> {
-  const results = await db.batch<{ hits?: number }>([
-    bumpStatement(db, t.bucket),
-    named(
-      db,
-      `INSERT INTO forum_threads (id, appraisal, unit, title, created_at, last_post_at)
-       SELECT ?id, ?a, ?u, ?title, ?at, ?at WHERE ${UNDER_LIMIT}`,
-      { id: t.id, a: t.appraisal, u: t.unit, title: t.title, at: t.post.createdAt, ...limitParams(t.bucket) },
+  const at = t.post.createdAt;
+  const [counted, , opening] = await db.batch([
+    bump(db, t.bucket),
+    db.insert(forumThreads).select(
+      db
+        .select(
+          rowOf(forumThreads, {
+            id: t.id,
+            appraisal: t.appraisal,
+            unit: t.unit,
+            title: t.title,
+            createdAt: at,
+            lastPostAt: at,
+          }),
+        )
+        .from(oneRow())
+        .where(underLimit(db, t.bucket)),
     ),
-    named(
-      db,
-      `INSERT INTO forum_posts (id, thread, appraisal, unit, opening, display_name, body, status, created_at)
-       SELECT ?id, t.id, t.appraisal, t.unit, 1, ?name, ?body, ?status, ?at FROM forum_threads t
-       WHERE t.id = ?thread AND changes() > 0`,
-      {
-        id: t.post.id,
-        thread: t.id,
-        name: t.post.displayName,
-        body: t.post.body,
-        status: t.post.status,
-        at: t.post.createdAt,
-      },
+    db.insert(forumPosts).select(
+      db
+        .select(postFromThread(t.post, true))
+        .from(forumThreads)
+        .where(and(eq(forumThreads.id, t.id), changedBefore())),
     ),
   ]);
-  return outcome(results, t.bucket, 2);
+  return outcome(counted, opening, t.bucket);
 }
 
 /** A reply, only to a visible thread; a visible reply moves the thread up the list. */
 export async function createReply(
-  db: D1Database,
+  db: Database,
   r: { thread: string; post: NewPost; bucket: Bucket },
 ): Promise<WriteOutcome> {
-  const results = await db.batch<{ hits?: number }>([
-    bumpStatement(db, r.bucket),
-    named(
-      db,
-      `INSERT INTO forum_posts (id, thread, appraisal, unit, opening, display_name, body, status, created_at)
-       SELECT ?id, t.id, t.appraisal, t.unit, 0, ?name, ?body, ?status, ?at
-       FROM forum_threads t JOIN forum_posts op ON op.thread = t.id AND op.opening = 1 AND op.status = 'visible'
-       WHERE t.id = ?thread AND ${UNDER_LIMIT}`,
-      {
-        id: r.post.id,
-        thread: r.thread,
-        name: r.post.displayName,
-        body: r.post.body,
-        status: r.post.status,
-        at: r.post.createdAt,
-        ...limitParams(r.bucket),
-      },
+  const [counted, reply] = await db.batch([
+    bump(db, r.bucket),
+    db.insert(forumPosts).select(
+      db
+        .select(postFromThread(r.post, false))
+        .from(forumThreads)
+        .innerJoin(op, openingVisible(forumThreads.id))
+        .where(and(eq(forumThreads.id, r.thread), underLimit(db, r.bucket))),
     ),
-    named(
-      db,
-      `UPDATE forum_threads SET last_post_at = ?at
-       WHERE id = ?thread AND EXISTS (SELECT 1 FROM forum_posts WHERE id = ?id AND status = 'visible')`,
-      { at: r.post.createdAt, thread: r.thread, id: r.post.id },
-    ),
+    db
+      .update(forumThreads)
+      .set({ lastPostAt: r.post.createdAt })
+      .where(and(eq(forumThreads.id, r.thread), exists(visiblePost(db, r.post.id)))),
   ]);
-  return outcome(results, r.bucket, 1);
+  return outcome(counted, reply, r.bucket);
 }
 
-const THREAD_SELECT = `SELECT t.id, t.appraisal, t.unit, t.title, op.display_name AS displayName,
-  t.created_at AS createdAt, t.last_post_at AS lastPostAt,
-  (SELECT count(*) FROM forum_posts p WHERE p.thread = t.id AND p.opening = 0 AND p.status = 'visible') AS replies
-  FROM forum_threads t JOIN forum_posts op ON op.thread = t.id AND op.opening = 1 AND op.status = 'visible'`;
+/** Visible threads, with their opening post's author and their visible replies. */
+const visibleThreads = (db: Database) =>
+  db
+    .select({
+      id: forumThreads.id,
+      appraisal: forumThreads.appraisal,
+      unit: forumThreads.unit,
+      title: forumThreads.title,
+      displayName: op.displayName,
+      createdAt: forumThreads.createdAt,
+      lastPostAt: forumThreads.lastPostAt,
+      replies: sql<number>`${db
+        .select({ n: count() })
+        .from(forumPosts)
+        .where(
+          and(eq(forumPosts.thread, forumThreads.id), eq(forumPosts.opening, false), eq(forumPosts.status, 'visible')),
+        )}`.as('replies'),
+    })
+    .from(forumThreads)
+    .innerJoin(op, openingVisible(forumThreads.id));
 
-export async function listThreads(
-  db: D1Database,
-  q: { appraisal: string; unit?: string; page: number },
-): Promise<{ threads: ThreadSummary[]; total: number }> {
-  const where = `WHERE t.appraisal = ?1 ${q.unit ? 'AND t.unit = ?2' : ''}`;
-  const args = q.unit ? [q.appraisal, q.unit] : [q.appraisal];
-  const [rows, count] = await db.batch<Record<string, unknown>>([
-    db
-      .prepare(
-        `${THREAD_SELECT} ${where} ORDER BY t.last_post_at DESC, t.rowid DESC LIMIT ${FORUM_PAGE} OFFSET ${(q.page - 1) * FORUM_PAGE}`,
-      )
-      .bind(...args),
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM forum_threads t JOIN forum_posts op ON op.thread = t.id AND op.opening = 1 AND op.status = 'visible' ${where}`,
-      )
-      .bind(...args),
+export async function listThreads(db: Database, q: { appraisal: string; unit?: string; page: number }) {
+  const where = and(eq(forumThreads.appraisal, q.appraisal), q.unit ? eq(forumThreads.unit, q.unit) : undefined);
+  const [threads, [total]] = await db.batch([
+    visibleThreads(db)
+      .where(where)
+      .orderBy(desc(forumThreads.lastPostAt), desc(sql`${forumThreads}.rowid`))
+      .limit(FORUM_PAGE)
+      .offset((q.page - 1) * FORUM_PAGE),
+    db.select({ n: count() }).from(forumThreads).innerJoin(op, openingVisible(forumThreads.id)).where(where),
   ]);
-  return {
-    threads: (rows?.results ?? []) as unknown as ThreadSummary[],
-    total: Number(count?.results[0]?.n ?? 0),
-  };
+  return { threads, total: total?.n ?? 0 };
 }
 
 /** A visible thread and one page of its visible posts, oldest first (the opening post first). */
-export async function readThread(db: D1Database, id: string, page: number) {
-  const [thread, posts, count] = await db.batch<Record<string, unknown>>([
-    db.prepare(`${THREAD_SELECT} WHERE t.id = ?1`).bind(id),
+export async function readThread(db: Database, id: string, page: number) {
+  const [[thread], posts, [total]] = await db.batch([
+    visibleThreads(db).where(eq(forumThreads.id, id)),
     db
-      .prepare(
-        `SELECT p.id, p.thread, p.display_name AS displayName, p.body, p.created_at AS createdAt, p.opening
-         FROM forum_posts p JOIN forum_posts op ON op.thread = p.thread AND op.opening = 1 AND op.status = 'visible'
-         WHERE p.thread = ?1 AND p.status = 'visible'
-         ORDER BY p.opening DESC, p.created_at, p.rowid LIMIT ${FORUM_PAGE} OFFSET ${(page - 1) * FORUM_PAGE}`,
-      )
-      .bind(id),
-    db.prepare(`SELECT count(*) AS n FROM forum_posts WHERE thread = ?1 AND status = 'visible'`).bind(id),
+      .select({
+        id: forumPosts.id,
+        thread: forumPosts.thread,
+        displayName: forumPosts.displayName,
+        body: forumPosts.body,
+        createdAt: forumPosts.createdAt,
+        opening: forumPosts.opening,
+      })
+      .from(forumPosts)
+      .innerJoin(op, openingVisible(forumPosts.thread))
+      .where(and(eq(forumPosts.thread, id), eq(forumPosts.status, 'visible')))
+      .orderBy(desc(forumPosts.opening), asc(forumPosts.createdAt), asc(sql`${forumPosts}.rowid`))
+      .limit(FORUM_PAGE)
+      .offset((page - 1) * FORUM_PAGE),
+    db
+      .select({ n: count() })
+      .from(forumPosts)
+      .where(and(eq(forumPosts.thread, id), eq(forumPosts.status, 'visible'))),
   ]);
-  const t = thread?.results[0] as unknown as ThreadSummary | undefined;
-  if (!t) return null;
-  return {
-    thread: t,
-    posts: ((posts?.results ?? []) as unknown as (Omit<ForumPost, 'opening'> & { opening: number })[]).map((p) => ({
-      ...p,
-      opening: p.opening === 1,
-    })),
-    total: Number(count?.results[0]?.n ?? 0),
-  };
+  if (!thread) return null;
+  return { thread, posts, total: total?.n ?? 0 };
 }
 
 /**
@@ -152,57 +177,31 @@ export async function readThread(db: D1Database, id: string, page: number) {
  * (pending), hidden from the public until an observer decides.
  */
 export async function reportPost(
-  db: D1Database,
+  db: Database,
   r: { post: string; reporter: string; threshold: number; bucket: Bucket },
 ): Promise<'reported' | 'already' | 'rate_limited' | 'not_found'> {
-  const results = await db.batch<{ hits?: number }>([
-    bumpStatement(db, r.bucket),
-    named(
-      db,
-      `INSERT OR IGNORE INTO forum_reports (post, reporter)
-       SELECT ?post, ?who WHERE EXISTS (SELECT 1 FROM forum_posts WHERE id = ?post AND status = 'visible') AND ${UNDER_LIMIT}`,
-      { post: r.post, who: r.reporter, ...limitParams(r.bucket) },
-    ),
-    named(
-      db,
-      `UPDATE forum_posts SET
-         reports = (SELECT count(*) FROM forum_reports WHERE post = ?post),
-         status = CASE WHEN (SELECT count(*) FROM forum_reports WHERE post = ?post) - reviewed_reports >= ?threshold
-                       THEN 'pending' ELSE status END
-       WHERE id = ?post AND status = 'visible' AND changes() > 0`,
-      { post: r.post, threshold: r.threshold },
-    ),
-  ]);
-  if ((results[1]?.meta.changes ?? 0) > 0) return 'reported';
-  if ((results[0]?.results[0]?.hits ?? 0) > r.bucket.limit.max) return 'rate_limited';
-  const seen = await db
-    .prepare("SELECT (SELECT 1 FROM forum_posts WHERE id = ?1 AND status = 'visible') AS visible")
-    .bind(r.post)
-    .first<{ visible: number | null }>();
-  return seen?.visible ? 'already' : 'not_found';
-}
-
-/**
- * Check a code for posting (a read only: never redeemed). The check counts as
- * a failure in the same batch as the lookup, so a burst of guesses sent at
- * once is cut off by the database's own ordering of the counter, not by a
- * read that every request of the burst passes; a right code is refunded
- * (refundFailure). Returns the failures counted so far in this window.
- */
-export async function checkPostingCode(db: D1Database, hash: string, appraisal: string, failures: Bucket) {
-  const [fails, code] = await db.batch<Record<string, unknown>>([
-    bumpStatement(db, failures),
+  const reports = sql`${db.select({ n: count() }).from(forumReports).where(eq(forumReports.post, r.post))}`;
+  const [counted, reported] = await db.batch([
+    bump(db, r.bucket),
     db
-      .prepare('SELECT 1 AS ok FROM codes WHERE hash = ?1 AND appraisal = ?2 AND revoked_on IS NULL')
-      .bind(hash, appraisal),
+      .insert(forumReports)
+      .select(
+        db
+          .select(rowOf(forumReports, { post: r.post, reporter: r.reporter }))
+          .from(oneRow())
+          .where(and(exists(visiblePost(db, r.post)), underLimit(db, r.bucket))),
+      )
+      .onConflictDoNothing(),
+    db
+      .update(forumPosts)
+      .set({
+        reports,
+        status: sql`CASE WHEN ${reports} - ${forumPosts.reviewedReports} >= ${r.threshold}
+                      THEN 'pending' ELSE ${forumPosts.status} END`,
+      })
+      .where(and(eq(forumPosts.id, r.post), eq(forumPosts.status, 'visible'), changedBefore())),
   ]);
-  return { failures: Number(fails?.results[0]?.hits ?? 0), valid: (code?.results.length ?? 0) > 0 };
-}
-
-/** Take back the failure a right code was counted as. */
-export async function refundFailure(db: D1Database, failures: Bucket) {
-  await db
-    .prepare('UPDATE rate_limits SET hits = hits - 1 WHERE key = ?1 AND window = ?2 AND hits > 0')
-    .bind(failures.key, failures.window)
-    .run();
+  if (reported.meta.changes > 0) return 'reported';
+  if ((counted[0]?.hits ?? 0) > r.bucket.limit.max) return 'rate_limited';
+  return (await visiblePost(db, r.post).get()) ? 'already' : 'not_found';
 }

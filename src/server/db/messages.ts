@@ -2,233 +2,241 @@
 // tracking number only; the observers' side never sees that hash. Observer
 // changes are guarded by the state they were read in and audited in the same
 // batch (see audit.ts).
+import { and, asc, count, desc, eq, exists, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { MessageStatus } from '../../domain/schemas/message';
-import type { Bucket } from '../middleware/rate-limit';
-import { bumpStatement } from '../middleware/rate-limit';
-import { type AuditInput, auditStatement, named } from './audit';
+import type { Database } from '../env';
+import type { Bucket } from '../guards/rate-limit';
+import { type AuditInput, auditStatement } from './audit';
 import type { Viewer } from './observers';
+import { bump, underLimit } from './rate-limits';
+import { messages, messageNotes as notes, observers } from './schema';
+import { inList, oneRow, rowOf } from './sql';
 
 export const MESSAGE_PAGE = 20;
 
-export interface NewMessage {
-  id: string;
-  trackingHash: string;
-  appraisal: string;
-  subjectKind: 'unit' | 'official' | null;
-  subjectId: string | null;
-  unit: string | null;
-  body: string;
-  contact: string | null;
-  receivedAt: string;
-}
+export type NewMessage = Pick<
+  typeof messages.$inferInsert,
+  'id' | 'trackingHash' | 'appraisal' | 'subjectKind' | 'subjectId' | 'unit' | 'body' | 'contact' | 'receivedAt'
+>;
 
-export async function insertMessage(db: D1Database, m: NewMessage, bucket: Bucket): Promise<'stored' | 'rate_limited'> {
+export async function insertMessage(db: Database, m: NewMessage, bucket: Bucket): Promise<'stored' | 'rate_limited'> {
   const [, insert] = await db.batch([
-    bumpStatement(db, bucket),
-    named(
-      db,
-      `INSERT INTO messages (id, tracking_hash, appraisal, subject_kind, subject_id, unit, body, contact, status, received_at, updated_at)
-       SELECT ?id, ?th, ?a, ?sk, ?si, ?u, ?body, ?contact, 'received', ?at, ?at
-       WHERE (SELECT hits FROM rate_limits WHERE key = ?k AND window = ?w) <= ?max`,
-      {
-        id: m.id,
-        th: m.trackingHash,
-        a: m.appraisal,
-        sk: m.subjectKind,
-        si: m.subjectId,
-        u: m.unit,
-        body: m.body,
-        contact: m.contact,
-        at: m.receivedAt,
-        k: bucket.key,
-        w: bucket.window,
-        max: bucket.limit.max,
-      },
+    bump(db, bucket),
+    db.insert(messages).select(
+      db
+        .select(
+          rowOf(messages, {
+            id: m.id,
+            trackingHash: m.trackingHash,
+            appraisal: m.appraisal,
+            subjectKind: m.subjectKind ?? null,
+            subjectId: m.subjectId ?? null,
+            unit: m.unit ?? null,
+            body: m.body,
+            contact: m.contact ?? null,
+            status: 'received',
+            reply: null,
+            repliedAt: null,
+            assignee: null,
+            receivedAt: m.receivedAt,
+            updatedAt: m.receivedAt,
+          }),
+        )
+        .from(oneRow())
+        .where(underLimit(db, bucket)),
     ),
   ]);
   // The only guard is the limit: nothing stored means the client is over it.
-  return (insert?.meta.changes ?? 0) > 0 ? 'stored' : 'rate_limited';
-}
-
-export interface TrackedRow {
-  appraisal: string;
-  subjectKind: 'unit' | 'official' | null;
-  subjectId: string | null;
-  body: string;
-  status: MessageStatus;
-  receivedAt: string;
-  updatedAt: string;
-  reply: string | null;
-  repliedAt: string | null;
+  return insert.meta.changes > 0 ? 'stored' : 'rate_limited';
 }
 
 /** The sender's view, counting the lookup against the client's limit in the same batch. */
-export async function trackMessage(db: D1Database, trackingHash: string, bucket: Bucket) {
-  const [bump, row] = await db.batch<Record<string, unknown>>([
-    bumpStatement(db, bucket),
+export async function trackMessage(db: Database, trackingHash: string, bucket: Bucket) {
+  const [counted, [message]] = await db.batch([
+    bump(db, bucket),
     db
-      .prepare(
-        `SELECT appraisal, subject_kind AS subjectKind, subject_id AS subjectId, body, status,
-           received_at AS receivedAt, updated_at AS updatedAt, reply, replied_at AS repliedAt
-         FROM messages WHERE tracking_hash = ?1`,
-      )
-      .bind(trackingHash),
+      .select({
+        appraisal: messages.appraisal,
+        subjectKind: messages.subjectKind,
+        subjectId: messages.subjectId,
+        body: messages.body,
+        status: messages.status,
+        receivedAt: messages.receivedAt,
+        updatedAt: messages.updatedAt,
+        reply: messages.reply,
+        repliedAt: messages.repliedAt,
+      })
+      .from(messages)
+      .where(eq(messages.trackingHash, trackingHash)),
   ]);
-  return {
-    hits: Number(bump?.results[0]?.hits ?? 0),
-    message: (row?.results[0] as unknown as TrackedRow | undefined) ?? null,
-  };
+  return { hits: counted[0]?.hits ?? 0, message: message ?? null };
 }
 
 // The observers' side.
-
-export interface MessageRow {
-  id: string;
-  appraisal: string;
-  subjectKind: 'unit' | 'official' | null;
-  subjectId: string | null;
-  unit: string | null;
-  body: string;
-  contact: string | null;
-  status: MessageStatus;
-  receivedAt: string;
-  updatedAt: string;
-  assignee: string | null;
-  assigneeName: string | null;
-  reply: string | null;
-  repliedAt: string | null;
-  inScope: number;
-}
 
 /**
  * In scope: a lead; a message assigned to this observer; one about its units;
  * or one nobody has taken that concerns no unit (the appraisal as a whole).
  */
-const IN_SCOPE = `(?lead = 1 OR m.assignee = ?me OR m.unit IN (SELECT value FROM json_each(?units))
-  OR (m.unit IS NULL AND m.assignee IS NULL))`;
+const inScope = (v: Viewer) =>
+  v.lead
+    ? sql<number>`1`
+    : sql<number>`${or(
+        eq(messages.assignee, v.id),
+        inList(messages.unit, v.units),
+        and(isNull(messages.unit), isNull(messages.assignee)),
+      )}`;
 
-const SELECT = `SELECT m.id, m.appraisal, m.subject_kind AS subjectKind, m.subject_id AS subjectId, m.unit, m.body,
-  m.contact, m.status, m.received_at AS receivedAt, m.updated_at AS updatedAt, m.assignee,
-  o.display_name AS assigneeName, m.reply, m.replied_at AS repliedAt, ${IN_SCOPE} AS inScope
-  FROM messages m LEFT JOIN observers o ON o.id = m.assignee`;
+/** Which message, and what it is about: the first columns of every observers' read. */
+const which = {
+  id: messages.id,
+  appraisal: messages.appraisal,
+  subjectKind: messages.subjectKind,
+  subjectId: messages.subjectId,
+  unit: messages.unit,
+};
 
-const viewerParams = (v: Viewer) => ({ lead: v.lead ? 1 : 0, me: v.id, units: JSON.stringify(v.units) });
+/** A message as observers see it (never its tracking hash), with whether it is in this viewer's scope. */
+const observed = (db: Database, scope: SQL.Aliased<number>) =>
+  db
+    .select({
+      ...which,
+      body: messages.body,
+      contact: messages.contact,
+      status: messages.status,
+      receivedAt: messages.receivedAt,
+      updatedAt: messages.updatedAt,
+      assignee: messages.assignee,
+      assigneeName: observers.displayName,
+      reply: messages.reply,
+      repliedAt: messages.repliedAt,
+      inScope: scope,
+    })
+    .from(messages)
+    .leftJoin(observers, eq(observers.id, messages.assignee));
+
+export type MessageRow = Awaited<ReturnType<typeof observed>>[number];
 
 export async function messageQueue(
-  db: D1Database,
+  db: Database,
   q: { viewer: Viewer; status?: MessageStatus; mine: boolean; appraisal?: string; unit?: string; page: number },
 ) {
-  const scope = [q.mine ? IN_SCOPE : '1', q.appraisal ? 'm.appraisal = ?a' : '1', q.unit ? 'm.unit = ?unit' : '1'].join(
-    ' AND ',
+  const scope = and(
+    q.mine ? inScope(q.viewer) : undefined,
+    q.appraisal ? eq(messages.appraisal, q.appraisal) : undefined,
+    q.unit ? eq(messages.unit, q.unit) : undefined,
   );
-  const filters = `${scope} AND ${q.status ? 'm.status = ?status' : '1'}`;
-  const params = {
-    ...viewerParams(q.viewer),
-    ...(q.appraisal ? { a: q.appraisal } : {}),
-    ...(q.unit ? { unit: q.unit } : {}),
-    ...(q.status ? { status: q.status } : {}),
-  };
-  const listSql = `${SELECT} WHERE ${filters}
-    ORDER BY inScope DESC, CASE m.status WHEN 'closed' THEN 1 ELSE 0 END, m.received_at DESC, m.rowid DESC
-    LIMIT ${MESSAGE_PAGE} OFFSET ${(q.page - 1) * MESSAGE_PAGE}`;
-  const totalSql = `SELECT count(*) AS n FROM messages m WHERE ${filters}`;
-  const countsSql = `SELECT m.status, count(*) AS n FROM messages m WHERE ${scope} GROUP BY m.status`;
-  const [rows, total, counts] = await db.batch<Record<string, unknown>>([
-    named(db, listSql, params),
-    named(db, totalSql, params),
-    named(db, countsSql, params),
+  const filters = and(scope, q.status ? eq(messages.status, q.status) : undefined);
+  const scoped = inScope(q.viewer).as('inScope');
+  const [rows, [total], counts] = await db.batch([
+    observed(db, scoped)
+      .where(filters)
+      .orderBy(
+        desc(scoped),
+        sql`CASE ${messages.status} WHEN 'closed' THEN 1 ELSE 0 END`,
+        desc(messages.receivedAt),
+        desc(sql`${messages}.rowid`),
+      )
+      .limit(MESSAGE_PAGE)
+      .offset((q.page - 1) * MESSAGE_PAGE),
+    db.select({ n: count() }).from(messages).where(filters),
+    db.select({ status: messages.status, n: count() }).from(messages).where(scope).groupBy(messages.status),
   ]);
   return {
-    rows: (rows?.results ?? []) as unknown as MessageRow[],
-    total: Number(total?.results[0]?.n ?? 0),
-    counts: Object.fromEntries((counts?.results ?? []).map((r) => [String(r.status), Number(r.n)])),
+    rows,
+    total: total?.n ?? 0,
+    counts: Object.fromEntries(counts.map((r) => [r.status, r.n])) as Partial<Record<MessageStatus, number>>,
   };
 }
 
-export function messageById(db: D1Database, id: string, viewer: Viewer) {
-  const sql = `${SELECT} WHERE m.id = ?id`;
-  return named(db, sql, { ...viewerParams(viewer), id }).first<MessageRow>();
+export async function messageById(db: Database, id: string, viewer: Viewer) {
+  return (await observed(db, inScope(viewer).as('inScope')).where(eq(messages.id, id)).get()) ?? null;
 }
 
-export async function messageNotes(db: D1Database, id: string) {
-  const { results } = await db
-    .prepare(
-      `SELECT n.at, n.observer AS observerId, o.display_name AS observerName, n.text
-       FROM message_notes n LEFT JOIN observers o ON o.id = n.observer WHERE n.message = ?1 ORDER BY n.id`,
-    )
-    .bind(id)
-    .all<{ at: string; observerId: string | null; observerName: string | null; text: string }>();
-  return results;
+export function messageNotes(db: Database, id: string) {
+  return db
+    .select({ at: notes.at, observerId: notes.observer, observerName: observers.displayName, text: notes.text })
+    .from(notes)
+    .leftJoin(observers, eq(observers.id, notes.observer))
+    .where(eq(notes.message, id))
+    .orderBy(asc(notes.id));
 }
 
 /** One guarded UPDATE of a message as it was read (`updatedAt`), and its audit entry. */
 async function updateMessage(
-  db: D1Database,
+  db: Database,
   id: string,
   was: string,
-  set: string,
-  params: Record<string, string | number | null>,
+  set: Partial<typeof messages.$inferInsert>,
   audit: AuditInput,
-  guard = '1',
+  guard?: SQL,
 ): Promise<boolean> {
   const [result] = await db.batch([
-    named(db, `UPDATE messages SET ${set}, updated_at = ?now WHERE id = ?id AND updated_at = ?was AND ${guard}`, {
-      ...params,
-      id,
-      was,
-      now: audit.at,
-    }),
+    db
+      .update(messages)
+      .set({ ...set, updatedAt: audit.at })
+      .where(and(eq(messages.id, id), eq(messages.updatedAt, was), guard)),
     auditStatement(db, audit, { guarded: true }),
   ]);
-  return (result?.meta.changes ?? 0) > 0;
+  return result.meta.changes > 0;
 }
 
-export const setMessageStatus = (db: D1Database, id: string, was: string, status: MessageStatus, audit: AuditInput) =>
-  updateMessage(db, id, was, 'status = ?status', { status }, audit);
+export const setMessageStatus = (db: Database, id: string, was: string, status: MessageStatus, audit: AuditInput) =>
+  updateMessage(db, id, was, { status }, audit);
 
 /** The public reply; giving one marks the message answered. */
-export const replyToMessage = (db: D1Database, id: string, was: string, text: string, audit: AuditInput) =>
-  updateMessage(db, id, was, "reply = ?reply, replied_at = ?now, status = 'answered'", { reply: text }, audit);
+export const replyToMessage = (db: Database, id: string, was: string, text: string, audit: AuditInput) =>
+  updateMessage(db, id, was, { reply: text, repliedAt: audit.at, status: 'answered' }, audit);
 
 /** Only to an active observer: the guard reads the observers table in the same statement. */
-export const assignMessage = (db: D1Database, id: string, was: string, assignee: string, audit: AuditInput) =>
+export const assignMessage = (db: Database, id: string, was: string, assignee: string, audit: AuditInput) =>
   updateMessage(
     db,
     id,
     was,
-    'assignee = ?to',
-    { to: assignee },
+    { assignee },
     audit,
-    'EXISTS (SELECT 1 FROM observers WHERE id = ?to AND disabled = 0)',
+    exists(
+      db
+        .select({ one: sql`1` })
+        .from(observers)
+        .where(and(eq(observers.id, assignee), eq(observers.disabled, false))),
+    ),
   );
 
 export async function addMessageNote(
-  db: D1Database,
+  db: Database,
   n: { message: string; observer: string; text: string; audit: AuditInput },
 ): Promise<boolean> {
   const [result] = await db.batch([
-    named(
-      db,
-      'INSERT INTO message_notes (message, observer, at, text) SELECT ?m, ?o, ?at, ?text WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?m)',
-      { m: n.message, o: n.observer, at: n.audit.at, text: n.text },
+    db.insert(notes).select(
+      db
+        .select(rowOf(notes, { id: sql`NULL`, message: n.message, observer: n.observer, at: n.audit.at, text: n.text }))
+        .from(oneRow())
+        .where(exists(db.select({ one: sql`1` }).from(messages).where(eq(messages.id, n.message)))),
     ),
     auditStatement(db, n.audit, { guarded: true }),
   ]);
-  return (result?.meta.changes ?? 0) > 0;
+  return result.meta.changes > 0;
 }
 
 /** Every message, oldest first, for the department's report (contact details are not exported). */
-export async function allMessages(db: D1Database, appraisal?: string) {
-  const { results } = await db
-    .prepare(
-      `SELECT m.id, m.appraisal, m.subject_kind AS subjectKind, m.subject_id AS subjectId, m.unit, m.status,
-         m.received_at AS receivedAt, m.updated_at AS updatedAt, o.display_name AS assigneeName,
-         m.body, m.reply, m.replied_at AS repliedAt, (m.contact IS NOT NULL) AS hasContact,
-         (SELECT count(*) FROM message_notes n WHERE n.message = m.id) AS notes
-       FROM messages m LEFT JOIN observers o ON o.id = m.assignee
-       WHERE ?1 IS NULL OR m.appraisal = ?1 ORDER BY m.received_at, m.id`,
-    )
-    .bind(appraisal ?? null)
-    .all<Record<string, string | number | null>>();
-  return results;
+export function allMessages(db: Database, appraisal?: string) {
+  return db
+    .select({
+      ...which,
+      status: messages.status,
+      receivedAt: messages.receivedAt,
+      updatedAt: messages.updatedAt,
+      assigneeName: observers.displayName,
+      body: messages.body,
+      reply: messages.reply,
+      repliedAt: messages.repliedAt,
+      hasContact: sql<number>`(${messages.contact} IS NOT NULL)`.as('hasContact'),
+      notes: sql<number>`${db.select({ n: count() }).from(notes).where(eq(notes.message, messages.id))}`.as('notes'),
+    })
+    .from(messages)
+    .leftJoin(observers, eq(observers.id, messages.assignee))
+    .where(appraisal === undefined ? undefined : eq(messages.appraisal, appraisal))
+    .orderBy(asc(messages.receivedAt), asc(messages.id));
 }

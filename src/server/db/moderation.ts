@@ -1,90 +1,106 @@
 // The forum's review queue (observers' side): posts awaiting moderation,
 // reported and hidden ones, and the approve / hide change, guarded by the
 // state it was read in and audited in the same batch.
-import type { PostStatus } from '../../domain/schemas/forum';
+import { and, asc, count, desc, eq, gt, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { ModerationItem, QueueCounts, QueueKind } from '../../domain/schemas/observer-account';
-import { type AuditInput, auditStatement, named } from './audit';
+import type { Database } from '../env';
+import { type AuditInput, auditStatement } from './audit';
 import { FORUM_PAGE } from './forum';
 import type { Viewer } from './observers';
+import { forumPosts, forumThreads } from './schema';
+import { changedBefore, inList } from './sql';
 
-const QUEUE_WHERE: Record<QueueKind, string> = {
-  pending: "p.status = 'pending'",
-  reported: "p.reports > p.reviewed_reports AND p.status <> 'hidden'",
-  hidden: "p.status = 'hidden'",
+const QUEUE_WHERE: Record<QueueKind, SQL | undefined> = {
+  pending: eq(forumPosts.status, 'pending'),
+  reported: and(gt(forumPosts.reports, forumPosts.reviewedReports), ne(forumPosts.status, 'hidden')),
+  hidden: eq(forumPosts.status, 'hidden'),
 };
 
 /** In scope: a lead, a post without a unit, or a post about one of the observer's units. */
-const IN_SCOPE = `(?lead = 1 OR p.unit IS NULL OR p.unit IN (SELECT value FROM json_each(?units)))`;
+const inScope = (v: Viewer) =>
+  v.lead ? sql<number>`1` : sql<number>`${or(isNull(forumPosts.unit), inList(forumPosts.unit, v.units))}`;
 
-const viewerParams = (v: Viewer) => ({ lead: v.lead ? 1 : 0, units: JSON.stringify(v.units) });
+/**
+ * How many rows meet a condition, named: a batch's rows come back from D1 as
+ * objects keyed by column name, so two unnamed sums of the same text would collide.
+ */
+const countOf = (condition: SQL | undefined, name: string) => sql<number>`coalesce(sum(${condition}), 0)`.as(name);
 
 export async function moderationQueue(
-  db: D1Database,
+  db: Database,
   q: { kind: QueueKind; viewer: Viewer; mine: boolean; appraisal?: string; page: number },
 ): Promise<{ items: ModerationItem[]; counts: QueueCounts; total: number }> {
-  const filters = [QUEUE_WHERE[q.kind], q.mine ? IN_SCOPE : '1', q.appraisal ? 'p.appraisal = ?a' : '1'].join(' AND ');
-  const base = { ...viewerParams(q.viewer), ...(q.appraisal ? { a: q.appraisal } : {}) };
-  const [rows, total, counts] = await db.batch<Record<string, unknown>>([
-    named(
-      db,
-      `SELECT p.id, p.thread, t.title AS threadTitle, p.appraisal, p.unit, p.opening, p.display_name AS displayName,
-         p.body, p.status, p.hidden_reason AS hiddenReason, p.reports - p.reviewed_reports AS openReports,
-         p.created_at AS createdAt, ${IN_SCOPE} AS inScope
-       FROM forum_posts p JOIN forum_threads t ON t.id = p.thread
-       WHERE ${filters}
-       ORDER BY inScope DESC, p.created_at, p.rowid LIMIT ${FORUM_PAGE} OFFSET ${(q.page - 1) * FORUM_PAGE}`,
-      base,
-    ),
-    named(db, `SELECT count(*) AS n FROM forum_posts p WHERE ${filters}`, base),
-    named(
-      db,
-      `SELECT
-         coalesce(sum(${QUEUE_WHERE.pending}), 0) AS pending,
-         coalesce(sum(${QUEUE_WHERE.reported}), 0) AS reported,
-         coalesce(sum(${QUEUE_WHERE.hidden}), 0) AS hidden
-       FROM forum_posts p WHERE ${q.mine ? IN_SCOPE : '1'} AND ${q.appraisal ? 'p.appraisal = ?a' : '1'}`,
-      base,
-    ),
+  const scope = and(
+    q.mine ? inScope(q.viewer) : undefined,
+    q.appraisal ? eq(forumPosts.appraisal, q.appraisal) : undefined,
+  );
+  const filters = and(QUEUE_WHERE[q.kind], scope);
+  const scoped = inScope(q.viewer).as('inScope');
+  const [rows, [total], [counts]] = await db.batch([
+    db
+      .select({
+        id: forumPosts.id,
+        thread: forumPosts.thread,
+        threadTitle: forumThreads.title,
+        appraisal: forumPosts.appraisal,
+        unit: forumPosts.unit,
+        opening: forumPosts.opening,
+        displayName: forumPosts.displayName,
+        body: forumPosts.body,
+        status: forumPosts.status,
+        hiddenReason: forumPosts.hiddenReason,
+        openReports: sql<number>`${forumPosts.reports} - ${forumPosts.reviewedReports}`.as('openReports'),
+        createdAt: forumPosts.createdAt,
+        inScope: scoped,
+      })
+      .from(forumPosts)
+      .innerJoin(forumThreads, eq(forumThreads.id, forumPosts.thread))
+      .where(filters)
+      .orderBy(desc(scoped), asc(forumPosts.createdAt), asc(sql`${forumPosts}.rowid`))
+      .limit(FORUM_PAGE)
+      .offset((q.page - 1) * FORUM_PAGE),
+    db.select({ n: count() }).from(forumPosts).where(filters),
+    db
+      .select({
+        pending: countOf(QUEUE_WHERE.pending, 'pending'),
+        reported: countOf(QUEUE_WHERE.reported, 'reported'),
+        hidden: countOf(QUEUE_WHERE.hidden, 'hidden'),
+      })
+      .from(forumPosts)
+      .where(scope),
   ]);
-  const c = counts?.results[0] ?? {};
   return {
-    items: ((rows?.results ?? []) as Record<string, unknown>[]).map((r) => ({
-      ...(r as unknown as ModerationItem),
-      opening: r.opening === 1,
-      inScope: r.inScope === 1,
-    })),
-    total: Number(total?.results[0]?.n ?? 0),
-    counts: { pending: Number(c.pending ?? 0), reported: Number(c.reported ?? 0), hidden: Number(c.hidden ?? 0) },
+    items: rows.map((r) => ({ ...r, inScope: r.inScope === 1 })),
+    total: total?.n ?? 0,
+    counts: { pending: counts?.pending ?? 0, reported: counts?.reported ?? 0, hidden: counts?.hidden ?? 0 },
   };
 }
 
-export interface PostState {
-  id: string;
-  thread: string;
-  appraisal: string;
-  unit: string | null;
-  status: PostStatus;
-  hiddenReason: string | null;
-  reports: number;
-  reviewedReports: number;
+export function postState(db: Database, id: string) {
+  return db
+    .select({
+      id: forumPosts.id,
+      thread: forumPosts.thread,
+      appraisal: forumPosts.appraisal,
+      unit: forumPosts.unit,
+      status: forumPosts.status,
+      hiddenReason: forumPosts.hiddenReason,
+      reports: forumPosts.reports,
+      reviewedReports: forumPosts.reviewedReports,
+    })
+    .from(forumPosts)
+    .where(eq(forumPosts.id, id))
+    .get();
 }
 
-export function postState(db: D1Database, id: string) {
-  return db
-    .prepare(
-      `SELECT id, thread, appraisal, unit, status, hidden_reason AS hiddenReason, reports, reviewed_reports AS reviewedReports
-       FROM forum_posts WHERE id = ?1`,
-    )
-    .bind(id)
-    .first<PostState>();
-}
+export type PostState = NonNullable<Awaited<ReturnType<typeof postState>>>;
 
 /**
  * Approve (visible) or hide a post as it was read (`before`), marking its
  * reports reviewed; audited in the same batch. False if it changed meanwhile.
  */
 export async function moderatePost(
-  db: D1Database,
+  db: Database,
   m: {
     before: PostState;
     status: 'visible' | 'hidden';
@@ -94,30 +110,37 @@ export async function moderatePost(
     audit: AuditInput;
   },
 ): Promise<boolean> {
-  const results = await db.batch([
-    named(
-      db,
-      `UPDATE forum_posts SET status = ?status, hidden_reason = ?reason, reviewed_reports = reports,
-         moderated_at = ?at, moderated_by = ?by
-       WHERE id = ?id AND status = ?was AND reports = ?reports`,
-      {
+  const createdAt = db
+    .select({ createdAt: forumPosts.createdAt })
+    .from(forumPosts)
+    .where(eq(forumPosts.id, m.before.id));
+  const [result] = await db.batch([
+    db
+      .update(forumPosts)
+      .set({
         status: m.status,
-        reason: m.reason,
-        at: m.at,
-        by: m.by,
-        id: m.before.id,
-        was: m.before.status,
-        reports: m.before.reports,
-      },
-    ),
+        hiddenReason: m.reason,
+        reviewedReports: sql`${forumPosts.reports}`,
+        moderatedAt: m.at,
+        moderatedBy: m.by,
+      })
+      .where(
+        and(
+          eq(forumPosts.id, m.before.id),
+          eq(forumPosts.status, m.before.status),
+          eq(forumPosts.reports, m.before.reports),
+        ),
+      ),
     auditStatement(db, m.audit, { guarded: true }),
     // An approved reply moves its thread up the list, as if it had been visible from the start.
-    named(
-      db,
-      `UPDATE forum_threads SET last_post_at = max(last_post_at, (SELECT created_at FROM forum_posts WHERE id = ?id))
-       WHERE id = ?thread AND ?status = 'visible' AND changes() > 0`,
-      { id: m.before.id, thread: m.before.thread, status: m.status },
-    ),
+    ...(m.status === 'visible'
+      ? [
+          db
+            .update(forumThreads)
+            .set({ lastPostAt: sql`max(${forumThreads.lastPostAt}, ${createdAt})` })
+            .where(and(eq(forumThreads.id, m.before.thread), changedBefore())),
+        ]
+      : []),
   ]);
-  return (results[0]?.meta.changes ?? 0) > 0;
+  return result.meta.changes > 0;
 }

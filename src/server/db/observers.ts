@@ -1,8 +1,13 @@
 // Observer accounts, sessions and lock-outs, and the console's one write
 // outside its own tables: the staff override of an instrument's window.
-import type { ObserverAccount, ObserverRole } from '../../domain/schemas/observer-account';
-import { type Bucket, bumpStatement } from '../middleware/rate-limit';
-import { type AuditInput, auditStatement, named } from './audit';
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { InstrumentOverride, ObserverAccount } from '../../domain/schemas/observer-account';
+import type { Database } from '../env';
+import type { Bucket } from '../guards/rate-limit';
+import { type AuditInput, auditStatement } from './audit';
+import { bump } from './rate-limits';
+import { instrumentStates, loginAttempts, observerSessions, observers, observerUnits } from './schema';
 
 /** Who is looking, for scopes: a lead sees and acts on everything, an observer on its units. */
 export interface Viewer {
@@ -11,22 +16,19 @@ export interface Viewer {
   units: string[];
 }
 
-export interface LoginRow {
-  id: string;
-  username: string;
-  displayName: string;
-  role: ObserverRole;
-  passwordHash: string;
-  disabled: number;
-}
-
-export function findLogin(db: D1Database, username: string) {
+export function findLogin(db: Database, username: string) {
   return db
-    .prepare(
-      'SELECT id, username, display_name AS displayName, role, password_hash AS passwordHash, disabled FROM observers WHERE username = ?1',
-    )
-    .bind(username)
-    .first<LoginRow>();
+    .select({
+      id: observers.id,
+      username: observers.username,
+      displayName: observers.displayName,
+      role: observers.role,
+      passwordHash: observers.passwordHash,
+      disabled: observers.disabled,
+    })
+    .from(observers)
+    .where(eq(observers.username, username))
+    .get();
 }
 
 export interface Lockout {
@@ -37,11 +39,12 @@ export interface Lockout {
 }
 
 /** Whether this name is locked now (until when). */
-export async function lockedUntil(db: D1Database, key: string, now: Date): Promise<string | null> {
+export async function lockedUntil(db: Database, key: string, now: Date): Promise<string | null> {
   const row = await db
-    .prepare('SELECT locked_until AS lockedUntil FROM login_attempts WHERE key = ?1')
-    .bind(key)
-    .first<{ lockedUntil: string | null }>();
+    .select({ lockedUntil: loginAttempts.lockedUntil })
+    .from(loginAttempts)
+    .where(eq(loginAttempts.key, key))
+    .get();
   return row?.lockedUntil && row.lockedUntil > now.toISOString() ? row.lockedUntil : null;
 }
 
@@ -50,20 +53,24 @@ export async function lockedUntil(db: D1Database, key: string, now: Date): Promi
  * lock period are forgotten; reaching the maximum locks the name and starts
  * the count again. Returns the lock's end if this failure locked it.
  */
-export async function countLoginFailure(db: D1Database, key: string, now: Date, l: Lockout): Promise<string | null> {
+export async function countLoginFailure(db: Database, key: string, now: Date, l: Lockout): Promise<string | null> {
   const since = new Date(now.getTime() - l.minutes * 60_000).toISOString();
   const until = new Date(now.getTime() + l.minutes * 60_000).toISOString();
-  const fresh = `CASE WHEN updated_at < ?since THEN 1 ELSE failures + 1 END`;
-  const row = await named(
-    db,
-    `INSERT INTO login_attempts (key, failures, locked_until, updated_at) VALUES (?key, 1, CASE WHEN ?max <= 1 THEN ?until END, ?now)
-     ON CONFLICT (key) DO UPDATE SET
-       locked_until = CASE WHEN ${fresh} >= ?max THEN ?until ELSE locked_until END,
-       failures = CASE WHEN ${fresh} >= ?max THEN 0 ELSE ${fresh} END,
-       updated_at = ?now
-     RETURNING locked_until AS lockedUntil`,
-    { key, since, until, max: l.max, now: now.toISOString() },
-  ).first<{ lockedUntil: string | null }>();
+  const at = now.toISOString();
+  const fresh = sql`CASE WHEN ${loginAttempts.updatedAt} < ${since} THEN 1 ELSE ${loginAttempts.failures} + 1 END`;
+  const row = await db
+    .insert(loginAttempts)
+    .values({ key, failures: 1, lockedUntil: l.max <= 1 ? until : null, updatedAt: at })
+    .onConflictDoUpdate({
+      target: loginAttempts.key,
+      set: {
+        lockedUntil: sql`CASE WHEN ${fresh} >= ${l.max} THEN ${until} ELSE ${loginAttempts.lockedUntil} END`,
+        failures: sql`CASE WHEN ${fresh} >= ${l.max} THEN 0 ELSE ${fresh} END`,
+        updatedAt: at,
+      },
+    })
+    .returning({ lockedUntil: loginAttempts.lockedUntil })
+    .get();
   return row?.lockedUntil === until ? until : null;
 }
 
@@ -78,138 +85,141 @@ export interface NewSession {
 }
 
 /** One batch: the session, the account's last login, the cleared failure count, the audit entry. */
-export async function startSession(db: D1Database, s: NewSession) {
+export async function startSession(db: Database, s: NewSession) {
   await db.batch([
-    db
-      .prepare(
-        'INSERT INTO observer_sessions (token_hash, observer, csrf_token, created_at, last_seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)',
-      )
-      .bind(s.tokenHash, s.observer, s.csrfToken, s.now, s.expiresAt),
-    db.prepare('UPDATE observers SET last_login_at = ?2 WHERE id = ?1').bind(s.observer, s.now),
-    db.prepare('DELETE FROM login_attempts WHERE key = ?1').bind(s.attemptKey),
+    db.insert(observerSessions).values({
+      tokenHash: s.tokenHash,
+      observer: s.observer,
+      csrfToken: s.csrfToken,
+      createdAt: s.now,
+      lastSeenAt: s.now,
+      expiresAt: s.expiresAt,
+    }),
+    db.update(observers).set({ lastLoginAt: s.now }).where(eq(observers.id, s.observer)),
+    db.delete(loginAttempts).where(eq(loginAttempts.key, s.attemptKey)),
     auditStatement(db, s.audit),
   ]);
 }
 
-export interface SessionRow {
-  tokenHash: string;
-  csrfToken: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  observer: ObserverAccount;
-}
+export type SessionRow = Pick<
+  typeof observerSessions.$inferSelect,
+  'tokenHash' | 'csrfToken' | 'createdAt' | 'lastSeenAt' | 'expiresAt'
+> & { observer: ObserverAccount };
 
 /** The session and its observer (not disabled), with the observer's units. */
-export async function loadSession(db: D1Database, tokenHash: string): Promise<SessionRow | null> {
-  const [session, units] = await db.batch<Record<string, unknown>>([
+export async function loadSession(db: Database, tokenHash: string): Promise<SessionRow | null> {
+  const [[s], units] = await db.batch([
     db
-      .prepare(
-        `SELECT s.token_hash AS tokenHash, s.csrf_token AS csrfToken, s.created_at AS createdAt,
-           s.last_seen_at AS lastSeenAt, s.expires_at AS expiresAt,
-           o.id, o.username, o.display_name AS displayName, o.role
-         FROM observer_sessions s JOIN observers o ON o.id = s.observer
-         WHERE s.token_hash = ?1 AND o.disabled = 0`,
-      )
-      .bind(tokenHash),
+      .select({
+        tokenHash: observerSessions.tokenHash,
+        csrfToken: observerSessions.csrfToken,
+        createdAt: observerSessions.createdAt,
+        lastSeenAt: observerSessions.lastSeenAt,
+        expiresAt: observerSessions.expiresAt,
+        id: observers.id,
+        username: observers.username,
+        displayName: observers.displayName,
+        role: observers.role,
+      })
+      .from(observerSessions)
+      .innerJoin(observers, eq(observers.id, observerSessions.observer))
+      .where(and(eq(observerSessions.tokenHash, tokenHash), eq(observers.disabled, false))),
     db
-      .prepare(
-        'SELECT u.unit FROM observer_units u JOIN observer_sessions s ON s.observer = u.observer WHERE s.token_hash = ?1 ORDER BY u.unit',
-      )
-      .bind(tokenHash),
+      .select({ unit: observerUnits.unit })
+      .from(observerUnits)
+      .innerJoin(observerSessions, eq(observerSessions.observer, observerUnits.observer))
+      .where(eq(observerSessions.tokenHash, tokenHash))
+      .orderBy(asc(observerUnits.unit)),
   ]);
-  const r = session?.results[0] as Record<string, string> | undefined;
-  if (!r) return null;
+  if (!s) return null;
   return {
-    tokenHash: r.tokenHash as string,
-    csrfToken: r.csrfToken as string,
-    createdAt: r.createdAt as string,
-    lastSeenAt: r.lastSeenAt as string,
-    expiresAt: r.expiresAt as string,
+    tokenHash: s.tokenHash,
+    csrfToken: s.csrfToken,
+    createdAt: s.createdAt,
+    lastSeenAt: s.lastSeenAt,
+    expiresAt: s.expiresAt,
     observer: {
-      id: r.id as string,
-      username: r.username as string,
-      displayName: r.displayName as string,
-      role: r.role as ObserverRole,
-      units: (units?.results ?? []).map((u) => String(u.unit)),
+      id: s.id,
+      username: s.username,
+      displayName: s.displayName,
+      role: s.role,
+      units: units.map((u) => u.unit),
     },
   };
 }
 
-export function touchSession(db: D1Database, tokenHash: string, now: string) {
-  return db.prepare('UPDATE observer_sessions SET last_seen_at = ?2 WHERE token_hash = ?1').bind(tokenHash, now).run();
+export function touchSession(db: Database, tokenHash: string, now: string) {
+  return db.update(observerSessions).set({ lastSeenAt: now }).where(eq(observerSessions.tokenHash, tokenHash)).run();
 }
+
+const deleteSession = (db: Database, tokenHash: string) =>
+  db.delete(observerSessions).where(eq(observerSessions.tokenHash, tokenHash));
 
 /** Expired sessions are dropped when met (and with the other prunes). */
-export function dropSession(db: D1Database, tokenHash: string) {
-  return db.prepare('DELETE FROM observer_sessions WHERE token_hash = ?1').bind(tokenHash).run();
+export function dropSession(db: Database, tokenHash: string) {
+  return deleteSession(db, tokenHash).run();
 }
 
-export async function endSession(db: D1Database, tokenHash: string, audit: AuditInput) {
-  await db.batch([
-    db.prepare('DELETE FROM observer_sessions WHERE token_hash = ?1').bind(tokenHash),
-    auditStatement(db, audit, { guarded: true }),
-  ]);
+export async function endSession(db: Database, tokenHash: string, audit: AuditInput) {
+  await db.batch([deleteSession(db, tokenHash), auditStatement(db, audit, { guarded: true })]);
 }
 
-export async function listObservers(db: D1Database) {
-  const [obs, units] = await db.batch<Record<string, string>>([
-    db.prepare(
-      'SELECT id, display_name AS displayName, role FROM observers WHERE disabled = 0 ORDER BY role DESC, display_name',
-    ),
-    db.prepare('SELECT observer, unit FROM observer_units ORDER BY unit'),
+export async function listObservers(db: Database) {
+  const [accounts, units] = await db.batch([
+    db
+      .select({ id: observers.id, displayName: observers.displayName, role: observers.role })
+      .from(observers)
+      .where(eq(observers.disabled, false))
+      .orderBy(desc(observers.role), asc(observers.displayName)),
+    db
+      .select({ observer: observerUnits.observer, unit: observerUnits.unit })
+      .from(observerUnits)
+      .orderBy(asc(observerUnits.unit)),
   ]);
   const byObserver = new Map<string, string[]>();
-  for (const u of units?.results ?? [])
-    byObserver.set(u.observer as string, [...(byObserver.get(u.observer as string) ?? []), u.unit as string]);
-  return (obs?.results ?? []).map((o) => ({
-    id: o.id as string,
-    displayName: o.displayName as string,
-    role: o.role as ObserverRole,
-    units: byObserver.get(o.id as string) ?? [],
-  }));
+  for (const u of units) byObserver.set(u.observer, [...(byObserver.get(u.observer) ?? []), u.unit]);
+  return accounts.map((o) => ({ ...o, units: byObserver.get(o.id) ?? [] }));
 }
-
-export type InstrumentOverride = 'open' | 'paused' | 'closed';
 
 /**
  * Pause, close or reopen an instrument (instrument_states; `open` removes the
  * override), audited in the same batch. Returns whether anything changed.
  */
 export async function setInstrumentState(
-  db: D1Database,
+  db: Database,
   instrument: string,
   state: InstrumentOverride,
   now: string,
   audit: AuditInput,
   /** A webhook to enqueue with the change (closing, when a receiver is configured). */
-  webhook?: D1PreparedStatement,
+  webhook?: BatchItem<'sqlite'>,
 ): Promise<boolean> {
   const change =
     state === 'open'
-      ? db.prepare('DELETE FROM instrument_states WHERE instrument = ?1').bind(instrument)
+      ? db.delete(instrumentStates).where(eq(instrumentStates.instrument, instrument))
       : db
-          .prepare(
-            `INSERT INTO instrument_states (instrument, state, changed_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (instrument) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at
-             WHERE instrument_states.state <> excluded.state`,
-          )
-          .bind(instrument, state, now);
+          .insert(instrumentStates)
+          .values({ instrument, state, changedAt: now })
+          .onConflictDoUpdate({
+            target: instrumentStates.instrument,
+            set: { state, changedAt: now },
+            setWhere: ne(instrumentStates.state, state),
+          });
   const [result] = await db.batch([
     change,
     auditStatement(db, audit, { guarded: true }),
     ...(webhook ? [webhook] : []),
   ]);
-  return (result?.meta.changes ?? 0) > 0;
+  return result.meta.changes > 0;
 }
 
 /** Count a login request against the client's address limit; the hits of this window. */
-export async function countLoginRequest(db: D1Database, bucket: Bucket): Promise<number> {
-  const row = await bumpStatement(db, bucket).first<{ hits: number }>();
+export async function countLoginRequest(db: Database, bucket: Bucket): Promise<number> {
+  const row = await bump(db, bucket).get();
   return row?.hits ?? 0;
 }
 
 /** An audit entry on its own (an action that changes nothing else, such as reading contact details). */
-export async function recordAudit(db: D1Database, audit: AuditInput) {
-  await auditStatement(db, audit).run();
+export async function recordAudit(db: Database, audit: AuditInput) {
+  await auditStatement(db, audit);
 }

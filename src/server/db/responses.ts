@@ -4,23 +4,24 @@
 // closed early and the client is under its limit, and bumps the tallies; and
 // one read of what happened. Responses with a token: db/tokens.ts.
 import { asc, eq, exists, sql } from 'drizzle-orm';
+import type { OverrideState } from '../../domain/schemas/instrument';
 import type { Database } from '../env';
-import type { Bucket } from '../middleware/rate-limit';
+import type { Bucket } from '../guards/rate-limit';
 import { publicIntake } from './intake';
 import { responses } from './schema';
+import { oneRow } from './sql';
 import { overrideOf } from './tokens';
 
-export interface PublicInput {
-  instrument: string;
-  responseId: string;
-  recordedOn: string;
-  answers: string;
-  receipt: string;
+export type PublicInput = Pick<
+  typeof publicIntake.$inferInsert,
+  'instrument' | 'responseId' | 'recordedOn' | 'answers' | 'receipt'
+> & {
+  /** The tally bumps: [question, option] of every answer counted. */
   pairs: [string, string][];
   bucket: Bucket;
-}
+};
 
-export type PublicOutcome = { kind: 'stored' | 'rate_limited' } | { kind: 'override'; state: 'paused' | 'closed' };
+export type PublicOutcome = { kind: 'stored' | 'rate_limited' } | { kind: 'override'; state: OverrideState };
 
 export async function submitPublic(db: Database, x: PublicInput): Promise<PublicOutcome> {
   const { bucket: b, pairs, ...rest } = x;
@@ -38,7 +39,7 @@ export async function submitPublic(db: Database, x: PublicInput): Promise<Public
         stored: sql<number>`${exists(db.select({ one: sql`1` }).from(responses).where(eq(responses.id, x.responseId)))}`,
         override: overrideOf(db, x.instrument),
       })
-      .from(sql`(SELECT 1)`),
+      .from(oneRow()),
   ]);
   if (read?.stored) return { kind: 'stored' };
   if (read?.override) return { kind: 'override', state: read.override };

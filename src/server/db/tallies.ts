@@ -1,44 +1,55 @@
-// Reading the counters: tallies, turnout, codes issued, staff overrides.
+// Reading the counters: tallies, turnout, live codes issued, staff overrides.
+import { asc, eq } from 'drizzle-orm';
 import type { TallyCount } from '../../domain/schemas/participation';
+import type { Database } from '../env';
+import { issuedCodes } from './codes';
+import { instrumentStates, tallies, turnout } from './schema';
 
-export async function readTally(db: D1Database, instrument: string) {
-  const [counts, turnout] = await db.batch<Record<string, unknown>>([
+export async function readTally(db: Database, instrument: string) {
+  const [counts, responses] = await db.batch([
     db
-      .prepare(
-        'SELECT question, option, rater_category AS raterCategory, count FROM tallies WHERE instrument = ?1 ORDER BY question, option, rater_category',
-      )
-      .bind(instrument),
+      .select({
+        question: tallies.question,
+        option: tallies.option,
+        raterCategory: tallies.raterCategory,
+        count: tallies.count,
+      })
+      .from(tallies)
+      .where(eq(tallies.instrument, instrument))
+      .orderBy(asc(tallies.question), asc(tallies.option), asc(tallies.raterCategory)),
     db
-      .prepare(
-        'SELECT rater_category AS raterCategory, responses FROM turnout WHERE instrument = ?1 ORDER BY rater_category',
-      )
-      .bind(instrument),
+      .select({ raterCategory: turnout.raterCategory, responses: turnout.responses })
+      .from(turnout)
+      .where(eq(turnout.instrument, instrument))
+      .orderBy(asc(turnout.raterCategory)),
   ]);
+  // The counters hold only the categories the tally schema knows (the intake triggers write them).
   return {
-    counts: (counts?.results ?? []) as unknown as TallyCount[],
-    turnout: (turnout?.results ?? []) as { raterCategory: TallyCount['raterCategory']; responses: number }[],
+    counts: counts as TallyCount[],
+    turnout: responses as { raterCategory: TallyCount['raterCategory']; responses: number }[],
   };
 }
 
-export async function readTurnout(db: D1Database, instrument: string, appraisal: string) {
-  const [turnout, issued] = await db.batch<{ raterCategory: string; n: number }>([
+export async function readTurnout(db: Database, instrument: string, appraisal: string) {
+  const [responses, issued] = await db.batch([
     db
-      .prepare('SELECT rater_category AS raterCategory, responses AS n FROM turnout WHERE instrument = ?1')
-      .bind(instrument),
-    db
-      .prepare(
-        'SELECT rater_category AS raterCategory, count(*) AS n FROM codes WHERE appraisal = ?1 AND revoked_on IS NULL GROUP BY rater_category',
-      )
-      .bind(appraisal),
+      .select({ raterCategory: turnout.raterCategory, n: turnout.responses })
+      .from(turnout)
+      .where(eq(turnout.instrument, instrument)),
+    issuedCodes(db, appraisal),
   ]);
-  const toMap = (rows: { raterCategory: string; n: number }[] = []) => new Map(rows.map((r) => [r.raterCategory, r.n]));
-  return { responses: toMap(turnout?.results), issued: toMap(issued?.results) };
+  const toMap = (rows: { raterCategory: string; n: number }[]) => new Map(rows.map((r) => [r.raterCategory, r.n]));
+  return { responses: toMap(responses), issued: toMap(issued) };
 }
 
-/** Staff overrides (closed early, paused), keyed by instrument. */
-export async function readOverrides(db: D1Database): Promise<Map<string, 'closed' | 'paused'>> {
-  const { results } = await db
-    .prepare('SELECT instrument, state FROM instrument_states')
-    .all<{ instrument: string; state: 'closed' | 'paused' }>();
-  return new Map(results.map((r) => [r.instrument, r.state]));
+/** Every staff override (closed early, paused), to read in a batch. */
+export const allOverrides = (db: Database) =>
+  db.select({ instrument: instrumentStates.instrument, state: instrumentStates.state }).from(instrumentStates);
+
+export const overrideMap = (rows: { instrument: string; state: (typeof instrumentStates.$inferSelect)['state'] }[]) =>
+  new Map(rows.map((r) => [r.instrument, r.state]));
+
+/** Staff overrides, keyed by instrument. */
+export async function readOverrides(db: Database) {
+  return overrideMap(await allOverrides(db));
 }

@@ -4,53 +4,19 @@
 // and the public list of spent tokens. The two writes share no row: issuing
 // touches `redemptions` and `rate_limits`, spending `spent_tokens`,
 // `responses`, `tallies` and `turnout`.
-import { and, asc, count, eq, exists, inArray, isNull, notExists, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, inArray, notExists, sql } from 'drizzle-orm';
+import type { OverrideState } from '../../domain/schemas/instrument';
 import type { Database } from '../env';
-import type { Bucket } from '../middleware/rate-limit';
+import type { Bucket } from '../guards/rate-limit';
+import { countIfUnknown, liveCode } from './codes';
 import { spendIntake } from './intake';
-import { codes, instrumentStates, rateLimits, redemptions, responses, spentTokens, tokenKeys } from './schema';
-
-const hitsOf = (db: Database, b: Bucket) =>
-  db
-    .select({ hits: rateLimits.hits })
-    .from(rateLimits)
-    .where(and(eq(rateLimits.key, b.key), eq(rateLimits.window, b.window)));
-
-/** Count one hit of a client's window; RETURNING the hits. */
-export const bump = (db: Database, b: Bucket) =>
-  db
-    .insert(rateLimits)
-    .values({ key: b.key, window: b.window, hits: 1, expires: b.expires })
-    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.window], set: { hits: sql`${rateLimits.hits} + 1` } })
-    .returning({ hits: rateLimits.hits });
-
-/** Count a failed code check, only if the code is not a live code of the appraisal; RETURNING the failures. */
-export const countIfUnknown = (db: Database, b: Bucket, codeHash: string, appraisal: string) =>
-  db
-    .insert(rateLimits)
-    .select(
-      db
-        .select({
-          key: sql`${b.key}`.as('key'),
-          window: sql`${b.window}`.as('window'),
-          hits: sql`1`.as('hits'),
-          expires: sql`${b.expires}`.as('expires'),
-        })
-        .from(sql`(SELECT 1)`)
-        .where(notExists(db.select({ one: sql`1` }).from(codes).where(liveCode(codeHash, appraisal)))),
-    )
-    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.window], set: { hits: sql`${rateLimits.hits} + 1` } })
-    .returning({ hits: rateLimits.hits });
+import { bump, hitsSoFar, underLimit } from './rate-limits';
+import { codes, instrumentStates, redemptions, responses, spentTokens, tokenKeys } from './schema';
+import { oneRow } from './sql';
 
 /** Staff's override of an instrument's window (paused, closed), or null. */
 export const overrideOf = (db: Database, instrument: string) =>
-  sql<
-    'paused' | 'closed' | null
-  >`${db.select({ state: instrumentStates.state }).from(instrumentStates).where(eq(instrumentStates.instrument, instrument))}`;
-
-/** A code that may take part in this appraisal: known, not revoked. */
-export const liveCode = (codeHash: string, appraisal: string) =>
-  and(eq(codes.hash, codeHash), eq(codes.appraisal, appraisal), isNull(codes.revokedOn));
+  sql<OverrideState | null>`${db.select({ state: instrumentStates.state }).from(instrumentStates).where(eq(instrumentStates.instrument, instrument))}`;
 
 export interface IssueInput {
   instrument: string;
@@ -65,19 +31,14 @@ export interface IssueInput {
   failures: Bucket;
 }
 
-export interface IssuedKey {
-  raterCategory: string;
-  spki: string;
-  modulus: string;
-  sealed: string;
-}
+export type IssuedKey = Pick<typeof tokenKeys.$inferSelect, 'raterCategory' | 'spki' | 'modulus' | 'sealed'>;
 
 export type IssueOutcome =
   /** `first`: this request redeemed the code; otherwise the same blinded message was redeemed before. */
   | { kind: 'sign'; first: boolean; key: IssuedKey }
   | { kind: 'rate_limited' | 'too_many_failures' | 'category' | 'no_key' | 'bad_blinded' | 'already_issued' }
   | { kind: 'wrong_code'; failures: number }
-  | { kind: 'override'; state: 'paused' | 'closed' };
+  | { kind: 'override'; state: OverrideState };
 
 /**
  * Redeem a code for an instrument, in one batch: count the request, count a
@@ -114,8 +75,8 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
               // Both are 512 lower-case hex digits, so text order is numeric order.
               sql`${x.blindedHex} < ${tokenKeys.modulus}`,
               notExists(overridden),
-              sql`(${hitsOf(db, x.requests)}) <= ${x.requests.limit.max}`,
-              sql`coalesce((${hitsOf(db, x.failures)}), 0) < ${x.failures.limit.max}`,
+              underLimit(db, x.requests),
+              sql`${hitsSoFar(db, x.failures)} < ${x.failures.limit.max}`,
             ),
           ),
       )
@@ -131,7 +92,7 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
         spki: tokenKeys.spki,
         modulus: tokenKeys.modulus,
         sealed: tokenKeys.sealed,
-        failures: sql<number>`coalesce((${hitsOf(db, x.failures)}), 0)`,
+        failures: hitsSoFar(db, x.failures),
         override: overrideOf(db, x.instrument),
       })
       .from(codes)
@@ -160,20 +121,12 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
   return { kind: 'bad_blinded' };
 }
 
-export interface SpendInput {
-  tokenHash: string;
-  instrument: string;
-  raterCategory: string;
-  msg: string;
-  sig: string;
-  responseId: string;
-  recordedOn: string;
-  answers: string;
-  receipt: string;
+export type SpendInput = Omit<typeof spendIntake.$inferInsert, 'pairs'> & {
+  /** The tally bumps: [question, option] of every answer counted. */
   pairs: [string, string][];
-}
+};
 
-export type SpendOutcome = { kind: 'stored' | 'spent' } | { kind: 'override'; state: 'paused' | 'closed' };
+export type SpendOutcome = { kind: 'stored' | 'spent' } | { kind: 'override'; state: OverrideState };
 
 /**
  * Spend a token: one statement into `spend_intake` (its trigger records the
@@ -190,7 +143,7 @@ export async function spendToken(db: Database, x: SpendInput): Promise<SpendOutc
         spent: sql<number>`${exists(db.select({ one: sql`1` }).from(spentTokens).where(eq(spentTokens.hash, tokenHash)))}`,
         override: overrideOf(db, x.instrument),
       })
-      .from(sql`(SELECT 1)`),
+      .from(oneRow()),
   ]);
   if (read?.stored) return { kind: 'stored' };
   if (read?.override) return { kind: 'override', state: read.override };

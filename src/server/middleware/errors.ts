@@ -1,4 +1,5 @@
 // The one error shape, the right status, and nothing internal in the body.
+import { DrizzleQueryError } from 'drizzle-orm';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -32,6 +33,13 @@ export function errorResponse(c: Context, status: ContentfulStatusCode, code: Ap
 export const zodIssues = (e: Pick<ZodError, 'issues'>): Issue[] =>
   e.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
 
+/**
+ * drizzle wraps a failed statement in an error holding its SQL and bound
+ * parameters (request data): judge and log the database's own error instead.
+ */
+export const databaseError = (err: Error): Error =>
+  err instanceof DrizzleQueryError && err.cause instanceof Error ? err.cause : err;
+
 /** D1 answers "overloaded" when its single writer queue is full: a retryable 503, not a 500. */
 const isOverloaded = (err: Error) => /overloaded|D1_ERROR.*(busy|timeout)|SQLITE_BUSY/i.test(err.message);
 
@@ -58,12 +66,13 @@ export const onError: ErrorHandler = (err, c) => {
                   : 'validation_failed';
     return errorResponse(c, status as ContentfulStatusCode, code);
   }
-  if (isOverloaded(err)) {
+  const cause = databaseError(err);
+  if (isOverloaded(cause)) {
     c.header('Retry-After', '2');
     return errorResponse(c, 503, 'service_unavailable');
   }
   // Log the request id and the message only: never request bodies (codes) or addresses.
-  console.error(`[${c.get('requestId') ?? '-'}] ${err.name}: ${err.message}`);
+  console.error(`[${c.get('requestId') ?? '-'}] ${cause.name}: ${cause.message}`);
   return errorResponse(c, 500, 'internal_error');
 };
 

@@ -23,16 +23,16 @@ export function requireSession(opts: { except?: (path: string) => boolean } = {}
     const token = readSessionToken(c);
     if (!token || token.length > 100) throw new ApiError(401, 'session_required');
     const tokenHash = await sha256Hex(token);
-    const s = await loadSession(c.env.DB, tokenHash);
+    const s = await loadSession(c.get('db'), tokenHash);
     const now = c.get('now')();
     if (!s) throw new ApiError(401, 'session_required');
     if (isExpired(s, now)) {
-      await dropSession(c.env.DB, tokenHash);
+      await dropSession(c.get('db'), tokenHash);
       throw new ApiError(401, 'session_required');
     }
     if (now.getTime() - new Date(s.lastSeenAt).getTime() >= TOUCH_SECONDS * 1000) {
       s.lastSeenAt = now.toISOString();
-      await touchSession(c.env.DB, tokenHash, s.lastSeenAt);
+      await touchSession(c.get('db'), tokenHash, s.lastSeenAt);
     }
     c.set('session', s);
     c.set('observer', s.observer);

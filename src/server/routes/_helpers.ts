@@ -10,11 +10,10 @@ import type { RuntimeCatalog } from '../../domain/catalog';
 import { codeProblem, hashCode } from '../../domain/code';
 import { localDate, rangeStatus } from '../../domain/phase';
 import { apiError } from '../../domain/schemas/api';
-import { countFailure } from '../db/codes';
-import { checkPostingCode as countedCheck, refundFailure } from '../db/forum';
+import { checkPostingCode as countedCheck, countFailure, refundFailure } from '../db/codes';
 import type { AppEnv } from '../env';
+import { type Bucket, clientBucket, LIMITS } from '../guards/rate-limit';
 import { ApiError } from '../middleware/errors';
-import { type Bucket, clientBucket, LIMITS } from '../middleware/rate-limit';
 
 // --- OpenAPI pieces -----------------------------------------------------------
 
@@ -122,13 +121,13 @@ export async function checkPostingCode(c: Context<AppEnv>, appraisal: string, co
   if (!code) throw invalid(['code'], '本论坛须凭参与码发帖, 请输入参与码');
   const failures = await clientBucket(c, LIMITS.codeFailures);
   const refuse = async (): Promise<never> => {
-    throw (await countFailure(c.env.DB, failures)) ? tooMany(failures) : new ApiError(401, 'unauthorized');
+    throw (await countFailure(c.get('db'), failures)) ? tooMany(failures) : new ApiError(401, 'unauthorized');
   };
   if (codeProblem(code) !== null) await refuse();
-  const found = await countedCheck(c.env.DB, await hashCode(pepper(c), code), appraisal, failures);
+  const found = await countedCheck(c.get('db'), await hashCode(pepper(c), code), appraisal, failures);
   if (found.failures > failures.limit.max) throw tooMany(failures);
   if (!found.valid) throw new ApiError(401, 'unauthorized');
-  await refundFailure(c.env.DB, failures);
+  await refundFailure(c.get('db'), failures);
 }
 
 /** The secret the tracking numbers are hashed with (the code pepper, with its own label). */

@@ -3,12 +3,11 @@
 // BENCH_ROUTES=true outside production (app.ts); the production app has no
 // such route, under any method.
 import { Hono } from 'hono';
+import { benchWrite } from '../db/rate-limits';
 import type { AppEnv } from '../env';
 
 export const benchRoutes = new Hono<AppEnv>().post('/_bench/write', async (c) => {
   // One row into an existing table; window 0 is pruned like any stale rate-limit window.
-  await c.env.DB.prepare('INSERT INTO rate_limits (key, window, hits) VALUES (?1, 0, 1)')
-    .bind(crypto.randomUUID())
-    .run();
+  await benchWrite(c.get('db'), crypto.randomUUID());
   return c.json({ ok: true }, 201);
 });

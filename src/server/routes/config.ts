@@ -3,8 +3,8 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { clientConfig } from '../../domain/schemas/client-config';
 import type { AppEnv } from '../env';
+import { assertTurnstileConfigured, turnstileMode } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
-import { assertTurnstileConfigured, turnstileMode } from '../middleware/turnstile';
 import { errorResponses } from './_helpers';
 
 export const configRoutes = new OpenAPIHono<AppEnv>();

@@ -107,13 +107,13 @@ for (const path of ['/feed/appraisals/{id}/tallies', '/feed/appraisals/{id}/tall
       const appraisal = c.req.valid('param').id;
       const catalog = c.get('catalog');
       const instruments = catalog.instruments.filter((i) => i.appraisal === appraisal);
-      const read = await readFeed(c.env.DB, { ...signed, appraisal, instruments: instruments.map((i) => i.id) });
+      const read = await readFeed(c.get('db'), { ...signed, appraisal, instruments: instruments.map((i) => i.id) });
       if (!read.ok) throw new ApiError(401, 'unauthorized');
       if (!catalog.appraisals.some((a) => a.id === appraisal) && instruments.length === 0)
         throw new ApiError(404, 'not_found');
       const now = c.get('now')();
       try {
-        c.executionCtx.waitUntil(pruneNonces(c.env.DB, Math.floor(now.getTime() / 1000)));
+        c.executionCtx.waitUntil(pruneNonces(c.get('db'), Math.floor(now.getTime() / 1000)));
       } catch {
         // No execution context (tests, scripts): pruning can wait for the next request.
       }

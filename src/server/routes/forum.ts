@@ -17,9 +17,9 @@ import {
 import { createReply, createThread, FORUM_PAGE, listThreads, readThread, reportPost } from '../db/forum';
 import { postState } from '../db/moderation';
 import type { AppEnv } from '../env';
+import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
-import { clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import {
   appraisalOr,
   assertOpinionOpen,
@@ -66,7 +66,7 @@ forumRoutes.openapi(
   async (c) => {
     const q = c.req.valid('query');
     appraisalOr(c, q.appraisal, notFound);
-    const { threads, total } = await listThreads(c.env.DB, q);
+    const { threads, total } = await listThreads(c.get('db'), q);
     return c.json({ threads, page: q.page, pages: pages(total), total }, 200);
   },
 );
@@ -95,7 +95,7 @@ forumRoutes.openapi(
     const thread = crypto.randomUUID();
     const post = crypto.randomUUID();
     const bucket = await clientBucket(c, LIMITS.forumPost);
-    const outcome = await createThread(c.env.DB, {
+    const outcome = await createThread(c.get('db'), {
       id: thread,
       appraisal: a.id,
       unit: req.unit ?? null,
@@ -122,7 +122,7 @@ forumRoutes.openapi(
   }),
   async (c) => {
     const { page } = c.req.valid('query');
-    const found = await readThread(c.env.DB, c.req.valid('param').id, page);
+    const found = await readThread(c.get('db'), c.req.valid('param').id, page);
     if (!found) throw notFound();
     return c.json({ ...found, page, pages: pages(found.total) }, 200);
   },
@@ -143,7 +143,7 @@ forumRoutes.openapi(
   async (c) => {
     const req = c.req.valid('json');
     const threadId = c.req.valid('param').id;
-    const found = await readThread(c.env.DB, threadId, 1);
+    const found = await readThread(c.get('db'), threadId, 1);
     if (!found) throw notFound();
     const a = appraisalOr(c, found.thread.appraisal, notFound);
     assertOpinionOpen(c, a);
@@ -152,7 +152,7 @@ forumRoutes.openapi(
     const status = a.forum.moderation === 'pre' ? ('pending' as const) : ('visible' as const);
     const post = crypto.randomUUID();
     const bucket = await clientBucket(c, LIMITS.forumPost);
-    const outcome = await createReply(c.env.DB, {
+    const outcome = await createReply(c.get('db'), {
       thread: threadId,
       post: { id: post, displayName: req.displayName, body: req.body, status, createdAt: c.get('now')().toISOString() },
       bucket,
@@ -179,11 +179,11 @@ forumRoutes.openapi(
   async (c) => {
     const postId = c.req.valid('param').id;
     await checkTurnstile(c, c.req.valid('json').turnstileToken);
-    const state = await postState(c.env.DB, postId);
+    const state = await postState(c.get('db'), postId);
     if (!state) throw notFound();
     const a = appraisalOr(c, state.appraisal, notFound);
     const bucket = await clientBucket(c, LIMITS.forumReport);
-    const outcome = await reportPost(c.env.DB, {
+    const outcome = await reportPost(c.get('db'), {
       post: postId,
       // The client key of this limit: an HMAC of the address and the day, never the address.
       reporter: bucket.key,

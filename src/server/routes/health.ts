@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { ping } from '../db/health';
 import type { AppEnv } from '../env';
+import { databaseError } from '../middleware/errors';
 
 const health = z.object({ status: z.enum(['ok', 'error']), db: z.enum(['ok', 'error']) }).meta({ id: 'Health' });
 
@@ -16,10 +18,10 @@ const route = createRoute({
 
 export const healthRoutes = new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
   try {
-    await c.env.DB.prepare('SELECT 1').first();
+    await ping(c.get('db'));
     return c.json({ status: 'ok' as const, db: 'ok' as const }, 200);
   } catch (e) {
-    console.error(`[${c.get('requestId')}] health: ${(e as Error).message}`);
+    console.error(`[${c.get('requestId')}] health: ${databaseError(e as Error).message}`);
     return c.json({ status: 'error' as const, db: 'error' as const }, 503);
   }
 });

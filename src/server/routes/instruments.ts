@@ -8,7 +8,7 @@ import { shownTurnout, subjectScores, TURNOUT_STEP, talliesReleased } from '../.
 import { findInstrument } from '../catalog';
 import { listReceipts } from '../db/responses';
 import { readOverrides, readTally, readTurnout } from '../db/tallies';
-import type { AppEnv } from '../env';
+import type { AppEnv, Database } from '../env';
 import { ApiError } from '../middleware/errors';
 import { errorResponses } from './_helpers';
 
@@ -40,7 +40,7 @@ instrumentRoutes.openapi(
   }),
   async (c) => {
     const { appraisal } = c.req.valid('query');
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     const now = c.get('now')();
     const instruments = c
       .get('catalog')
@@ -62,7 +62,7 @@ instrumentRoutes.openapi(
   }),
   async (c) => {
     const inst = instrumentOr404(c, c.req.valid('param').id);
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     c.header('Cache-Control', 'public, max-age=60');
     return c.json({ ...inst, status: instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) }, 200);
   },
@@ -79,7 +79,10 @@ instrumentRoutes.openapi(
   }),
   async (c) => {
     const inst = instrumentOr404(c, c.req.valid('param').id);
-    const [t, overrides] = await Promise.all([readTurnout(c.env.DB, inst.id, inst.appraisal), readOverrides(c.env.DB)]);
+    const [t, overrides] = await Promise.all([
+      readTurnout(c.get('db'), inst.id, inst.appraisal),
+      readOverrides(c.get('db')),
+    ]);
     const closed = instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) === 'closed';
     const cats = inst.access === 'public' ? (['public'] as const) : inst.raterCategories;
     const categories = cats.map((raterCategory) => ({
@@ -102,11 +105,11 @@ instrumentRoutes.openapi(
 
 /** Whether the public may read this instrument's tallies and receipts now. */
 async function assertPublished(
-  c: Parameters<typeof instrumentOr404>[0] & { env: AppEnv['Bindings']; get(k: 'now'): () => Date },
+  c: Parameters<typeof instrumentOr404>[0] & { get(k: 'now'): () => Date; get(k: 'db'): Database },
   inst: Instrument,
 ) {
   // Even a `public` tally waits for the close: live per-option counts would show each ballot as it arrives.
-  const overrides = await readOverrides(c.env.DB);
+  const overrides = await readOverrides(c.get('db'));
   const status = instrumentStatus(inst, c.get('now')(), overrides.get(inst.id));
   if (inst.tallyPolicy === 'internal' || !talliesReleased(status)) throw new ApiError(403, 'tally_not_public');
 }
@@ -123,7 +126,7 @@ instrumentRoutes.openapi(
   async (c) => {
     const inst = instrumentOr404(c, c.req.valid('param').id);
     await assertPublished(c, inst);
-    const { counts, turnout } = await readTally(c.env.DB, inst.id);
+    const { counts, turnout } = await readTally(c.get('db'), inst.id);
     return c.json(
       {
         instrument: inst.id,
@@ -149,7 +152,7 @@ instrumentRoutes.openapi(
   }),
   async (c) => {
     const inst = instrumentOr404(c, c.req.valid('param').id);
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     if (instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) !== 'closed') {
       throw new ApiError(403, 'tally_not_public');
     }

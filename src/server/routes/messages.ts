@@ -14,9 +14,9 @@ import {
 import { ContactKeyMissing, encryptContact } from '../auth/contact';
 import { insertMessage, trackMessage } from '../db/messages';
 import type { AppEnv } from '../env';
+import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
-import { clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import {
   appraisalOr,
   assertOpinionOpen,
@@ -64,7 +64,7 @@ messageRoutes.openapi(
     const tracking = newTrackingNumber();
     const bucket = await clientBucket(c, LIMITS.message);
     const outcome = await insertMessage(
-      c.env.DB,
+      c.get('db'),
       {
         id: crypto.randomUUID(),
         trackingHash: await hmacHex(trackingSecret(c), normaliseCrockford(tracking)),
@@ -95,7 +95,11 @@ messageRoutes.openapi(
   async (c) => {
     const { tracking } = c.req.valid('json');
     const bucket = await clientBucket(c, LIMITS.track);
-    const found = await trackMessage(c.env.DB, await hmacHex(trackingSecret(c), normaliseCrockford(tracking)), bucket);
+    const found = await trackMessage(
+      c.get('db'),
+      await hmacHex(trackingSecret(c), normaliseCrockford(tracking)),
+      bucket,
+    );
     if (found.hits > bucket.limit.max) throw tooMany(bucket);
     const m = found.message;
     if (!m) throw new ApiError(404, 'not_found');

@@ -16,9 +16,9 @@ import { countFailure, lookUpCode } from '../db/codes';
 import { findReceipt } from '../db/responses';
 import { readOverrides } from '../db/tallies';
 import type { AppEnv } from '../env';
+import { type Bucket, clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
-import { type Bucket, clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import { body, errorResponses, json, tooMany } from './_helpers';
 
 export const participationRoutes = new OpenAPIHono<AppEnv>();
@@ -33,7 +33,7 @@ function pepper(c: Context<AppEnv>): string {
 
 /** Count a wrong code; answer 401, or 429 once the client has failed too often. */
 async function wrongCode(c: Context<AppEnv>, failures: Bucket): Promise<never> {
-  throw (await countFailure(c.env.DB, failures)) ? tooMany(failures) : new ApiError(401, 'unauthorized');
+  throw (await countFailure(c.get('db'), failures)) ? tooMany(failures) : new ApiError(401, 'unauthorized');
 }
 
 participationRoutes.openapi(
@@ -55,16 +55,16 @@ participationRoutes.openapi(
     // A malformed code never reaches D1, but still counts as a failed try.
     if (codeProblem(code) !== null) await wrongCode(c, failures);
     await checkTurnstile(c, turnstileToken);
-    const found = await lookUpCode(c.env.DB, await hashCode(pepper(c), code), requests, failures);
+    const found = await lookUpCode(c.get('db'), await hashCode(pepper(c), code), requests, failures);
     if (found.requests > requests.limit.max) throw tooMany(requests);
     // Unknown and revoked codes get the same answer as a wrong one (no existence oracle); the
     // batch has already counted the failure.
-    if (!found.code || found.code.revokedOn !== null) {
+    if (!found.code) {
       throw found.failures > failures.limit.max ? tooMany(failures) : new ApiError(401, 'unauthorized');
     }
     if (found.failures >= failures.limit.max) throw tooMany(failures);
     const { appraisal, raterCategory } = found.code;
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     const now = c.get('now')();
     const instruments = c
       .get('catalog')

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { answersSchema, instrumentStatus } from '../../domain/instrument';
 import { makeReceipt } from '../../domain/receipt';
 import { dayInChina, id } from '../../domain/schemas/common';
-import type { Instrument } from '../../domain/schemas/instrument';
+import type { Instrument, OverrideState } from '../../domain/schemas/instrument';
 import { submitRequest, submitResponse as submitResponseBody } from '../../domain/schemas/participation';
 import type { SpendToken } from '../../domain/schemas/token';
 import { canonicalAnswers, tallyPairs } from '../../domain/tally';
@@ -16,9 +16,9 @@ import { findInstrument } from '../catalog';
 import { submitPublic } from '../db/responses';
 import { readPublicKeys, spendToken } from '../db/tokens';
 import type { AppEnv, Database } from '../env';
+import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError, zodIssues } from '../middleware/errors';
-import { clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import { body, errorResponses, invalid, json, tooMany } from './_helpers';
 
 export const responseRoutes = new OpenAPIHono<AppEnv>();
@@ -94,8 +94,7 @@ responseRoutes.openapi(
       pairs: tallyPairs(inst, parsed.data),
     };
     const created = () => c.json({ receipt: stored.receipt, instrument: inst.id, recordedOn: stored.recordedOn }, 201);
-    const refusedByStaff = (state: 'paused' | 'closed') =>
-      new ApiError(423, state === 'closed' ? 'closed' : 'not_open');
+    const refusedByStaff = (state: OverrideState) => new ApiError(423, state === 'closed' ? 'closed' : 'not_open');
 
     if (req.token) {
       const raterCategory = await checkToken(c, inst, req.token);

@@ -16,9 +16,9 @@ import { countFailure } from '../db/codes';
 import { readOverrides } from '../db/tallies';
 import { readPublicKeys, readSpentTokens, redeemForToken } from '../db/tokens';
 import type { AppEnv } from '../env';
+import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
-import { clientBucket, LIMITS } from '../middleware/rate-limit';
-import { checkTurnstile } from '../middleware/turnstile';
 import { body, errorResponses, json, tooMany } from './_helpers';
 
 export const tokenRoutes = new OpenAPIHono<AppEnv>();
@@ -88,7 +88,7 @@ tokenRoutes.openapi(
     const failures = await clientBucket(c, LIMITS.codeFailures);
     // A malformed code never reaches the lookup, but counts as a failed try.
     if (codeProblem(code) !== null) {
-      throw (await countFailure(c.env.DB, failures)) ? tooMany(failures) : new ApiError(401, 'unauthorized');
+      throw (await countFailure(c.get('db'), failures)) ? tooMany(failures) : new ApiError(401, 'unauthorized');
     }
     await checkTurnstile(c, turnstileToken);
     const blinded = fromBase64Url(blindedMsg) as Uint8Array<ArrayBuffer>;
@@ -142,7 +142,7 @@ tokenRoutes.openapi(
   }),
   async (c) => {
     const inst = codeInstrument(c, c.req.valid('param').id);
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     if (instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) !== 'closed') {
       throw new ApiError(403, 'tally_not_public');
     }

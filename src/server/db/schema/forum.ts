@@ -1,6 +1,7 @@
 // The forum (互动论坛): threads, posts and reports. An author is a display
 // name and nothing else: no address, account, agent or code is stored.
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { postStatuses } from '../../../domain/schemas/forum';
 
 export const forumThreads = sqliteTable(
   'forum_threads',
@@ -35,7 +36,7 @@ export const forumPosts = sqliteTable(
     opening: integer('opening', { mode: 'boolean' }).notNull(),
     displayName: text('display_name').notNull(),
     body: text('body').notNull(),
-    status: text('status', { enum: ['pending', 'visible', 'hidden'] }).notNull(),
+    status: text('status', { enum: postStatuses }).notNull(),
     hiddenReason: text('hidden_reason'),
     reports: integer('reports').notNull().default(0),
     reviewedReports: integer('reviewed_reports').notNull().default(0),

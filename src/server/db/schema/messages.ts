@@ -2,6 +2,7 @@
 // leaves contact details, which are stored only encrypted (AES-GCM, key
 // CONTACT_KEY) and decrypted only for observers.
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { messageStatuses, messageSubjectKinds } from '../../../domain/schemas/message';
 
 export const messages = sqliteTable(
   'messages',
@@ -10,14 +11,14 @@ export const messages = sqliteTable(
     /** HMAC of the tracking number; the number itself is shown to the sender once and never stored. */
     trackingHash: text('tracking_hash').notNull(),
     appraisal: text('appraisal').notNull(),
-    subjectKind: text('subject_kind', { enum: ['unit', 'official'] }),
+    subjectKind: text('subject_kind', { enum: messageSubjectKinds }),
     subjectId: text('subject_id'),
     /** The unit concerned (an official's unit), for observers' scopes. */
     unit: text('unit'),
     body: text('body').notNull(),
     /** base64(iv ‖ AES-GCM ciphertext) of the contact JSON, or null (anonymous). */
     contact: text('contact'),
-    status: text('status', { enum: ['received', 'verifying', 'verified', 'answered', 'closed'] }).notNull(),
+    status: text('status', { enum: messageStatuses }).notNull(),
     reply: text('reply'),
     repliedAt: text('replied_at'),
     assignee: text('assignee'),

@@ -1,6 +1,8 @@
 // Observer accounts (created with `npm run observers`), their units,
 // sessions, login lock-outs, and the append-only audit log of their actions.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { auditActions } from '../../../domain/schemas/audit';
+import { observerRoles } from '../../../domain/schemas/observer-account';
 
 export const observers = sqliteTable(
   'observers',
@@ -8,7 +10,7 @@ export const observers = sqliteTable(
     id: text('id').primaryKey(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
-    role: text('role', { enum: ['observer', 'lead'] }).notNull(),
+    role: text('role', { enum: observerRoles }).notNull(),
     /** `pbkdf2$<iterations>$<salt b64>$<hash b64>` (src/server/auth/password.ts). */
     passwordHash: text('password_hash').notNull(),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
@@ -71,7 +73,7 @@ export const auditLog = sqliteTable(
     at: text('at').notNull(),
     /** null: the CLI. */
     observer: text('observer'),
-    action: text('action').notNull(),
+    action: text('action', { enum: auditActions }).notNull(),
     targetKind: text('target_kind').notNull(),
     targetId: text('target_id').notNull(),
     before: text('before'),

@@ -5,6 +5,7 @@
 // Column comments say why a column exists; see docs/privacy.md for what must
 // never be added here.
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { overrideStates } from '../../../domain/schemas/instrument';
 
 /**
  * One-time participation codes (一人一号): only the keyed hash is kept, never
@@ -130,7 +131,7 @@ export const turnout = sqliteTable(
 /** Staff overrides of an instrument's window (closed early, paused). Dates live in content. */
 export const instrumentStates = sqliteTable('instrument_states', {
   instrument: text('instrument').primaryKey(),
-  state: text('state', { enum: ['paused', 'closed'] }).notNull(),
+  state: text('state', { enum: overrideStates }).notNull(),
   changedAt: text('changed_at').notNull(),
 });
 

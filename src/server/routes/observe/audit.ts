@@ -36,7 +36,7 @@ auditRoutes.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const target = q.targetKind && q.targetId ? { kind: q.targetKind, id: q.targetId } : undefined;
-    const { entries, total } = await listAudit(c.env.DB, { page: q.page, target });
+    const { entries, total } = await listAudit(c.get('db'), { page: q.page, target });
     return c.json({ entries, page: q.page, pages: Math.ceil(total / AUDIT_PAGE), total }, 200);
   },
 );
@@ -58,9 +58,9 @@ auditRoutes.openapi(
   }),
   async (c) => {
     const { appraisal } = c.req.valid('query');
-    const rows = await allMessages(c.env.DB, appraisal);
+    const rows = await allMessages(c.get('db'), appraisal);
     await recordAudit(
-      c.env.DB,
+      c.get('db'),
       auditOf(c, 'export.messages', { kind: 'appraisal', id: appraisal }, null, { rows: rows.length }),
     );
     const columns = [
@@ -78,11 +78,11 @@ auditRoutes.openapi(
       'body',
       'reply',
       'repliedAt',
-    ];
+    ] as const;
     return csvResponse(
       c,
       `messages-${appraisal}.csv`,
-      columns,
+      [...columns],
       rows.map((r) =>
         columns.map((k) => (k === 'assignee' ? r.assigneeName : k === 'hasContact' ? (r.hasContact ? 1 : 0) : r[k])),
       ),
@@ -104,14 +104,14 @@ auditRoutes.openapi(
     const catalog = c.get('catalog');
     if (!catalog.appraisals.some((a) => a.id === appraisal)) throw new ApiError(404, 'not_found');
     const rows: unknown[][] = [];
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     const now = c.get('now')();
     // Closed instruments only: an export before and after one ballot would otherwise hold that ballot as a diff.
     const closed = catalog.instruments.filter(
       (i) => i.appraisal === appraisal && talliesReleased(instrumentStatus(i, now, overrides.get(i.id))),
     );
     for (const inst of closed) {
-      const { counts } = await readTally(c.env.DB, inst.id);
+      const { counts } = await readTally(c.get('db'), inst.id);
       const questions = new Map(inst.questions.map((q) => [q.id, q]));
       for (const x of counts) {
         const q = questions.get(x.question);
@@ -131,7 +131,7 @@ auditRoutes.openapi(
       }
     }
     await recordAudit(
-      c.env.DB,
+      c.get('db'),
       auditOf(c, 'export.tallies', { kind: 'appraisal', id: appraisal }, null, { rows: rows.length }),
     );
     return csvResponse(
@@ -163,8 +163,8 @@ auditRoutes.openapi(
   }),
   async (c) => {
     // The export is logged first, so the file includes its own entry.
-    await recordAudit(c.env.DB, auditOf(c, 'export.audit', { kind: 'audit', id: 'all' }));
-    const entries = await allAudit(c.env.DB);
+    await recordAudit(c.get('db'), auditOf(c, 'export.audit', { kind: 'audit', id: 'all' }));
+    const entries = await allAudit(c.get('db'));
     return csvResponse(
       c,
       'audit.csv',

@@ -15,8 +15,8 @@ import {
   lockedUntil,
   startSession,
 } from '../../db/observers';
+import { clientBucket, LIMITS } from '../../guards/rate-limit';
 import { ApiError } from '../../middleware/errors';
-import { clientBucket, LIMITS } from '../../middleware/rate-limit';
 import { body, errorResponses, json, tooMany } from '../_helpers';
 import { asAppContext, auditOf, type ObserverContext, observerApp } from './shared';
 
@@ -53,22 +53,22 @@ authRoutes.openapi(
     const username = c.req.valid('json').username.trim().toLowerCase();
     const now = c.get('now')();
     const bucket = await clientBucket(asAppContext(c), LIMITS.login);
-    if ((await countLoginRequest(c.env.DB, bucket)) > bucket.limit.max) throw tooMany(bucket);
+    if ((await countLoginRequest(c.get('db'), bucket)) > bucket.limit.max) throw tooMany(bucket);
     const key = await attemptKey(c, username);
-    const until = await lockedUntil(c.env.DB, key, now);
+    const until = await lockedUntil(c.get('db'), key, now);
     if (until) throw locked(until, now);
-    const account = await findLogin(c.env.DB, username);
+    const account = await findLogin(c.get('db'), username);
     // Unknown names cost one hash too: the answer's timing says nothing about which names exist.
     const matches = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
     if (!account || account.disabled || !matches) {
-      const lockedNow = await countLoginFailure(c.env.DB, key, now, LOCKOUT);
+      const lockedNow = await countLoginFailure(c.get('db'), key, now, LOCKOUT);
       throw lockedNow ? locked(lockedNow, now) : new ApiError(401, 'login_failed');
     }
     const token = randomToken();
     const csrfToken = randomToken();
     const expiresAt = minutesLater(now, ABSOLUTE_HOURS * 60).toISOString();
     const tokenHash = await sha256Hex(token);
-    await startSession(c.env.DB, {
+    await startSession(c.get('db'), {
       tokenHash,
       observer: account.id,
       csrfToken,
@@ -92,7 +92,7 @@ authRoutes.openapi(
       path: '/',
       maxAge: ABSOLUTE_HOURS * 3600,
     });
-    const s = await loadSession(c.env.DB, tokenHash);
+    const s = await loadSession(c.get('db'), tokenHash);
     if (!s) throw new ApiError(503, 'service_unavailable');
     c.set('session', s);
     return c.json(sessionJson(c), 200);
@@ -121,7 +121,7 @@ authRoutes.openapi(
   }),
   async (c) => {
     const s = c.get('session');
-    await endSession(c.env.DB, s.tokenHash, auditOf(c, 'session.logout', { kind: 'observer', id: s.observer.id }));
+    await endSession(c.get('db'), s.tokenHash, auditOf(c, 'session.logout', { kind: 'observer', id: s.observer.id }));
     deleteCookie(c, SESSION_COOKIE, { prefix: COOKIE_PREFIX, path: '/', secure: true });
     return c.json({ loggedOut: true as const }, 200);
   },

@@ -5,7 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { RuntimeCatalog } from '../../../domain/catalog';
 import { instrumentStatus } from '../../../domain/instrument';
 import { id } from '../../../domain/schemas/common';
-import type { Instrument } from '../../../domain/schemas/instrument';
+import { type Instrument, type OverrideState, overrideState } from '../../../domain/schemas/instrument';
 import { instrumentStateRequest, type LiveInstrument, liveView } from '../../../domain/schemas/observer-account';
 import type { SubjectRef } from '../../../domain/schemas/question';
 import { webhookList } from '../../../domain/schemas/webhook';
@@ -14,9 +14,10 @@ import { t } from '../../../i18n';
 import { findInstrument } from '../../catalog';
 import { setInstrumentState } from '../../db/observers';
 import { readOverrides, readTally, readTurnout } from '../../db/tallies';
+import { enqueueDelivery, listDeliveries } from '../../db/webhooks';
 import { ApiError } from '../../middleware/errors';
 import { requireRole } from '../../middleware/session';
-import { deliverDue, enqueueStatement, listDeliveries, webhooksConfigured } from '../../webhooks';
+import { deliverDue, webhooksConfigured } from '../../webhooks';
 import { body, errorResponses, json } from '../_helpers';
 import { auditOf, conflict, type ObserverContext, observerApp } from './shared';
 
@@ -26,14 +27,14 @@ export const liveRoutes = observerApp();
 export async function liveInstrument(
   c: ObserverContext,
   inst: Instrument,
-  override: 'paused' | 'closed' | undefined,
+  override: OverrideState | undefined,
 ): Promise<LiveInstrument> {
   const status = instrumentStatus(inst, c.get('now')(), override);
   // Before close observers see turnout only (exact): per-option counts read twice would show a single ballot.
   const released = talliesReleased(status);
   const [{ counts }, turnout] = await Promise.all([
-    released ? readTally(c.env.DB, inst.id) : { counts: [] },
-    readTurnout(c.env.DB, inst.id, inst.appraisal),
+    released ? readTally(c.get('db'), inst.id) : { counts: [] },
+    readTurnout(c.get('db'), inst.id, inst.appraisal),
   ]);
   const cats = inst.access === 'public' ? (['public'] as const) : inst.raterCategories;
   const perCategory = cats.map((raterCategory) => ({
@@ -93,7 +94,7 @@ liveRoutes.openapi(
     const { appraisal } = c.req.valid('query');
     const catalog = c.get('catalog');
     if (!catalog.appraisals.some((a) => a.id === appraisal)) throw new ApiError(404, 'not_found');
-    const overrides = await readOverrides(c.env.DB);
+    const overrides = await readOverrides(c.get('db'));
     const instruments = await Promise.all(
       catalog.instruments
         .filter((i) => i.appraisal === appraisal)
@@ -114,7 +115,7 @@ liveRoutes.openapi(
     summary: '暂停、提前截止或重新开放一项测评 (仅牵头观察员)',
     request: { params: z.object({ id }), body: body(instrumentStateRequest) },
     responses: {
-      200: json(z.object({ instrument: id, override: z.enum(['paused', 'closed']).nullable() }), 'Changed'),
+      200: json(z.object({ instrument: id, override: overrideState.nullable() }), 'Changed'),
       ...errorResponses(400, 401, 403, 404, 409),
     },
   }),
@@ -123,7 +124,7 @@ liveRoutes.openapi(
     const inst = findInstrument(c.get('catalog'), c.req.valid('param').id);
     if (!inst) throw new ApiError(404, 'not_found');
     const { state } = c.req.valid('json');
-    const before = (await readOverrides(c.env.DB)).get(inst.id) ?? 'open';
+    const before = (await readOverrides(c.get('db'))).get(inst.id) ?? 'open';
     if (before === state) throw conflict();
     // Closing releases the tallies; reopening and closing again would publish the ballots in between as a diff.
     if (before === 'closed') {
@@ -137,7 +138,7 @@ liveRoutes.openapi(
     // Closing tells the internal appraisal system (signed webhook, retried until acknowledged).
     const webhook =
       state === 'closed' && webhooksConfigured(c.env)
-        ? enqueueStatement(c.env.DB, {
+        ? enqueueDelivery(c.get('db'), {
             event: 'instrument.closed',
             instrument: inst.id,
             payload: {
@@ -150,8 +151,8 @@ liveRoutes.openapi(
             now: at,
           })
         : undefined;
-    if (!(await setInstrumentState(c.env.DB, inst.id, state, now, audit, webhook))) throw conflict();
-    if (webhook) background(c, deliverDue(c.env, at));
+    if (!(await setInstrumentState(c.get('db'), inst.id, state, now, audit, webhook))) throw conflict();
+    if (webhook) background(c, deliverDue(c.get('db'), c.env, at));
     return c.json({ instrument: inst.id, override: state === 'open' ? null : state }, 200);
   },
 );
@@ -178,7 +179,7 @@ liveRoutes.openapi(
   }),
   async (c) => {
     // Pages Functions have no cron: opening the list retries what is due.
-    await deliverDue(c.env, c.get('now')());
-    return c.json({ configured: webhooksConfigured(c.env), deliveries: await listDeliveries(c.env.DB) }, 200);
+    await deliverDue(c.get('db'), c.env, c.get('now')());
+    return c.json({ configured: webhooksConfigured(c.env), deliveries: await listDeliveries(c.get('db')) }, 200);
   },
 );

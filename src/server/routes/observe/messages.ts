@@ -70,7 +70,7 @@ observerMessageRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const r = await readQueue(c.env.DB, { ...q, viewer: viewer(c), mine: q.scope === 'mine' });
+    const r = await readQueue(c.get('db'), { ...q, viewer: viewer(c), mine: q.scope === 'mine' });
     const counts = Object.fromEntries(messageStatuses.map((s) => [s, r.counts[s] ?? 0])) as Record<
       MessageStatus,
       number
@@ -85,7 +85,7 @@ observerMessageRoutes.openapi(
 const params = z.object({ id: z.uuid() });
 
 async function found(c: ObserverContext, messageId: string): Promise<MessageRow> {
-  const m = await messageById(c.env.DB, messageId, viewer(c));
+  const m = await messageById(c.get('db'), messageId, viewer(c));
   if (!m) throw new ApiError(404, 'not_found');
   return m;
 }
@@ -115,9 +115,9 @@ observerMessageRoutes.openapi(
         throw new ApiError(503, 'service_unavailable');
       });
       // Reading personal data is an action too: who saw whose contact, and when.
-      await recordAudit(c.env.DB, auditOf(c, 'message.view_contact', { kind: 'message', id: m.id }));
+      await recordAudit(c.get('db'), auditOf(c, 'message.view_contact', { kind: 'message', id: m.id }));
     }
-    const notes = (await messageNotes(c.env.DB, m.id)).map((n) => ({
+    const notes = (await messageNotes(c.get('db'), m.id)).map((n) => ({
       at: n.at,
       observer: n.observerId ? { id: n.observerId, displayName: n.observerName ?? n.observerId } : null,
       text: n.text,
@@ -147,7 +147,7 @@ observerMessageRoutes.openapi(
     const { status } = c.req.valid('json');
     if (m.status === status) throw conflict();
     const audit = auditOf(c, 'message.status', { kind: 'message', id: m.id }, { status: m.status }, { status });
-    if (!(await setMessageStatus(c.env.DB, m.id, m.updatedAt, status, audit))) throw conflict();
+    if (!(await setMessageStatus(c.get('db'), m.id, m.updatedAt, status, audit))) throw conflict();
     return after(c, m.id);
   },
 );
@@ -165,7 +165,7 @@ observerMessageRoutes.openapi(
     const m = await actionable(c, c.req.valid('param').id);
     const { text } = c.req.valid('json');
     const audit = auditOf(c, 'message.note', { kind: 'message', id: m.id }, null, { note: text });
-    if (!(await addMessageNote(c.env.DB, { message: m.id, observer: c.get('observer').id, text, audit }))) {
+    if (!(await addMessageNote(c.get('db'), { message: m.id, observer: c.get('observer').id, text, audit }))) {
       throw new ApiError(404, 'not_found');
     }
     return after(c, m.id);
@@ -191,7 +191,7 @@ observerMessageRoutes.openapi(
       { status: m.status, reply: m.reply },
       { status: 'answered', reply: text },
     );
-    if (!(await replyToMessage(c.env.DB, m.id, m.updatedAt, text, audit))) throw conflict();
+    if (!(await replyToMessage(c.get('db'), m.id, m.updatedAt, text, audit))) throw conflict();
     return after(c, m.id);
   },
 );
@@ -216,7 +216,7 @@ observerMessageRoutes.openapi(
       { assignee: m.assignee },
       { assignee: to },
     );
-    if (!(await assignMessage(c.env.DB, m.id, m.updatedAt, to, audit))) {
+    if (!(await assignMessage(c.get('db'), m.id, m.updatedAt, to, audit))) {
       // Either the message changed meanwhile or there is no such active observer.
       throw new ApiError(409, 'conflict');
     }
@@ -232,5 +232,5 @@ observerMessageRoutes.openapi(
     summary: '观察员名单 (转交用)',
     responses: { 200: json(observerList, 'Observers'), ...errorResponses(401) },
   }),
-  async (c) => c.json({ observers: await listObservers(c.env.DB) }, 200),
+  async (c) => c.json({ observers: await listObservers(c.get('db')) }, 200),
 );

@@ -31,7 +31,7 @@ moderationRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const r = await readQueue(c.env.DB, {
+    const r = await readQueue(c.get('db'), {
       kind: q.queue,
       viewer: viewer(c),
       mine: q.scope === 'mine',
@@ -44,7 +44,7 @@ moderationRoutes.openapi(
 
 /** The post as read, if this observer may act on it. */
 async function actionable(c: ObserverContext, postId: string): Promise<PostState> {
-  const p = await postState(c.env.DB, postId);
+  const p = await postState(c.get('db'), postId);
   if (!p) throw new ApiError(404, 'not_found');
   const v = viewer(c);
   if (!v.lead && p.unit !== null && !v.units.includes(p.unit)) throw forbidden();
@@ -73,7 +73,7 @@ moderationRoutes.openapi(
     const before = await actionable(c, c.req.valid('param').id);
     if (before.status === 'visible' && before.reports === before.reviewedReports) throw conflict();
     const after = { status: 'visible' as const, hiddenReason: null, openReports: 0 };
-    const ok = await moderatePost(c.env.DB, {
+    const ok = await moderatePost(c.get('db'), {
       before,
       status: 'visible',
       reason: null,
@@ -99,7 +99,7 @@ moderationRoutes.openapi(
     const before = await actionable(c, c.req.valid('param').id);
     const { reason } = c.req.valid('json');
     if (before.status === 'hidden' && before.hiddenReason === reason) throw conflict();
-    const ok = await moderatePost(c.env.DB, {
+    const ok = await moderatePost(c.get('db'), {
       before,
       status: 'hidden',
       reason,

@@ -1,11 +1,12 @@
 // Rate limits kept in D1 (the Workers rate-limit binding does not exist on
-// Pages in production). A counter bump is one statement inside the batch a
-// route already sends. A client's key is an HMAC of the limit's name and the
-// address with a secret and the day, so no address is stored, keys do not
-// link across days, and the keys of two limits do not link to each other: the
-// row a code's token issuance counts and the row a public answer from the
-// same address counts share nothing (tests/node/wal-replay.test.ts).
-// Ended windows are dropped by the table's own trigger (migration 0010).
+// Pages in production): the limits and a client's bucket here, the counter
+// statements in db/rate-limits.ts, each one inside the batch a route already
+// sends. A client's key is an HMAC of the limit's name and the address with a
+// secret and the day, so no address is stored, keys do not link across days,
+// and the keys of two limits do not link to each other: the row a code's token
+// issuance counts and the row a public answer from the same address counts
+// share nothing (tests/node/wal-replay.test.ts). Ended windows are dropped by
+// the table's own trigger (migration 0010).
 import type { Context } from 'hono';
 import ipaddr from 'ipaddr.js';
 import { hmacHex } from '../../domain/code';
@@ -90,37 +91,4 @@ export async function clientBucket(c: Context<AppEnv>, limit: Limit): Promise<Bu
   const window = seconds - (seconds % limit.windowSeconds);
   const expires = window + limit.windowSeconds;
   return { key, window, expires, limit, retryAfter: expires - seconds };
-}
-
-/** Count one hit; RETURNING the hits of this window. */
-export function bumpStatement(db: D1Database, b: Bucket) {
-  return db
-    .prepare(
-      'INSERT INTO rate_limits (key, window, hits, expires) VALUES (?1, ?2, 1, ?3) ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1 RETURNING hits',
-    )
-    .bind(b.key, b.window, b.expires);
-}
-
-/**
- * Count a failed code check in the same batch as the lookup, only if the code
- * is unknown (or revoked, or of another appraisal): the check and the count
- * are one step, so a burst of guesses cannot all be checked before any counts.
- */
-export function failIfUnknownStatement(db: D1Database, b: Bucket, hash: string, appraisal?: string) {
-  return db
-    .prepare(
-      `INSERT INTO rate_limits (key, window, hits, expires)
-       SELECT ?1, ?2, 1, ?5 WHERE NOT EXISTS (
-         SELECT 1 FROM codes WHERE hash = ?3 AND revoked_on IS NULL AND (?4 IS NULL OR appraisal = ?4)
-       )
-       ON CONFLICT (key, window) DO UPDATE SET hits = hits + 1`,
-    )
-    .bind(b.key, b.window, hash, appraisal ?? null, b.expires);
-}
-
-/** Read the hits of a window without counting (0 when none). */
-export function hitsStatement(db: D1Database, b: Bucket) {
-  return db
-    .prepare('SELECT coalesce((SELECT hits FROM rate_limits WHERE key = ?1 AND window = ?2), 0) AS hits')
-    .bind(b.key, b.window);
 }

@@ -3,7 +3,7 @@
 // without network, for local runs and CI. Production refuses test mode.
 import type { Context } from 'hono';
 import type { AppEnv, Bindings } from '../env';
-import { ApiError } from './errors';
+import { ApiError } from '../middleware/errors';
 
 export const SITEVERIFY_URL = 'https://challenges.cloudflare.com/turnstile/v0/siteverify';
 export const TEST_SECRETS = {
