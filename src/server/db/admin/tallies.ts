@@ -19,16 +19,7 @@ export async function readForRecount(db: Database, instrument?: string) {
       .select({ instrument: responses.instrument, raterCategory: responses.raterCategory, answers: responses.answers })
       .from(responses)
       .where(of(responses.instrument)),
-    db
-      .select({
-        instrument: tallies.instrument,
-        question: tallies.question,
-        option: tallies.option,
-        raterCategory: tallies.raterCategory,
-        count: tallies.count,
-      })
-      .from(tallies)
-      .where(of(tallies.instrument)),
+    db.select().from(tallies).where(of(tallies.instrument)),
     db.select().from(turnout).where(of(turnout.instrument)),
     db
       .select({
@@ -64,16 +55,7 @@ export async function readInstrumentStates(db: Database) {
 /** The figures of a results snapshot: counters and turnout of the instruments, live codes of the appraisal, receipts. */
 export async function readFinalFigures(db: Database, appraisal: string, instruments: string[]) {
   const [counts, turnouts, issued, receipts] = await db.batch([
-    db
-      .select({
-        instrument: tallies.instrument,
-        question: tallies.question,
-        option: tallies.option,
-        raterCategory: tallies.raterCategory,
-        count: tallies.count,
-      })
-      .from(tallies)
-      .where(inArray(tallies.instrument, instruments)),
+    db.select().from(tallies).where(inArray(tallies.instrument, instruments)),
     db.select().from(turnout).where(inArray(turnout.instrument, instruments)),
     db
       .select({ raterCategory: codes.raterCategory, n: count() })
