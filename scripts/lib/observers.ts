@@ -18,7 +18,7 @@ export function newPassword(): string {
   return body.slice(0, 20).match(/.{5}/g)?.join('-') ?? body;
 }
 
-// Demo data. Fixed ids and INSERT OR IGNORE: a second seed changes nothing.
+// Demo data. Fixed ids, and a row already there is kept: a second seed changes nothing.
 
 /** Deterministic bytes from a label: demo data only, never for real accounts. */
 const demoBytes = (label: string, n: number) =>
