@@ -9,9 +9,10 @@
 // counter must verify and every receipt of a 201 must be stored.
 // Run: npx tsx bench/burst.ts   (npm run bench, npm run reliability)
 import autocannon from 'autocannon';
+import { withDb } from '../scripts/lib/d1';
 import { demoAnswers } from '../scripts/lib/demo-responses';
-import { d1Query } from '../scripts/lib/wrangler';
 import { verifyTallies } from '../scripts/tally-verify';
+import { readStored } from '../src/server/db/admin/tallies';
 import { DUMMY_TOKEN } from '../src/server/guards/turnstile';
 import { machine, writeSection } from './lib/report';
 import {
@@ -164,7 +165,7 @@ export async function benchBurst(dist = DIST): Promise<BurstReport> {
     await server.stop();
   }
   const target = { remote: false, persistTo: STATE };
-  const stored = new Set(d1Query<{ receipt: string }>('SELECT receipt FROM responses', target).map((x) => x.receipt));
+  const { receipts: stored } = await withDb(target, (db) => readStored(db));
   const missing = receipts.filter((x) => !stored.has(x)).length;
   const verified = (await verifyTallies(target)).ok;
   const bare = rows.find((x) => x.route.includes('_bench'))?.rps ?? 1;

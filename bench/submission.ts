@@ -8,15 +8,18 @@
 // Run: npx tsx bench/submission.ts   (or npm run bench)
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { d1Each, issueCodes } from '../scripts/lib/codes';
+import { issueCodes } from '../scripts/lib/codes';
+import { withDb } from '../scripts/lib/d1';
 import { demoAnswers } from '../scripts/lib/demo-responses';
 import { startDevServer } from '../scripts/lib/dev-server';
 import { ensureDevVars } from '../scripts/lib/dev-vars';
-import { d1ExecuteSql, d1Migrate } from '../scripts/lib/wrangler';
+import { d1Migrate } from '../scripts/lib/wrangler';
 import { verifyTallies } from '../scripts/tally-verify';
 import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
 import type { SpendToken } from '../src/domain/schemas/token';
 import { blindToken, finalizeToken } from '../src/lib/participate/token';
+import { insertCodes } from '../src/server/db/admin/codes';
+import { readStored } from '../src/server/db/admin/tallies';
 import { DUMMY_TOKEN } from '../src/server/guards/turnstile';
 import { machine, writeSection } from './lib/report';
 import { workerdSignCost } from './lib/sign-cost';
@@ -161,7 +164,7 @@ export async function benchSubmission() {
     console.log(
       `issuing ${perTarget} codes, and ${perTarget} tokens with redeemed codes of their own, for ${inst.id} …`,
     );
-    const { codes, statements } = await issueCodes({
+    const { codes, rows } = await issueCodes({
       appraisal: inst.appraisal,
       category: CATEGORY,
       count: perTarget + 1,
@@ -169,7 +172,7 @@ export async function benchSubmission() {
       pepper,
       issuedOn: '2026-11-15',
     });
-    d1ExecuteSql(statements.join('\n'), target);
+    await withDb(target, (db) => insertCodes(db, rows));
     codePools.set(inst.id, codes);
     tokenPools.set(inst.id, await issuedTokensInto(STATE, inst, keys.get(inst.id) as BenchKey, perTarget));
   }
@@ -314,21 +317,13 @@ export async function benchSubmission() {
   } finally {
     await server.stop();
   }
-  // One wrangler start for the three reads (each costs seconds).
-  const [receiptRows, redemptionRows, spentRows, codedRows] = d1Each<Record<string, unknown>>(
-    [
-      'SELECT receipt FROM responses',
-      'SELECT count(*) AS n FROM redemptions',
-      'SELECT count(*) AS n FROM spent_tokens',
-      `SELECT count(*) AS n FROM responses WHERE rater_category <> 'public'`,
-    ],
-    target,
-  );
-  const stored = new Set((receiptRows ?? []).map((r) => String(r.receipt)));
+  const {
+    receipts: stored,
+    redemptions,
+    spent: spentStored,
+    coded: codedStored,
+  } = await withDb(target, (db) => readStored(db));
   const missing = receipts.filter((r) => !stored.has(r));
-  const redemptions = Number(redemptionRows?.[0]?.n ?? -1);
-  const spentStored = Number(spentRows?.[0]?.n ?? -1);
-  const codedStored = Number(codedRows?.[0]?.n ?? -1);
   const verify = await verifyTallies(target);
   const bareOf = (round: number) => results.find((f) => f.kind === 'bare' && f.round === round);
   const ratio = (f: Figures) => f.rps / (bareOf(f.round)?.rps ?? 1);

@@ -14,29 +14,17 @@ import { loadContent } from '../src/build/content';
 import { dayInChina } from '../src/domain/schemas/common';
 import { type CodeCategory, codeCategory } from '../src/domain/schemas/rater-category';
 import { zhCNCodes } from '../src/i18n/zh-CN/codes';
-import {
-  BATCH_PATTERN,
-  type BatchCount,
-  type BatchRow,
-  batchCountSql,
-  d1Each,
-  deleteBatchSql,
-  issueCodes,
-  newBatchId,
-  type RedemptionRow,
-  ROWS_PER_STATEMENT,
-  revokeSql,
-  statsSql,
-} from './lib/codes';
+import { batchCount, codeStats, deleteBatch, insertCodes, revokeBatch } from '../src/server/db/admin/codes';
+import type { Database } from '../src/server/env';
+import { BATCH_PATTERN, issueCodes, newBatchId } from './lib/codes';
+import { d1Message, withDb } from './lib/d1';
 import { ensureDevVars } from './lib/dev-vars';
 import { renderSlips, SLIPS_PER_FILE } from './lib/slips';
-import { d1ExecuteSql, type Target } from './lib/wrangler';
+import type { Target } from './lib/wrangler';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const categoryLabels = zhCNCodes.slips.raterCategories;
 const DEFAULT_ORIGIN = 'http://127.0.0.1:8788';
-/** INSERT statements per `wrangler d1 execute --file`: 100,000 rows, ~15 MB of SQL, one wrangler start. */
-const STATEMENTS_PER_FILE = 100_000 / ROWS_PER_STATEMENT;
 const MAX_COUNT = 1_000_000;
 
 const HELP = `一人一号参与码工具
@@ -223,14 +211,28 @@ function pepper(remote: boolean): { value: string; source: string } {
   return { value, source: env ? '环境变量 CODE_PEPPER' : '.dev.vars 中的 CODE_PEPPER' };
 }
 
-/** Runs a D1 step; turns wrangler's failure into one readable line (and the hint that matters most). */
-function d1<T>(what: string, t: Target, fn: () => T): T {
+/** Runs a D1 step; turns D1's failure into one readable line (and the hint that matters most). */
+async function d1<T>(what: string, t: Target, fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
-    const msg = (e as Error).message;
+    const msg = d1Message(e);
     const hint = /no such table/i.test(msg) ? ' (数据库尚未迁移? 请先运行 npm run db:migrate)' : '';
-    throw new RunError(`${what}失败 (${where(t)})${hint}:\n${msg.trim()}`);
+    throw new RunError(`${what}失败 (${where(t)})${hint}:\n${msg}`);
+  }
+}
+
+/** The target's D1 for `fn`; failing to open it is a RunError of its own, errors of `fn` pass as they are. */
+async function open<T>(t: Target, fn: (db: Database) => Promise<T>): Promise<T> {
+  let opened = false;
+  try {
+    return await withDb(t, (db) => {
+      opened = true;
+      return fn(db);
+    });
+  } catch (e) {
+    if (opened) throw e;
+    throw new RunError(`打开 ${where(t)} 失败:\n${d1Message(e)}`);
   }
 }
 
@@ -287,93 +289,95 @@ async function issue(argv: Record<string, unknown>) {
     throw new UsageError(`不覆盖已有文件, 请换一个 --out 或先移走:\n  ${existing.join('\n  ')}`);
   }
 
-  const before = d1('检查批次', t, () => d1Each<BatchCount>([batchCountSql(batch)], t)[0]?.[0]);
-  if (before && before.codes > 0) {
-    throw new UsageError(`批次 “${batch}” 已存在 (${before.codes} 个参与码), 请换一个 --batch`);
-  }
+  const { codes, written } = await open(t, async (db) => {
+    const before = await d1('检查批次', t, () => batchCount(db, batch));
+    if (before.codes > 0) {
+      throw new UsageError(`批次 “${batch}” 已存在 (${before.codes} 个参与码), 请换一个 --batch`);
+    }
 
-  console.log(
-    `发放 ${a.count.toLocaleString('en')} 个参与码: ${a.appraisal} · ${categoryLabels[a.category]} · 批次 ${batch} → ${where(t)}; 密钥取自 ${key.source}`,
-  );
-  const { codes, statements } = await issueCodes({
-    appraisal: a.appraisal,
-    category: a.category,
-    count: a.count,
-    batch,
-    pepper: key.value,
-    issuedOn,
-    onProgress: progress('生成参与码并计算摘要'),
-  });
-
-  // Written under a temporary name and renamed only once D1 holds the batch:
-  // a file of codes that do not work must never look finished.
-  const written: { path: string; what: string }[] = [];
-  const write = (path: string, data: string, what: string) => {
-    writeFileSync(`${path}.partial`, data, { mode: 0o600, flag: 'wx' });
-    written.push({ path, what });
-  };
-  const discard = () => {
-    for (const f of written) rmSync(`${f.path}.partial`, { force: true });
-  };
-  // Ctrl+C while D1 is written: leave no file of codes behind (wrangler finishes or dies first).
-  const interrupted = () => {
-    discard();
-    console.error(`\n已中断: 未保留任何文件。批次 “${batch}” 可能已部分写入, 请用 revoke --batch ${batch} 作废`);
-    process.exit(130);
-  };
-  process.once('SIGINT', interrupted);
-  try {
-    write(
-      csv,
-      `\uFEFF${stringify(
-        codes.map((c) => [c, a.category, a.appraisal, batch]),
-        { header: true, columns: ['code', 'raterCategory', 'appraisal', 'batch'], record_delimiter: 'windows' },
-      )}`,
-      `${codes.length} 行`,
+    console.log(
+      `发放 ${a.count.toLocaleString('en')} 个参与码: ${a.appraisal} · ${categoryLabels[a.category]} · 批次 ${batch} → ${where(t)}; 密钥取自 ${key.source}`,
     );
-    const step = progress('写参与码条');
-    for (let i = 0; i < slips.length; i++) {
-      const part = codes.slice(i * SLIPS_PER_FILE, (i + 1) * SLIPS_PER_FILE);
-      write(
-        slips[i] as string,
-        renderSlips({
-          appraisalTitle: appraisals.get(a.appraisal) as string,
-          category: a.category,
-          batch,
-          origin: publicOrigin,
-          codes: part,
-          part: i + 1,
-          parts: slips.length,
-        }),
-        `${part.length} 张`,
-      );
-      step(Math.min(codes.length, (i + 1) * SLIPS_PER_FILE), codes.length);
-    }
+    const { codes, rows } = await issueCodes({
+      appraisal: a.appraisal,
+      category: a.category,
+      count: a.count,
+      batch,
+      pepper: key.value,
+      issuedOn,
+      onProgress: progress('生成参与码并计算摘要'),
+    });
 
-    const chunks = Math.ceil(statements.length / STATEMENTS_PER_FILE);
-    const d1Started = Date.now();
-    for (let i = 0; i < chunks; i++) {
-      process.stderr.write(`写入 ${where(t)} ${chunks > 1 ? `(${i + 1}/${chunks}) ` : ''}…\n`);
-      const sql = statements.slice(i * STATEMENTS_PER_FILE, (i + 1) * STATEMENTS_PER_FILE).join('\n');
-      d1('写入参与码摘要', t, () => d1ExecuteSql(sql, t));
-    }
-    const after = d1('回读批次', t, () => d1Each<BatchCount>([batchCountSql(batch)], t)[0]?.[0]);
-    if (after?.codes !== codes.length) {
-      throw new RunError(`回读批次 “${batch}” 得到 ${after?.codes ?? 0} 条, 应为 ${codes.length} 条`);
-    }
-    process.stderr.write(`写入 D1 用时 ${seconds(Date.now() - d1Started)}\n`);
-  } catch (e) {
-    discard();
+    // Written under a temporary name and renamed only once D1 holds the batch:
+    // a file of codes that do not work must never look finished.
+    const written: { path: string; what: string }[] = [];
+    const write = (path: string, data: string, what: string) => {
+      writeFileSync(`${path}.partial`, data, { mode: 0o600, flag: 'wx' });
+      written.push({ path, what });
+    };
+    const discard = () => {
+      for (const f of written) rmSync(`${f.path}.partial`, { force: true });
+    };
+    // Ctrl+C while D1 is written: leave no file of codes behind (a batch in flight is one transaction: whole or none).
+    const interrupted = () => {
+      discard();
+      console.error(`\n已中断: 未保留任何文件。批次 “${batch}” 可能已部分写入, 请用 revoke --batch ${batch} 作废`);
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupted);
     try {
-      d1Each([deleteBatchSql(batch)], t);
-    } catch {
-      // The batch may never have reached D1; the error below is the one that matters.
+      write(
+        csv,
+        `\uFEFF${stringify(
+          codes.map((c) => [c, a.category, a.appraisal, batch]),
+          { header: true, columns: ['code', 'raterCategory', 'appraisal', 'batch'], record_delimiter: 'windows' },
+        )}`,
+        `${codes.length} 行`,
+      );
+      const step = progress('写参与码条');
+      for (let i = 0; i < slips.length; i++) {
+        const part = codes.slice(i * SLIPS_PER_FILE, (i + 1) * SLIPS_PER_FILE);
+        write(
+          slips[i] as string,
+          renderSlips({
+            appraisalTitle: appraisals.get(a.appraisal) as string,
+            category: a.category,
+            batch,
+            origin: publicOrigin,
+            codes: part,
+            part: i + 1,
+            parts: slips.length,
+          }),
+          `${part.length} 张`,
+        );
+        step(Math.min(codes.length, (i + 1) * SLIPS_PER_FILE), codes.length);
+      }
+
+      const d1Started = Date.now();
+      await d1('写入参与码摘要', t, () =>
+        insertCodes(db, rows, {
+          onBatch: (i, n) => process.stderr.write(`写入 ${where(t)} ${n > 1 ? `(${i}/${n}) ` : ''}…\n`),
+        }),
+      );
+      const after = await d1('回读批次', t, () => batchCount(db, batch));
+      if (after.codes !== codes.length) {
+        throw new RunError(`回读批次 “${batch}” 得到 ${after.codes} 条, 应为 ${codes.length} 条`);
+      }
+      process.stderr.write(`写入 D1 用时 ${seconds(Date.now() - d1Started)}\n`);
+    } catch (e) {
+      discard();
+      try {
+        await deleteBatch(db, batch);
+      } catch {
+        // The batch may never have reached D1; the error below is the one that matters.
+      }
+      throw new RunError(
+        `${(e as Error).message}\n未保留任何文件; 批次 “${batch}” 已从 ${where(t)} 删除 (若删除失败, 可用 revoke --batch ${batch} 作废)`,
+      );
     }
-    throw new RunError(
-      `${(e as Error).message}\n未保留任何文件; 批次 “${batch}” 已从 ${where(t)} 删除 (若删除失败, 可用 revoke --batch ${batch} 作废)`,
-    );
-  }
-  process.off('SIGINT', interrupted);
+    process.off('SIGINT', interrupted);
+    return { codes, written };
+  });
   for (const f of written) renameSync(`${f.path}.partial`, f.path);
 
   const describe = (f: { path: string; what: string }) =>
@@ -391,17 +395,15 @@ ${listed.join('\n')}
 用时 ${seconds(Date.now() - started)}`);
 }
 
-function revoke(argv: Record<string, unknown>) {
+async function revoke(argv: Record<string, unknown>) {
   const parsed = revokeSchema.safeParse(argv);
   if (!parsed.success) throw new UsageError(problemLines(parsed.error));
   const { batch } = parsed.data;
   const t = target(parsed.data);
   const today = dayInChina(new Date());
-  // One wrangler start: the batch before, the update, and the batch read back after it.
-  const [[before] = [], , [after] = []] = d1('作废批次', t, () =>
-    d1Each<BatchCount>([batchCountSql(batch), revokeSql(batch, today), batchCountSql(batch)], t),
-  );
-  if (!before || !after || after.codes === 0) {
+  // One batch: the batch before, the update, and the batch read back after it.
+  const { before, after } = await open(t, (db) => d1('作废批次', t, () => revokeBatch(db, batch, today)));
+  if (after.codes === 0) {
     throw new UsageError(`批次 “${batch}” 不存在 (${where(t)}); 已有批次见 npm run codes -- stats`);
   }
   console.log(
@@ -429,13 +431,11 @@ function table(head: string[], rows: (string | number)[][]): string {
 
 const label = (category: string) => categoryLabels[category as CodeCategory] ?? category;
 
-function stats(argv: Record<string, unknown>) {
+async function stats(argv: Record<string, unknown>) {
   const parsed = statsSchema.safeParse(argv);
   if (!parsed.success) throw new UsageError(problemLines(parsed.error));
   const t = target(parsed.data);
-  const [batches = [], redeemed = []] = d1('读取统计', t, () =>
-    d1Each<BatchRow | RedemptionRow>(statsSql(parsed.data.appraisal), t),
-  ) as [BatchRow[], RedemptionRow[]];
+  const { batches, redeemed } = await open(t, (db) => d1('读取统计', t, () => codeStats(db, parsed.data.appraisal)));
   const scope = parsed.data.appraisal ? `考评 ${parsed.data.appraisal}` : '全部考评';
   console.log(`参与码统计 · ${scope} · ${where(t)}\n`);
   if (batches.length === 0) {
@@ -450,9 +450,9 @@ function stats(argv: Record<string, unknown>) {
       [
         ...batches.map((b) => [
           b.appraisal,
-          label(b.rater_category),
+          label(b.raterCategory),
           b.batch,
-          b.issued_on,
+          b.issuedOn,
           b.issued,
           b.revoked,
           b.issued - b.revoked,
@@ -465,15 +465,15 @@ function stats(argv: Record<string, unknown>) {
   if (redeemed.length === 0) console.log('尚无参与码被使用。');
   else {
     const issuedBy = new Map<string, number>();
-    for (const b of batches) issuedBy.set(b.rater_category, (issuedBy.get(b.rater_category) ?? 0) + b.issued);
+    for (const b of batches) issuedBy.set(b.raterCategory, (issuedBy.get(b.raterCategory) ?? 0) + b.issued);
     console.log(
       table(
         ['测评', '评议主体', '已使用', '占已发放'],
         redeemed.map((r) => [
           r.instrument,
-          label(r.rater_category),
+          label(r.raterCategory),
           r.redeemed,
-          `${((r.redeemed / (issuedBy.get(r.rater_category) ?? r.redeemed)) * 100).toFixed(1)}%`,
+          `${((r.redeemed / (issuedBy.get(r.raterCategory) ?? r.redeemed)) * 100).toFixed(1)}%`,
         ]),
       ),
     );
@@ -496,8 +496,8 @@ export async function main(argv: string[]): Promise<number> {
     if (wrong.length > 0) throw new UsageError(`${command} 不接受选项 ${wrong.map((k) => `--${k}`).join(', ')}`);
     process.chdir(ROOT);
     if (command === 'issue') await issue(values);
-    else if (command === 'revoke') revoke(values);
-    else stats(values);
+    else if (command === 'revoke') await revoke(values);
+    else await stats(values);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {

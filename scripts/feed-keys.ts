@@ -1,9 +1,11 @@
 // npm run feed-keys -- add --name NAME | list | revoke --id ID   [--remote]
 // Keys for the internal appraisal system's signed feed requests.
 import { parseArgs } from 'node:util';
+import { insertFeedKey, listFeedKeys, revokeFeedKey } from '../src/server/db/admin/feed-keys';
+import { withDb } from './lib/d1';
 import { ensureDevVars } from './lib/dev-vars';
 import { newFeedKey } from './lib/feed-keys';
-import { d1ExecuteSql, d1Query, lit, type Target } from './lib/wrangler';
+import type { Target } from './lib/wrangler';
 
 const HELP = `用法:
   npm run feed-keys -- add --name 名称 [--remote]    新建密钥, 只显示一次其密钥值
@@ -37,28 +39,18 @@ if (command === 'add') {
   const master = process.env.FEED_KEY_SECRET ?? (target.remote ? undefined : ensureDevVars().get('FEED_KEY_SECRET'));
   if (!master) fail('--remote 时须在环境变量 FEED_KEY_SECRET 中给出生产环境的主密钥');
   const key = await newFeedKey(master as string, name as string);
-  d1ExecuteSql(key.insert(), target);
+  await withDb(target, (db) => insertFeedKey(db, key.row));
   console.log(`已新建密钥 (只显示这一次, 请安全交给对接方):\n  编号   ${key.id}\n  密钥值 ${key.secret}`);
 } else if (command === 'list') {
-  const rows = d1Query<{ id: string; name: string; created_on: string; revoked_on: string | null }>(
-    'SELECT id, name, created_on, revoked_on FROM feed_keys ORDER BY created_on, id',
-    target,
-  );
+  const rows = await withDb(target, async (db) => listFeedKeys(db));
   if (rows.length === 0) console.log('(没有密钥)');
   for (const r of rows)
-    console.log(`${r.id}\t${r.name}\t建于 ${r.created_on}\t${r.revoked_on ? `已于 ${r.revoked_on} 撤销` : '有效'}`);
+    console.log(`${r.id}\t${r.name}\t建于 ${r.createdOn}\t${r.revokedOn ? `已于 ${r.revokedOn} 撤销` : '有效'}`);
 } else if (command === 'revoke') {
   if (!values.id || !/^[a-z0-9-]{1,64}$/.test(values.id)) fail('请用 --id 给出要撤销的密钥编号');
   const id = values.id as string;
-  const before = d1Query<{ n: number }>(
-    `SELECT count(*) AS n FROM feed_keys WHERE id = ${lit(id)} AND revoked_on IS NULL`,
-    target,
-  );
-  if ((before[0]?.n ?? 0) === 0) fail(`没有有效的密钥 ${id}`);
-  d1ExecuteSql(
-    `UPDATE feed_keys SET revoked_on = ${lit(new Date().toISOString().slice(0, 10))} WHERE id = ${lit(id)};`,
-    target,
-  );
+  const revoked = await withDb(target, (db) => revokeFeedKey(db, id, new Date().toISOString().slice(0, 10)));
+  if (!revoked) fail(`没有有效的密钥 ${id}`);
   console.log(`已撤销密钥 ${id}; 此后用它签名的请求一律被拒 (401)。`);
 } else {
   fail(`未知命令 ${command}`);

@@ -7,8 +7,18 @@ import { parseArgs } from 'node:util';
 import { loadContent } from '../src/build/content';
 import { observerRole, username as usernameSchema } from '../src/domain/schemas/observer-account';
 import { hashPassword } from '../src/server/auth/password';
-import { accountSql, cliAuditSql, newPassword, unitsSql } from './lib/observers';
-import { d1ExecuteSql, d1Query, lit, type Target } from './lib/wrangler';
+import {
+  createAccount,
+  listAccounts,
+  observerId,
+  setDisabled,
+  setPassword,
+  setUnits,
+} from '../src/server/db/admin/observers';
+import type { Database } from '../src/server/env';
+import { d1Message, withDb } from './lib/d1';
+import { newPassword } from './lib/observers';
+import type { Target } from './lib/wrangler';
 
 const HELP = `观察员账号工具
 
@@ -88,11 +98,13 @@ function username(raw: string | undefined): string {
   return parsed.data;
 }
 
-function findId(name: string): string {
-  const rows = d1Query<{ id: string }>(`SELECT id FROM observers WHERE username = ${lit(name)}`, target);
-  if (!rows[0]) throw new UsageError(`没有用户名为 “${name}” 的观察员`);
-  return rows[0].id;
+async function findId(db: Database, name: string): Promise<string> {
+  const id = await observerId(db, name);
+  if (!id) throw new UsageError(`没有用户名为 “${name}” 的观察员`);
+  return id;
 }
+
+const inDb = <T>(fn: (db: Database) => Promise<T>) => withDb(target, fn);
 
 async function main() {
   const [command, arg] = positionals;
@@ -108,23 +120,17 @@ async function main() {
       const role = observerRole.safeParse(values.role ?? 'observer');
       if (!role.success) throw new UsageError('--role 须为 observer 或 lead');
       const units = scope();
-      if (d1Query(`SELECT 1 FROM observers WHERE username = ${lit(name)}`, target).length > 0) {
-        throw new UsageError(`用户名 “${name}” 已存在`);
-      }
       const password = newPassword();
       const id = crypto.randomUUID();
-      d1ExecuteSql(
-        accountSql({
-          id,
-          username: name,
-          displayName,
-          role: role.data,
-          passwordHash: await hashPassword(password),
-          createdAt: now(),
+      const passwordHash = await hashPassword(password);
+      await inDb(async (db) => {
+        if (await observerId(db, name)) throw new UsageError(`用户名 “${name}” 已存在`);
+        await createAccount(
+          db,
+          { id, username: name, displayName, role: role.data, passwordHash, createdAt: now() },
           units,
-        }).join('\n'),
-        target,
-      );
+        );
+      });
       console.log(
         `已创建观察员 ${name} (${displayName}, ${role.data}), 负责单位 ${units.length} 个${units.length ? `: ${units.map((u) => u.unit).join(', ')}` : ''}`,
       );
@@ -132,12 +138,7 @@ async function main() {
       return;
     }
     case 'list': {
-      const rows = d1Query<Record<string, string | number>>(
-        `SELECT o.username, o.display_name AS name, o.role, o.disabled, o.last_login_at AS lastLogin,
-           (SELECT group_concat(unit, ',') FROM observer_units u WHERE u.observer = o.id) AS units
-         FROM observers o ORDER BY o.role DESC, o.username`,
-        target,
-      );
+      const rows = await inDb(async (db) => listAccounts(db));
       if (rows.length === 0) console.log('还没有观察员账号。用 npm run observers -- add 创建。');
       for (const r of rows) {
         console.log(
@@ -148,47 +149,24 @@ async function main() {
     }
     case 'passwd': {
       const name = username(arg);
-      const id = findId(name);
       const password = newPassword();
-      d1ExecuteSql(
-        [
-          `UPDATE observers SET password_hash = ${lit(await hashPassword(password))} WHERE id = ${lit(id)};`,
-          cliAuditSql('account.password', id, now(), { username: name }),
-          `DELETE FROM observer_sessions WHERE observer = ${lit(id)};`,
-        ].join('\n'),
-        target,
-      );
+      const passwordHash = await hashPassword(password);
+      await inDb(async (db) => setPassword(db, await findId(db, name), passwordHash, now(), name));
       console.log(`已重设 ${name} 的密码并结束其所有会话。新密码 (只显示这一次): ${password}`);
       return;
     }
     case 'disable':
     case 'enable': {
       const name = username(arg);
-      const id = findId(name);
       const off = command === 'disable';
-      d1ExecuteSql(
-        [
-          `UPDATE observers SET disabled = ${off ? 1 : 0} WHERE id = ${lit(id)};`,
-          cliAuditSql(off ? 'account.disable' : 'account.enable', id, now(), { username: name }),
-          ...(off ? [`DELETE FROM observer_sessions WHERE observer = ${lit(id)};`] : []),
-        ].join('\n'),
-        target,
-      );
+      await inDb(async (db) => setDisabled(db, await findId(db, name), off, now(), name));
       console.log(off ? `已停用 ${name} 并结束其所有会话。` : `已启用 ${name}。`);
       return;
     }
     case 'assign': {
       const name = username(arg);
-      const id = findId(name);
       const units = scope();
-      d1ExecuteSql(
-        [
-          `DELETE FROM observer_units WHERE observer = ${lit(id)};`,
-          ...unitsSql(id, units),
-          cliAuditSql('account.units', id, now(), { units: units.map((u) => u.unit) }),
-        ].join('\n'),
-        target,
-      );
+      await inDb(async (db) => setUnits(db, await findId(db, name), units, now()));
       console.log(
         `${name} 现负责单位 ${units.length} 个${units.length ? `: ${units.map((u) => u.unit).join(', ')}` : ''}`,
       );
@@ -207,6 +185,6 @@ try {
     console.error('用法见 npm run observers -- --help');
     process.exit(2);
   }
-  console.error((e as Error).message);
+  console.error(d1Message(e));
   process.exit(1);
 }

@@ -10,38 +10,27 @@ import { buildFeed } from '../src/domain/feed';
 import { instrumentStatus } from '../src/domain/instrument';
 import type { TallyCount } from '../src/domain/schemas/participation';
 import { type Snapshot, snapshot } from '../src/domain/schemas/snapshot';
-import { d1Query, lit, type Target } from './lib/wrangler';
+import { readFinalFigures, readInstrumentStates } from '../src/server/db/admin/tallies';
+import { withDb } from './lib/d1';
+import type { Target } from './lib/wrangler';
 
 export async function takeSnapshot(appraisal: string, target: Target, now = new Date()): Promise<Snapshot> {
   const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
   if (!catalog.appraisals.some((a) => a.id === appraisal)) throw new Error(`未知的考核 ${appraisal}`);
-  const overrides = new Map(
-    d1Query<{ instrument: string; state: 'closed' | 'paused' }>(
-      'SELECT instrument, state FROM instrument_states',
-      target,
-    ).map((r) => [r.instrument, r.state]),
-  );
-  const closed = catalog.instruments.filter(
-    (i) => i.appraisal === appraisal && instrumentStatus(i, now, overrides.get(i.id)) === 'closed',
-  );
-  const ids = `(${closed.map((i) => lit(i.id)).join(',') || "''"})`;
-  type Row = Record<string, string | number>;
-  const counts = d1Query<Row>(
-    `SELECT instrument, question, option, rater_category, count FROM tallies WHERE instrument IN ${ids}`,
-    target,
-  );
-  const turnout = d1Query<Row>(
-    `SELECT instrument, rater_category, responses FROM turnout WHERE instrument IN ${ids}`,
-    target,
-  );
-  const issued = d1Query<Row>(
-    `SELECT rater_category, count(*) AS n FROM codes WHERE appraisal = ${lit(appraisal)} AND revoked_on IS NULL GROUP BY rater_category`,
-    target,
-  );
-  const receipts = d1Query<Row>(
-    `SELECT instrument, receipt FROM responses WHERE instrument IN ${ids} ORDER BY receipt`,
-    target,
-  );
+  const { closed, counts, turnout, issued, receipts } = await withDb(target, async (db) => {
+    const overrides = await readInstrumentStates(db);
+    const closed = catalog.instruments.filter(
+      (i) => i.appraisal === appraisal && instrumentStatus(i, now, overrides.get(i.id)) === 'closed',
+    );
+    return {
+      closed,
+      ...(await readFinalFigures(
+        db,
+        appraisal,
+        closed.map((i) => i.id),
+      )),
+    };
+  });
   const feed = await buildFeed(
     appraisal,
     now.toISOString(),
@@ -51,18 +40,12 @@ export async function takeSnapshot(appraisal: string, target: Target, now = new 
       counts: counts
         .filter((c) => c.instrument === instrument.id)
         .map(
-          (c) =>
-            ({
-              question: c.question,
-              option: c.option,
-              raterCategory: c.rater_category,
-              count: Number(c.count),
-            }) as TallyCount,
+          ({ question, option, raterCategory, count }) => ({ question, option, raterCategory, count }) as TallyCount,
         ),
       turnout: turnout
         .filter((t) => t.instrument === instrument.id)
-        .map((t) => ({ raterCategory: String(t.rater_category), responses: Number(t.responses) })),
-      issued: new Map(issued.map((r) => [String(r.rater_category), Number(r.n)])),
+        .map(({ raterCategory, responses }) => ({ raterCategory, responses })),
+      issued,
     })),
   );
   return snapshot.parse({
@@ -71,7 +54,7 @@ export async function takeSnapshot(appraisal: string, target: Target, now = new 
     digest: feed.digest,
     instruments: feed.instruments.map((i) => ({
       ...i,
-      receipts: receipts.filter((r) => r.instrument === i.id).map((r) => String(r.receipt)),
+      receipts: receipts.filter((r) => r.instrument === i.id).map((r) => r.receipt),
     })),
   });
 }

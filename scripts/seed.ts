@@ -1,16 +1,19 @@
 // npm run seed: the demo data of the local D1 — codes, and responses submitted
 // through the real API. Idempotent: demo codes are derived from a fixed seed
-// and stored with INSERT OR IGNORE; a code that already answered is refused
-// with 409 and skipped; public demo answers are added only once.
+// and a code already stored is skipped; a code that already answered is
+// refused with 409 and skipped; public demo answers are added only once.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
+import { type CodeRows, insertCodes } from '../src/server/db/admin/codes';
+import { insertFeedKey } from '../src/server/db/admin/feed-keys';
 import { demoRandom, issueCodes } from './lib/codes';
+import { withDb } from './lib/d1';
 import { type DemoPlan, submitDemoResponses } from './lib/demo-responses';
 import { ensureDevVars } from './lib/dev-vars';
 import { newFeedKey } from './lib/feed-keys';
 import { seedObservers } from './lib/observers';
-import { d1ExecuteSql, type Target } from './lib/wrangler';
+import type { Target } from './lib/wrangler';
 
 interface DemoBatch {
   appraisal: string;
@@ -69,10 +72,10 @@ export async function seed(target: Target = { remote: false, persistTo: process.
   const vars = ensureDevVars();
   const pepper = vars.get('CODE_PEPPER') as string;
   const rows: string[][] = [];
-  const sql: string[] = [];
+  const runs: CodeRows[] = [];
   const plans: DemoPlan[] = [];
   for (const b of DEMO_BATCHES) {
-    const { codes, statements } = await issueCodes({
+    const { codes, rows: run } = await issueCodes({
       appraisal: b.appraisal,
       category: b.category,
       count: b.count,
@@ -80,9 +83,8 @@ export async function seed(target: Target = { remote: false, persistTo: process.
       pepper,
       issuedOn: b.appraisal === 'county-2025' ? '2025-11-20' : '2026-02-15',
       random: await demoRandom(`kaoping-demo/${b.appraisal}/${b.category}`),
-      orIgnore: true,
     });
-    sql.push(...statements);
+    runs.push(run);
     const used = codes.slice(0, b.used);
     for (const a of b.answers) plans.push({ ...a, category: b.category, codes: used });
     for (const [i, c] of codes.entries()) {
@@ -91,9 +93,13 @@ export async function seed(target: Target = { remote: false, persistTo: process.
   }
   // The demo integrator key (its secret derives from FEED_KEY_SECRET, so it is the same on every run).
   const feedKey = await newFeedKey(vars.get('FEED_KEY_SECRET') as string, '演示: 内部考核系统', 'demo-internal');
-  sql.push(feedKey.insert(true));
-  d1ExecuteSql(sql.join('\n'), target);
-  await seedObservers(target, vars);
+  const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
+  const stored = await withDb(target, async (db, env) => {
+    for (const run of runs) await insertCodes(db, run, { orIgnore: true });
+    await insertFeedKey(db, feedKey.row, { orIgnore: true });
+    await seedObservers(db, vars);
+    return submitDemoResponses(catalog, [...plans, ...PUBLIC_ANSWERS], db, env);
+  });
   mkdirSync('.demo', { recursive: true });
   writeFileSync(
     '.demo/feed-keys.csv',
@@ -103,8 +109,6 @@ export async function seed(target: Target = { remote: false, persistTo: process.
     '.demo/codes.csv',
     stringify(rows, { header: true, columns: ['code', 'raterCategory', 'appraisal', 'answered'] }),
   );
-  const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
-  const stored = await submitDemoResponses(catalog, [...plans, ...PUBLIC_ANSWERS], target.persistTo);
   console.log(
     `演示数据已就绪: 参与码 ${rows.length} 个 (.demo/codes.csv, 其中 answered 为空的未使用), 本次新增演示意见 ${stored} 份`,
   );

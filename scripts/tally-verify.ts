@@ -8,7 +8,9 @@ import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
 import { countKey, recount } from '../src/domain/tally';
 import { fromBase64Url, readTokenMessage } from '../src/domain/token';
 import { verifyToken } from '../src/server/auth/token-keys';
-import { d1Query, type Target } from './lib/wrangler';
+import { readForRecount } from '../src/server/db/admin/tallies';
+import { withDb } from './lib/d1';
+import type { Target } from './lib/wrangler';
 
 export interface VerifyReport {
   instruments: { id: string; responses: number; counters: number; tokens: number | null; differences: string[] }[];
@@ -18,28 +20,19 @@ export interface VerifyReport {
 export async function verifyTallies(target: Target, only?: string): Promise<VerifyReport> {
   const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
   const report: VerifyReport = { instruments: [], ok: true };
-  // Three reads in all (each wrangler call costs seconds), grouped here by instrument.
-  const where = only ? ` WHERE instrument = '${only.replace(/'/g, "''")}'` : '';
+  // One batch of reads, grouped here by instrument.
+  const read = await withDb(target, (db) => readForRecount(db, only));
   const group = <T extends { instrument: string }>(rows: T[]) => {
     const m = new Map<string, T[]>();
     for (const r of rows) m.set(r.instrument, [...(m.get(r.instrument) ?? []), r]);
     return m;
   };
-  const responses = group(d1Query<Row>(`SELECT instrument, rater_category, answers FROM responses${where}`, target));
-  const tallies = group(
-    d1Query<Row>(`SELECT instrument, question, option, rater_category, count FROM tallies${where}`, target),
-  );
-  const turnouts = group(d1Query<Row>(`SELECT instrument, rater_category, responses FROM turnout${where}`, target));
-  const spentRows = group(
-    d1Query<Row>(`SELECT instrument, rater_category, msg, sig FROM spent_tokens${where}`, target),
-  );
-  const keys = group(d1Query<Row>(`SELECT instrument, rater_category, spki FROM token_keys${where}`, target));
-  const issuedRows = group(
-    d1Query<Row>(
-      `SELECT r.instrument AS instrument, c.rater_category AS rater_category, count(*) AS n FROM redemptions r JOIN codes c ON c.hash = r.code_hash${where.replace('instrument', 'r.instrument')} GROUP BY 1, 2`,
-      target,
-    ),
-  );
+  const responses = group(read.responses);
+  const tallies = group(read.tallies);
+  const turnouts = group(read.turnout);
+  const spentRows = group(read.spent);
+  const keys = group(read.keys);
+  const issuedRows = group(read.issued);
   const known = new Set(catalog.instruments.map((i) => i.id));
   for (const id of responses.keys()) {
     if (known.has(id)) continue;
@@ -57,15 +50,12 @@ export async function verifyTallies(target: Target, only?: string): Promise<Veri
     const rows = responses.get(inst.id) ?? [];
     const expected = recount(
       inst,
-      rows.map((r) => ({ raterCategory: String(r.rater_category), answers: JSON.parse(String(r.answers)) })),
+      rows.map((r) => ({ raterCategory: r.raterCategory, answers: JSON.parse(r.answers) })),
     );
     const stored = new Map(
-      (tallies.get(inst.id) ?? []).map((t) => [
-        countKey(String(t.question), String(t.option), String(t.rater_category)),
-        Number(t.count),
-      ]),
+      (tallies.get(inst.id) ?? []).map((t) => [countKey(t.question, t.option, t.raterCategory), t.count]),
     );
-    const turnout = new Map((turnouts.get(inst.id) ?? []).map((t) => [String(t.rater_category), Number(t.responses)]));
+    const turnout = new Map((turnouts.get(inst.id) ?? []).map((t) => [t.raterCategory, t.responses]));
     const differences: string[] = [];
     for (const k of new Set([...expected.counts.keys(), ...stored.keys()])) {
       const want = expected.counts.get(k) ?? 0;
@@ -92,29 +82,29 @@ export async function verifyTallies(target: Target, only?: string): Promise<Veri
   return report;
 }
 
-type Row = { instrument: string } & Record<string, string | number>;
+type Read = Awaited<ReturnType<typeof readForRecount>>;
 
 /** The spent tokens of one instrument against its keys, its redemptions and its code responses. */
 async function checkSpentTokens(
   instrument: string,
   access: 'code' | 'public',
-  responses: Row[],
-  spent: Row[],
-  keys: Map<string, Row[]>,
-  issued: Map<string, Row[]>,
+  responses: Read['responses'],
+  spent: Read['spent'],
+  keys: Map<string, Read['keys']>,
+  issued: Map<string, Read['issued']>,
 ): Promise<string[]> {
   const out: string[] = [];
   if (access === 'public') {
     if (spent.length > 0) out.push(`公开测评不应有已花费令牌, 却有 ${spent.length} 枚`);
     return out;
   }
-  const spki = new Map((keys.get(instrument) ?? []).map((k) => [String(k.rater_category), String(k.spki)]));
+  const spki = new Map((keys.get(instrument) ?? []).map((k) => [k.raterCategory, k.spki]));
   const perCategory = new Map<string, number>();
   let bad = 0;
   for (const t of spent) {
-    const category = String(t.rater_category);
-    const msg = fromBase64Url(String(t.msg));
-    const sig = fromBase64Url(String(t.sig));
+    const category = t.raterCategory;
+    const msg = fromBase64Url(t.msg);
+    const sig = fromBase64Url(t.sig);
     const claims = msg ? readTokenMessage(msg) : null;
     const key = spki.get(category);
     const valid =
@@ -129,8 +119,8 @@ async function checkSpentTokens(
   }
   if (bad > 0) out.push(`令牌: ${bad} 枚已花费令牌的签名无效或与类别不符`);
   const answered = new Map<string, number>();
-  for (const r of responses) answered.set(String(r.rater_category), (answered.get(String(r.rater_category)) ?? 0) + 1);
-  const issuedBy = new Map((issued.get(instrument) ?? []).map((r) => [String(r.rater_category), Number(r.n)]));
+  for (const r of responses) answered.set(r.raterCategory, (answered.get(r.raterCategory) ?? 0) + 1);
+  const issuedBy = new Map((issued.get(instrument) ?? []).map((r) => [r.raterCategory, r.n]));
   for (const c of new Set([...perCategory.keys(), ...answered.keys(), ...issuedBy.keys()])) {
     const n = perCategory.get(c) ?? 0;
     if (n !== (answered.get(c) ?? 0)) out.push(`令牌 ${c}: 已花费 ${n} 枚, 意见 ${answered.get(c) ?? 0} 份`);

@@ -5,14 +5,14 @@
 // private key sealed under TOKEN_KEY_SECRET; `list` prints the public keys.
 // Run `create` after the appraisal's content is published and before its
 // first instrument opens: until then its code instruments answer 503.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getPlatformProxy } from 'wrangler';
 import { parseRuntimeCatalog, type RuntimeCatalog } from '../src/domain/catalog';
-import type { Bindings } from '../src/server/env';
+import { listTokenKeys } from '../src/server/db/tokens';
+import { d1Message, withDb } from './lib/d1';
 import { ensureDevVars } from './lib/dev-vars';
-import { ensureTokenKeys, keySlots, listKeys } from './lib/token-keys';
+import { ensureTokenKeys, keySlots } from './lib/token-keys';
 
 const HELP = `参与令牌签名密钥 (盲签名, RFC 9474; 每个使用参与码的测评 × 评价人类别一对)
 
@@ -29,16 +29,6 @@ const ROOT = resolve(import.meta.dirname, '..');
 function fail(message: string, status = 2): never {
   console.error(`错误: ${message}\n\n${HELP}`);
   process.exit(status);
-}
-
-/** A copy of wrangler.toml whose D1 binding is remote: getPlatformProxy then talks to the production database. */
-function remoteConfig(): string {
-  const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
-  const patched = toml.replace(/^binding = "DB"$/m, 'binding = "DB"\nremote = true');
-  if (patched === toml) fail('wrangler.toml 中找不到 binding = "DB"', 1);
-  const path = join(ROOT, '.wrangler', 'token-keys.remote.toml');
-  writeFileSync(path, patched.replace('pages_build_output_dir = "./dist"', 'pages_build_output_dir = "../dist"'));
-  return path;
 }
 
 async function main() {
@@ -77,28 +67,27 @@ async function main() {
         : 'TOKEN_KEY_SECRET 过短: 至少 32 个字符',
     );
   }
-  const configPath = values.remote ? remoteConfig() : undefined;
   const persist = process.env.KAOPING_PERSIST;
-  const { env, dispose } = await getPlatformProxy<Bindings>({
-    configPath,
-    persist: values.remote ? false : { path: join(persist ? resolve(ROOT, persist) : '.wrangler/state', 'v3') },
-    remoteBindings: values.remote,
-  });
+  const target = { remote: values.remote ?? false, persistTo: persist ? resolve(ROOT, persist) : undefined };
   const where = values.remote ? '线上 D1' : '本地 D1';
+  const slots = keySlots(catalog, appraisal);
+  if (command === 'create' && slots.length === 0) {
+    console.log(`考评 ${appraisal} 没有使用参与码的测评, 无需密钥`);
+    return;
+  }
   try {
-    const slots = keySlots(catalog, appraisal);
-    if (command === 'create') {
-      if (slots.length === 0) {
-        console.log(`考评 ${appraisal} 没有使用参与码的测评, 无需密钥`);
+    await withDb(target, async (db) => {
+      if (command === 'create') {
+        const made = await ensureTokenKeys(db, secret as string, slots, (done, total) =>
+          process.stderr.write(`\r生成密钥 ${done}/${total}${done === total ? '\n' : ''}`),
+        );
+        console.log(
+          `${where}: 新生成 ${made.length} 对, 已有 ${slots.length - made.length} 对 (共 ${slots.length} 对)`,
+        );
+        for (const s of made) console.log(`  + ${s.instrument} / ${s.raterCategory}`);
         return;
       }
-      const made = await ensureTokenKeys(env.DB, secret as string, slots, (done, total) =>
-        process.stderr.write(`\r生成密钥 ${done}/${total}${done === total ? '\n' : ''}`),
-      );
-      console.log(`${where}: 新生成 ${made.length} 对, 已有 ${slots.length - made.length} 对 (共 ${slots.length} 对)`);
-      for (const s of made) console.log(`  + ${s.instrument} / ${s.raterCategory}`);
-    } else {
-      const keys = await listKeys(env.DB, appraisal ? [...new Set(slots.map((s) => s.instrument))] : undefined);
+      const keys = await listTokenKeys(db, appraisal ? [...new Set(slots.map((s) => s.instrument))] : undefined);
       console.log('instrument,rater_category,created_on,spki');
       for (const k of keys) console.log(`${k.instrument},${k.raterCategory},${k.createdOn},${k.spki}`);
       const have = new Set(keys.map((k) => `${k.instrument}\n${k.raterCategory}`));
@@ -109,15 +98,10 @@ async function main() {
         );
         process.exitCode = 1;
       }
-    }
+    });
   } catch (e) {
-    // drizzle wraps D1's error: the cause says what went wrong.
-    const err = e as Error & { cause?: Error };
-    const msg = `${err.message} ${err.cause?.message ?? ''}`.trim();
+    const msg = d1Message(e);
     fail(/no such table/i.test(msg) ? `${where}尚未迁移: 请先运行 npm run db:migrate` : msg, 1);
-  } finally {
-    await dispose();
-    if (configPath) rmSync(configPath, { force: true });
   }
 }
 

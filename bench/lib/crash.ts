@@ -15,13 +15,13 @@
 //   one response, and nothing acknowledged is accepted a second time.
 // Used by tests/node/crash.test.ts (small) and bench/reliability.ts (large).
 
-import { d1Each } from '../../scripts/lib/codes';
+import { withDb } from '../../scripts/lib/d1';
 import { demoAnswers } from '../../scripts/lib/demo-responses';
 import type { DevServer } from '../../scripts/lib/dev-server';
-import { lit } from '../../scripts/lib/wrangler';
 import { verifyTallies } from '../../scripts/tally-verify';
 import type { SpendToken } from '../../src/domain/schemas/token';
 import { type BlindState, blindToken, finalizeToken } from '../../src/lib/participate/token';
+import { readStored } from '../../src/server/db/admin/tallies';
 import { DUMMY_TOKEN } from '../../src/server/guards/turnstile';
 import { addresses, demoInstrument, freshState, issueInto, keyInto, startStand } from './stand';
 import { randomBlinded } from './tokens';
@@ -237,28 +237,11 @@ export async function crashRun(o: CrashOptions): Promise<CrashReport> {
   // The database as the crash left it.
   const target = { remote: false, persistTo: o.state };
   const problems: string[] = [];
-  const counts = () => {
-    // One wrangler start for both reads (each costs seconds).
-    const [receiptRows, countRows] = d1Each<Record<string, unknown>>(
-      [
-        `SELECT receipt FROM responses WHERE instrument = ${lit(inst.id)}`,
-        `SELECT (SELECT count(*) FROM redemptions WHERE instrument = ${lit(inst.id)}) AS redemptions,
-                (SELECT count(*) FROM spent_tokens WHERE instrument = ${lit(inst.id)}) AS spent,
-                (SELECT coalesce(sum(responses), 0) FROM turnout WHERE instrument = ${lit(inst.id)}) AS turnout`,
-      ],
-      target,
-    );
-    const c = countRows?.[0];
-    const receipts = new Set((receiptRows ?? []).map((r) => String(r.receipt)));
-    return {
-      receipts,
-      stored: receipts.size,
-      redemptions: Number(c?.redemptions ?? -1),
-      spent: Number(c?.spent ?? -1),
-      turnout: Number(c?.turnout ?? -1),
-    };
+  const counts = async () => {
+    const { receipts, redemptions, spent, turnout } = await withDb(target, (db) => readStored(db, inst.id));
+    return { receipts, stored: receipts.size, redemptions, spent, turnout };
   };
-  const after = counts();
+  const after = await counts();
   const { stored, redemptions, spent, turnout } = after;
   const ackedMissing = acked.filter((a) => !after.receipts.has(a.receipt as string)).length;
   const verifiedAfterCrash = (await verifyTallies(target, inst.id)).ok;
@@ -349,7 +332,7 @@ export async function crashRun(o: CrashOptions): Promise<CrashReport> {
     );
   if (ackedSecondTokenRefused !== sample.length)
     problems.push(`${sample.length - ackedSecondTokenRefused} acknowledged codes given a second token`);
-  const end = counts();
+  const end = await counts();
   const final = { redemptions: end.redemptions, spent: end.spent, stored: end.stored, turnout: end.turnout };
   if (new Set(Object.values(final)).size !== 1)
     problems.push(

@@ -5,12 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { issueCodes } from '../../scripts/lib/codes';
+import { withDb } from '../../scripts/lib/d1';
 import { bin, type DevServer, startDevServer } from '../../scripts/lib/dev-server';
 import { ensureDevVars } from '../../scripts/lib/dev-vars';
-import { d1ExecuteSql, d1Migrate } from '../../scripts/lib/wrangler';
+import { d1Migrate } from '../../scripts/lib/wrangler';
 import { buildCatalog, GENERATED, runtimeCatalog } from '../../src/build/content';
 import type { Instrument } from '../../src/domain/schemas/instrument';
-import { type BenchKey, keysInto, mintTokens, redeemBatchSql } from './tokens';
+import { insertCodes, redeemBatch } from '../../src/server/db/admin/codes';
+import { type BenchKey, keysInto, mintTokens } from './tokens';
 
 /** Inside the demo appraisal's collection window (as in bench/submission.ts and the e2e run). */
 export const STAND_NOW = '2026-11-23T10:00:00+08:00';
@@ -40,7 +42,7 @@ export function freshState(state: string) {
 
 /** Issue `count` codes of `category` for the instrument's appraisal into the local D1 in `state`. */
 export async function issueInto(state: string, inst: Instrument, count: number, category = 'npc_deputy') {
-  const { codes, statements } = await issueCodes({
+  const { codes, rows } = await issueCodes({
     appraisal: inst.appraisal,
     category,
     count,
@@ -48,7 +50,7 @@ export async function issueInto(state: string, inst: Instrument, count: number, 
     pepper: ensureDevVars().get('CODE_PEPPER') as string,
     issuedOn: '2026-11-15',
   });
-  d1ExecuteSql(statements.join('\n'), { remote: false, persistTo: state });
+  await withDb({ remote: false, persistTo: state }, (db) => insertCodes(db, rows));
   return codes;
 }
 
@@ -68,7 +70,7 @@ export async function keyInto(state: string, inst: Instrument, category = 'npc_d
  */
 export async function issuedTokensInto(state: string, inst: Instrument, key: BenchKey, count: number) {
   const batch = `minted-${inst.id}-${Date.now()}`;
-  const { statements } = await issueCodes({
+  const { rows } = await issueCodes({
     appraisal: inst.appraisal,
     category: key.raterCategory,
     count,
@@ -76,7 +78,10 @@ export async function issuedTokensInto(state: string, inst: Instrument, key: Ben
     pepper: ensureDevVars().get('CODE_PEPPER') as string,
     issuedOn: '2026-11-15',
   });
-  d1ExecuteSql([...statements, redeemBatchSql(batch, inst.id)].join('\n'), { remote: false, persistTo: state });
+  await withDb({ remote: false, persistTo: state }, async (db) => {
+    await insertCodes(db, rows);
+    await redeemBatch(db, batch, inst.id);
+  });
   return mintTokens(key, count);
 }
 

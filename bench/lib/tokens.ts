@@ -7,10 +7,13 @@
 // stand for codes that took them: stand.ts `issuedTokensInto` redeems a code
 // for each, so the database says what issuance would have left.
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
-import { d1ExecuteSql, lit, type Target } from '../../scripts/lib/wrangler';
+import { withDb } from '../../scripts/lib/d1';
+import type { Target } from '../../scripts/lib/wrangler';
 import type { SpendToken } from '../../src/domain/schemas/token';
 import { fromBase64Url, TOKEN_MODULUS_BITS, toBase64Url, toHex, tokenMessage } from '../../src/domain/token';
 import { blindSign, type TokenKeyRow, verifyToken } from '../../src/server/auth/token-keys';
+import { slices } from '../../src/server/db/admin/batch';
+import { insertTokenKeys } from '../../src/server/db/tokens';
 
 const client = RSABSSA.SHA384.PSS.Randomized();
 const PSS = { name: 'RSA-PSS', hash: 'SHA-384' } as const;
@@ -82,23 +85,6 @@ export async function createBenchKey(secret: string, instrument: string, raterCa
   return { ...row, privateKey: pair.privateKey };
 }
 
-/** One INSERT per key into `token_keys`. */
-export function tokenKeysSql(keys: TokenKeyRow[], createdOn = '2026-11-15') {
-  return keys.map(
-    (k) =>
-      `INSERT INTO token_keys (instrument, rater_category, spki, modulus, sealed, created_on) VALUES (${[
-        k.instrument,
-        k.raterCategory,
-        k.spki,
-        k.modulus,
-        k.sealed,
-        createdOn,
-      ]
-        .map(lit)
-        .join(', ')});`,
-  );
-}
-
 /** Create a key for each (instrument, category) and store it in the local D1 of `target`. */
 export async function keysInto(
   target: Target,
@@ -106,13 +92,16 @@ export async function keysInto(
   slots: { instrument: string; raterCategory: string }[],
 ): Promise<BenchKey[]> {
   const keys = await Promise.all(slots.map((s) => createBenchKey(secret, s.instrument, s.raterCategory)));
-  d1ExecuteSql(tokenKeysSql(keys).join('\n'), target);
+  const rows = keys.map(({ privateKey: _, ...row }) => ({ ...row, createdOn: '2026-11-15' }));
+  const stored = await withDb(target, async (db) => {
+    let n = 0;
+    for (const s of slices(rows, 6)) n += (await insertTokenKeys(db, s)).length;
+    return n;
+  });
+  // A key already there would be kept, and the bench would mint with a private key the server does not have.
+  if (stored !== rows.length) throw new Error(`bench token keys: ${rows.length - stored} already in the database`);
   return keys;
 }
-
-/** Redeem every code of a batch for an instrument, as issuance does (a blinded-message fingerprint of its own each). */
-export const redeemBatchSql = (batch: string, instrument: string) =>
-  `INSERT INTO redemptions (code_hash, instrument, blinded_hash) SELECT hash, ${lit(instrument)}, lower(hex(randomblob(32))) FROM codes WHERE batch = ${lit(batch)};`;
 
 /**
  * `count` valid spend tokens of a key, minted with its private key: a token

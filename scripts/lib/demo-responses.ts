@@ -1,16 +1,15 @@
 // Demo responses, submitted through the real API (the Hono app in Node, bound
-// to the local D1 by wrangler's platform proxy), so demo tallies, turnout and
+// to the local D1 by wrangler's platform proxy: scripts/lib/d1.ts), so demo tallies, turnout and
 // receipts are made exactly as production makes them: a coded response takes a
 // blind-signed token with its code, then spends it in a separate request, as
 // the island does. Demo keys are created first where missing. Deterministic
 // answers from a seeded generator; the clock is pinned inside each window.
-import { join } from 'node:path';
-import { getPlatformProxy } from 'wrangler';
 import type { RuntimeCatalog } from '../../src/domain/catalog';
 import type { Instrument } from '../../src/domain/schemas/instrument';
 import type { Question } from '../../src/domain/schemas/question';
 import { blindToken, finalizeToken } from '../../src/lib/participate/token';
-import type { Bindings } from '../../src/server/env';
+import { turnoutOf } from '../../src/server/db/admin/tallies';
+import type { Bindings, Database } from '../../src/server/env';
 import { DUMMY_TOKEN } from '../../src/server/guards/turnstile';
 import { ensureTokenKeys, keySlots } from './token-keys';
 
@@ -72,84 +71,72 @@ export interface DemoPlan {
 }
 
 /** Submit every planned response; a code that already answered gets 409 and is skipped (idempotent). */
-export async function submitDemoResponses(catalog: RuntimeCatalog, plans: DemoPlan[], persistTo?: string) {
+export async function submitDemoResponses(catalog: RuntimeCatalog, plans: DemoPlan[], db: Database, env: Bindings) {
   // Imported here, not at the top: the app reads src/generated/catalog.json, which the build (or the content
   // check) writes, and on a fresh clone `npm start` loads this module before it has built anything.
   const { createApp } = await import('../../src/server/app');
-  const { env, dispose } = await getPlatformProxy<Bindings>({
-    persist: { path: join(persistTo ?? '.wrangler/state', 'v3') },
-  });
   let stored = 0;
   const bindings = { ...env, TURNSTILE_MODE: 'test', TURNSTILE_SECRET_KEY: '1x0000000000000000000000000000000AA' };
-  try {
-    if (!env.TOKEN_KEY_SECRET) throw new Error('.dev.vars has no TOKEN_KEY_SECRET');
-    const made = await ensureTokenKeys(env.DB, env.TOKEN_KEY_SECRET, keySlots(catalog));
-    if (made.length > 0) console.log(`已生成演示令牌密钥 ${made.length} 对 (每个测评 × 评价人类别一对)`);
-    for (const plan of plans) {
-      const inst = catalog.instruments.find((i) => i.id === plan.instrument);
-      if (!inst) throw new Error(`demo plan names unknown instrument ${plan.instrument}`);
-      const app = createApp({ catalog, now: () => new Date(plan.at) });
-      // Seeded before: skip (public answers carry no code and would be added twice; coded ones would all be 409).
-      const have = await env.DB.prepare(
-        'SELECT coalesce(sum(responses), 0) AS n FROM turnout WHERE instrument = ?1 AND rater_category = ?2',
-      )
-        .bind(inst.id, plan.category)
-        .first<{ n: number }>();
-      if ((have?.n ?? 0) >= (plan.codes?.length ?? 1)) continue;
-      const post = (path: string, body: unknown, i: number) =>
-        app.request(
-          path,
-          {
-            method: 'POST',
-            // A distinct demo address per response keeps the per-address limits out of the way.
-            headers: { 'content-type': 'application/json', 'cf-connecting-ip': `10.99.${i >> 8}.${i & 255}` },
-            body: JSON.stringify(body),
-          },
-          bindings,
-        );
-      const spki =
-        inst.access === 'code'
-          ? (
-              (await (await app.request(`/api/v1/instruments/${inst.id}/token-key`, {}, bindings)).json()) as {
-                keys: { raterCategory: string; spki: string }[];
-              }
-            ).keys.find((k) => k.raterCategory === plan.category)?.spki
-          : undefined;
-      if (inst.access === 'code' && !spki) throw new Error(`no token key for ${inst.id} / ${plan.category}`);
-      const responses = `/api/v1/instruments/${inst.id}/responses`;
-      const answers = (i: number) => demoAnswers(inst, `${inst.id}/${i}`);
-      const refused = async (r: Response) => {
-        throw new Error(`demo response to ${inst.id} refused: ${r.status} ${await r.text()}`);
-      };
-      const send = async (code: string | undefined, i: number) => {
-        if (code === undefined) {
-          const r = await post(responses, { turnstileToken: DUMMY_TOKEN, answers: answers(i) }, i);
-          if (r.status === 201) stored++;
-          else await refused(r);
-          return;
-        }
-        const state = await blindToken(inst.id, plan.category, spki as string);
-        const issued = await post(
-          `/api/v1/instruments/${inst.id}/tokens`,
-          { code, turnstileToken: DUMMY_TOKEN, blindedMsg: state.blindedMsg },
-          i,
-        );
-        if (issued.status === 409) return; // this code took its token on an earlier run
-        if (issued.status !== 201) return refused(issued);
-        const token = await finalizeToken(state, ((await issued.json()) as { blindSig: string }).blindSig);
-        // The spend comes from another address, as it would from a phone that changed networks.
-        const r = await post(responses, { token, answers: answers(i) }, i + 4096);
+  if (!env.TOKEN_KEY_SECRET) throw new Error('.dev.vars has no TOKEN_KEY_SECRET');
+  const made = await ensureTokenKeys(db, env.TOKEN_KEY_SECRET, keySlots(catalog));
+  if (made.length > 0) console.log(`已生成演示令牌密钥 ${made.length} 对 (每个测评 × 评价人类别一对)`);
+  for (const plan of plans) {
+    const inst = catalog.instruments.find((i) => i.id === plan.instrument);
+    if (!inst) throw new Error(`demo plan names unknown instrument ${plan.instrument}`);
+    const app = createApp({ catalog, now: () => new Date(plan.at) });
+    // Seeded before: skip (public answers carry no code and would be added twice; coded ones would all be 409).
+    if ((await turnoutOf(db, inst.id, plan.category)) >= (plan.codes?.length ?? 1)) continue;
+    const post = (path: string, body: unknown, i: number) =>
+      app.request(
+        path,
+        {
+          method: 'POST',
+          // A distinct demo address per response keeps the per-address limits out of the way.
+          headers: { 'content-type': 'application/json', 'cf-connecting-ip': `10.99.${i >> 8}.${i & 255}` },
+          body: JSON.stringify(body),
+        },
+        bindings,
+      );
+    const spki =
+      inst.access === 'code'
+        ? (
+            (await (await app.request(`/api/v1/instruments/${inst.id}/token-key`, {}, bindings)).json()) as {
+              keys: { raterCategory: string; spki: string }[];
+            }
+          ).keys.find((k) => k.raterCategory === plan.category)?.spki
+        : undefined;
+    if (inst.access === 'code' && !spki) throw new Error(`no token key for ${inst.id} / ${plan.category}`);
+    const responses = `/api/v1/instruments/${inst.id}/responses`;
+    const answers = (i: number) => demoAnswers(inst, `${inst.id}/${i}`);
+    const refused = async (r: Response) => {
+      throw new Error(`demo response to ${inst.id} refused: ${r.status} ${await r.text()}`);
+    };
+    const send = async (code: string | undefined, i: number) => {
+      if (code === undefined) {
+        const r = await post(responses, { turnstileToken: DUMMY_TOKEN, answers: answers(i) }, i);
         if (r.status === 201) stored++;
         else await refused(r);
-      };
-      const senders = plan.codes ?? Array.from({ length: plan.count ?? 0 }, () => undefined);
-      // A few at a time: the time goes into the proxy hop and the blinding, not into D1.
-      for (let i = 0; i < senders.length; i += 8) {
-        await Promise.all(senders.slice(i, i + 8).map((code, j) => send(code, i + j)));
+        return;
       }
+      const state = await blindToken(inst.id, plan.category, spki as string);
+      const issued = await post(
+        `/api/v1/instruments/${inst.id}/tokens`,
+        { code, turnstileToken: DUMMY_TOKEN, blindedMsg: state.blindedMsg },
+        i,
+      );
+      if (issued.status === 409) return; // this code took its token on an earlier run
+      if (issued.status !== 201) return refused(issued);
+      const token = await finalizeToken(state, ((await issued.json()) as { blindSig: string }).blindSig);
+      // The spend comes from another address, as it would from a phone that changed networks.
+      const r = await post(responses, { token, answers: answers(i) }, i + 4096);
+      if (r.status === 201) stored++;
+      else await refused(r);
+    };
+    const senders = plan.codes ?? Array.from({ length: plan.count ?? 0 }, () => undefined);
+    // A few at a time: the time goes into the proxy hop and the blinding, not into D1.
+    for (let i = 0; i < senders.length; i += 8) {
+      await Promise.all(senders.slice(i, i + 8).map((code, j) => send(code, i + j)));
     }
-  } finally {
-    await dispose();
   }
   return stored;
 }

@@ -1,56 +1,16 @@
-// Observer accounts as SQL (the CLI and the demo seed share it), and the demo
-// data of the forum, the opinion box and the console. Hashing, encryption and
-// tracking numbers use the very modules the API uses.
+// Passwords of observer accounts, and the demo data of the forum, the opinion
+// box and the console. Hashing, encryption and tracking numbers use the very
+// modules the API uses; the rows go in through src/server/db/admin/.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { ALPHABET, checkCharacter, generateCode, hmacHex, normaliseCrockford } from '../../src/domain/code';
 import { formatTracking, TRACKING_RANDOM } from '../../src/domain/schemas/message';
-import type { ObserverRole } from '../../src/domain/schemas/observer-account';
 import { encryptContact } from '../../src/server/auth/contact';
 import { hashPassword } from '../../src/server/auth/password';
-import { d1ExecuteSql, lit, type Target } from './wrangler';
-
-export interface AccountInput {
-  id: string;
-  username: string;
-  displayName: string;
-  role: ObserverRole;
-  passwordHash: string;
-  createdAt: string;
-  units: { unit: string; team: string | null }[];
-}
-
-/** An audit entry of the CLI (observer NULL); `guarded`: only if the statement before changed a row. */
-export function cliAuditSql(action: string, targetId: string, at: string, after: unknown, guarded = false) {
-  const select = `SELECT ${lit(at)}, NULL, ${lit(action)}, 'observer', ${lit(targetId)}, NULL, ${lit(JSON.stringify(after))}, 'cli'`;
-  return `INSERT INTO audit_log (at, observer, action, target_kind, target_id, before, after, request_id) ${select}${guarded ? ' WHERE changes() > 0' : ''};`;
-}
-
-/** The account, its units and the audit entry; with `orIgnore` a re-run changes nothing (demo seeding). */
-export function accountSql(a: AccountInput, opts: { orIgnore?: boolean } = {}): string[] {
-  const ignore = opts.orIgnore ? ' OR IGNORE' : '';
-  return [
-    `INSERT${ignore} INTO observers (id, username, display_name, role, password_hash, disabled, created_at) VALUES (${[
-      a.id,
-      a.username,
-      a.displayName,
-      a.role,
-      a.passwordHash,
-    ]
-      .map(lit)
-      .join(', ')}, 0, ${lit(a.createdAt)});`,
-    cliAuditSql('account.create', a.id, a.createdAt, { username: a.username, role: a.role }, opts.orIgnore),
-    ...unitsSql(a.id, a.units, opts),
-  ];
-}
-
-export function unitsSql(observer: string, units: AccountInput['units'], opts: { orIgnore?: boolean } = {}) {
-  return units.map(
-    (u) =>
-      `INSERT${opts.orIgnore ? ' OR IGNORE' : ' OR REPLACE'} INTO observer_units (observer, unit, team) VALUES (${lit(observer)}, ${lit(u.unit)}, ${lit(u.team)});`,
-  );
-}
+import { insertDemoForum, insertDemoMessage } from '../../src/server/db/admin/demo';
+import { createAccount, observerId } from '../../src/server/db/admin/observers';
+import type { Database } from '../../src/server/env';
 
 /** A password for a new account: 20 Crockford characters (100 bits), grouped for reading it out. */
 export function newPassword(): string {
@@ -58,7 +18,7 @@ export function newPassword(): string {
   return body.slice(0, 20).match(/.{5}/g)?.join('-') ?? body;
 }
 
-// Demo data. Fixed ids and INSERT OR IGNORE: a second seed changes nothing.
+// Demo data. Fixed ids, and a row already there is kept: a second seed changes nothing.
 
 /** Deterministic bytes from a label: demo data only, never for real accounts. */
 const demoBytes = (label: string, n: number) =>
@@ -158,42 +118,35 @@ export const DEMO_THREADS: DemoThread[] = [
   },
 ];
 
-export function demoForumSql(appraisal = 'county-2026'): string[] {
-  const sql: string[] = [];
-  for (const t of DEMO_THREADS) {
-    const visible = t.posts.filter((p) => p.status === 'visible').map((p) => p.at);
-    const first = t.posts[0] as DemoPost;
-    sql.push(
-      `INSERT OR IGNORE INTO forum_threads (id, appraisal, unit, title, created_at, last_post_at) VALUES (${[
-        t.id,
+function insertForum(db: Database, appraisal = 'county-2026') {
+  return insertDemoForum(
+    db,
+    DEMO_THREADS.map((t) => {
+      const first = t.posts[0] as DemoPost;
+      const visible = t.posts.filter((p) => p.status === 'visible').map((p) => p.at);
+      return {
+        id: t.id,
         appraisal,
-        t.unit,
-        t.title,
-        first.at,
-        visible.at(-1) ?? first.at,
-      ]
-        .map(lit)
-        .join(', ')});`,
-    );
-    t.posts.forEach((p, i) => {
-      sql.push(
-        `INSERT OR IGNORE INTO forum_posts (id, thread, appraisal, unit, opening, display_name, body, status, created_at) VALUES (${[
-          p.id,
-          t.id,
-          appraisal,
-          t.unit,
-          i === 0 ? 1 : 0,
-          p.displayName,
-          p.body,
-          p.status,
-          p.at,
-        ]
-          .map(lit)
-          .join(', ')});`,
-      );
-    });
-  }
-  return sql;
+        unit: t.unit,
+        title: t.title,
+        createdAt: first.at,
+        lastPostAt: visible.at(-1) ?? first.at,
+      };
+    }),
+    DEMO_THREADS.flatMap((t) =>
+      t.posts.map((p, i) => ({
+        id: p.id,
+        thread: t.id,
+        appraisal,
+        unit: t.unit,
+        opening: i === 0,
+        displayName: p.displayName,
+        body: p.body,
+        status: p.status,
+        createdAt: p.at,
+      })),
+    ),
+  );
 }
 
 /** The demo message's tracking number (deterministic, like the demo codes). */
@@ -204,28 +157,21 @@ export function demoTracking(): string {
   return formatTracking(body + checkCharacter(body));
 }
 
-export async function demoMessageSql(pepper: string, contactKey: string, appraisal = 'county-2026'): Promise<string[]> {
-  const tracking = demoTracking();
-  const hash = await hmacHex(`tracking:${pepper}`, normaliseCrockford(tracking));
-  const contact = await encryptContact(contactKey, { name: '王先生', phone: '0799-6660000' });
+async function insertMessage(db: Database, pepper: string, contactKey: string, appraisal = 'county-2026') {
   const at = day('2026-11-21', '09:15:00');
-  return [
-    `INSERT OR IGNORE INTO messages (id, tracking_hash, appraisal, subject_kind, subject_id, unit, body, contact, status, received_at, updated_at) VALUES (${[
-      demoId(301),
-      hash,
-      appraisal,
-      'unit',
-      'scjgj',
-      'scjgj',
-      '反映农贸市场部分摊位电子秤短斤少两, 市场监管部门检查后仍未整改, 希望考核组核实。',
-      contact,
-      'received',
-      at,
-      at,
-    ]
-      .map(lit)
-      .join(', ')});`,
-  ];
+  await insertDemoMessage(db, {
+    id: demoId(301),
+    trackingHash: await hmacHex(`tracking:${pepper}`, normaliseCrockford(demoTracking())),
+    appraisal,
+    subjectKind: 'unit',
+    subjectId: 'scjgj',
+    unit: 'scjgj',
+    body: '反映农贸市场部分摊位电子秤短斤少两, 市场监管部门检查后仍未整改, 希望考核组核实。',
+    contact: await encryptContact(contactKey, { name: '王先生', phone: '0799-6660000' }),
+    status: 'received',
+    receivedAt: at,
+    updatedAt: at,
+  });
 }
 
 /**
@@ -233,18 +179,14 @@ export async function demoMessageSql(pepper: string, contactKey: string, apprais
  * a few forum threads (two posts awaiting moderation) and one message (its
  * tracking number in .demo/messages.csv).
  */
-export async function seedObservers(target: Target, vars: Map<string, string>) {
+export async function seedObservers(db: Database, vars: Map<string, string>) {
   const password = demoPassword();
-  const passwordHash = await hashPassword(password, demoBytes('observer-salt', 16));
-  const sql = [
-    ...accountSql(
-      { ...DEMO_LEAD, passwordHash, createdAt: day('2026-11-15', '09:00:00'), units: [] },
-      { orIgnore: true },
-    ),
-    ...demoForumSql(),
-    ...(await demoMessageSql(vars.get('CODE_PEPPER') as string, vars.get('CONTACT_KEY') as string)),
-  ];
-  d1ExecuteSql(sql.join('\n'), target);
+  if (!(await observerId(db, DEMO_LEAD.username))) {
+    const passwordHash = await hashPassword(password, demoBytes('observer-salt', 16));
+    await createAccount(db, { ...DEMO_LEAD, passwordHash, createdAt: day('2026-11-15', '09:00:00') }, []);
+  }
+  await insertForum(db);
+  await insertMessage(db, vars.get('CODE_PEPPER') as string, vars.get('CONTACT_KEY') as string);
   mkdirSync('.demo', { recursive: true });
   writeFileSync(
     '.demo/observers.csv',

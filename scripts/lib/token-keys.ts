@@ -3,12 +3,12 @@
 // never replaced: tokens already issued under it must stay spendable), and
 // listed without their sealed private part. Used by `npm run token-keys` and
 // by the demo seeder, both through drizzle on a wrangler platform proxy.
-import { drizzle } from 'drizzle-orm/d1';
 import type { RuntimeCatalog } from '../../src/domain/catalog';
 import { dayInChina } from '../../src/domain/schemas/common';
 import { createTokenKey } from '../../src/server/auth/token-keys';
-import * as schema from '../../src/server/db/schema';
+import { slices } from '../../src/server/db/admin/batch';
 import { insertTokenKeys, listTokenKeys } from '../../src/server/db/tokens';
+import type { Database } from '../../src/server/env';
 
 export interface KeySlot {
   instrument: string;
@@ -28,13 +28,12 @@ export function keySlots(catalog: RuntimeCatalog, appraisal?: string): KeySlot[]
  * reports progress for appraisals with many instruments.
  */
 export async function ensureTokenKeys(
-  d1: D1Database,
+  db: Database,
   secret: string,
   slots: KeySlot[],
   onKey: (done: number, total: number) => void = () => {},
   now = new Date(),
 ): Promise<KeySlot[]> {
-  const db = drizzle(d1, { schema });
   const have = new Set(
     (await listTokenKeys(db, [...new Set(slots.map((s) => s.instrument))])).map(
       (k) => `${k.instrument}\n${k.raterCategory}`,
@@ -47,11 +46,7 @@ export async function ensureTokenKeys(
     onKey(i + 1, missing.length);
   }
   const stored: KeySlot[] = [];
-  // D1 caps bound parameters per statement (100): six columns, a few rows at a time.
-  for (let i = 0; i < rows.length; i += 10) stored.push(...(await insertTokenKeys(db, rows.slice(i, i + 10))));
+  // Six bound parameters a key row.
+  for (const s of slices(rows, 6)) stored.push(...(await insertTokenKeys(db, s)));
   return stored;
-}
-
-export function listKeys(d1: D1Database, instruments?: string[]) {
-  return listTokenKeys(drizzle(d1, { schema }), instruments);
 }

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import decodeQR from 'qr/decode.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { d1ExecuteSql, d1Migrate, d1Query, lit, type Target } from '../../scripts/lib/wrangler';
+import { d1Migrate, type Target } from '../../scripts/lib/wrangler';
 import { codeProblem, hashCode, normaliseCrockford } from '../../src/domain/code';
 import { launch } from '../e2e/browser';
+import { sqlAll, sqlRun } from './d1';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PEPPER = 'test-pepper-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -43,8 +44,10 @@ const newDir = () => {
   made.push(dir);
   return dir;
 };
-const countRows = (batch?: string) =>
-  d1Query<{ n: number }>(`SELECT COUNT(*) AS n FROM codes${batch ? ` WHERE batch = ${lit(batch)}` : ''}`, target)[0]?.n;
+const countRows = async (batch?: string) =>
+  (batch === undefined
+    ? await sqlAll<{ n: number }>(target, 'SELECT COUNT(*) AS n FROM codes')
+    : await sqlAll<{ n: number }>(target, 'SELECT COUNT(*) AS n FROM codes WHERE batch = ?1', batch))[0]?.n;
 
 function readCsv(path: string) {
   const text = readFileSync(path, 'utf8');
@@ -121,9 +124,10 @@ describe('npm run codes -- issue', () => {
   });
 
   it('stores exactly HMAC-SHA256(pepper, code) for each code, with appraisal, category and batch', async () => {
-    const rows = d1Query<Record<string, string | null>>(
-      `SELECT hash, appraisal, rater_category, batch, issued_on, revoked_on FROM codes WHERE batch = ${lit(batch)}`,
+    const rows = await sqlAll<Record<string, string | null>>(
       target,
+      'SELECT hash, appraisal, rater_category, batch, issued_on, revoked_on FROM codes WHERE batch = ?1',
+      batch,
     );
     expect(rows).toHaveLength(1001);
     const expected = new Set(await Promise.all(codeList.map((c) => hashCode(PEPPER, c))));
@@ -134,11 +138,11 @@ describe('npm run codes -- issue', () => {
     }
   }, 120_000);
 
-  it('leaves no plain code anywhere in the D1 files', () => {
+  it('leaves no plain code anywhere in the D1 files', async () => {
     const files = allFiles(state);
     expect(files.some((f) => /\.sqlite$/.test(f))).toBe(true);
     const bytes = files.map((f) => readFileSync(f));
-    const someHash = d1Query<{ hash: string }>(`SELECT hash FROM codes LIMIT 1`, target)[0]?.hash as string;
+    const someHash = (await sqlAll<{ hash: string }>(target, 'SELECT hash FROM codes LIMIT 1'))[0]?.hash as string;
     // The search itself works: a stored hash is found.
     expect(bytes.some((b) => b.includes(someHash))).toBe(true);
     for (const c of [codeList[0], codeList[500], codeList[1000]] as string[]) {
@@ -193,7 +197,7 @@ describe('npm run codes -- issue', () => {
     }
   }, 120_000);
 
-  it('names the files after a generated batch by default and can skip the slips', () => {
+  it('names the files after a generated batch by default and can skip the slips', async () => {
     const dir = newDir();
     const r = codes(['issue', '--appraisal', 'county-2026', '--category', '党代表', '--count', '3', '--no-slips'], {
       cwd: dir,
@@ -204,12 +208,12 @@ describe('npm run codes -- issue', () => {
     const m = /^codes-(county-2026-party-deputy-\d{8}-[0-9a-z]{4})\.csv$/.exec(files[0] as string);
     expect(m).not.toBeNull();
     expect(readCsv(join(dir, files[0] as string)).rows.map((row) => row[3])).toEqual(Array(3).fill(m?.[1]));
-    expect(countRows(m?.[1])).toBe(3);
+    expect(await countRows(m?.[1])).toBe(3);
   }, 120_000);
 
-  it('refuses an existing batch or an existing file, and writes nothing', () => {
+  it('refuses an existing batch or an existing file, and writes nothing', async () => {
     const dir = newDir();
-    const before = countRows();
+    const before = await countRows();
     const again = codes(
       ['issue', '--appraisal', 'county-2026', '--category', 'npc_deputy', '--count', '5', '--batch', batch],
       { cwd: dir },
@@ -224,19 +228,18 @@ describe('npm run codes -- issue', () => {
     expect(clash.stderr).toMatch(/不覆盖已有文件/);
     expect(readdirSync(dir)).toEqual([]);
     expect(readdirSync(out)).toHaveLength(3);
-    expect(countRows()).toBe(before);
+    expect(await countRows()).toBe(before);
   }, 120_000);
 });
 
 describe('npm run codes -- issue, when D1 fails half-way', () => {
-  it('keeps no file and no row of the batch', () => {
-    // The second INSERT of the batch (rows 401…) is refused, after the first went in.
-    d1ExecuteSql(
+  it('keeps no file and no row of the batch', async () => {
+    // Row 451 of the batch is refused, after 450 went in.
+    await sqlRun(target, [
       `CREATE TRIGGER test_boom BEFORE INSERT ON codes
        WHEN NEW.batch = 'test-boom' AND (SELECT COUNT(*) FROM codes WHERE batch = 'test-boom') >= 450
        BEGIN SELECT RAISE(ABORT, 'test_boom'); END;`,
-      target,
-    );
+    ]);
     try {
       const dir = newDir();
       const r = codes(
@@ -246,9 +249,9 @@ describe('npm run codes -- issue, when D1 fails half-way', () => {
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/写入参与码摘要失败[\s\S]*test_boom[\s\S]*未保留任何文件/);
       expect(readdirSync(dir)).toEqual([]);
-      expect(countRows('test-boom')).toBe(0);
+      expect(await countRows('test-boom')).toBe(0);
     } finally {
-      d1ExecuteSql('DROP TRIGGER test_boom;', target);
+      await sqlRun(target, ['DROP TRIGGER test_boom']);
     }
   }, 120_000);
 });
@@ -307,8 +310,8 @@ describe('npm run codes: bad arguments', () => {
     ],
   ];
   let before: number | undefined;
-  beforeAll(() => {
-    before = countRows();
+  beforeAll(async () => {
+    before = await countRows();
   }, 60_000);
 
   it.each(cases)('refuses %s with a clear message and writes nothing', (_name, args, message, env) => {
@@ -328,8 +331,8 @@ describe('npm run codes: bad arguments', () => {
     expect(r.stderr).toMatch(/revoke 不接受选项 --count/);
   });
 
-  it('stored nothing for any of them', () => {
-    expect(countRows()).toBe(before);
+  it('stored nothing for any of them', async () => {
+    expect(await countRows()).toBe(before);
   }, 120_000);
 
   it('prints help with --help', () => {
@@ -354,19 +357,15 @@ describe('npm run codes -- revoke and stats', () => {
     hashes = await Promise.all(list.map((c) => hashCode(PEPPER, c)));
     // Three codes answered one instrument, one of them another too; and a
     // batch of another appraisal that neither stats --appraisal nor revoke may touch.
-    d1ExecuteSql(
-      [
-        ...Array.from(
-          { length: 5 },
-          (_, i) =>
-            `INSERT INTO codes (hash, appraisal, rater_category, batch, issued_on) VALUES ('other-${i}', 'county-2025', 'masses_rep', 'test-other', '2025-11-20');`,
-        ),
-        ...hashes
-          .slice(0, 3)
-          .map((h) => `INSERT INTO redemptions (code_hash, instrument) VALUES (${lit(h)}, 'rating-units-2026');`),
-        `INSERT INTO redemptions (code_hash, instrument) VALUES (${lit(hashes[0] as string)}, 'vote-service-2026');`,
-      ].join('\n'),
+    const redeem = 'INSERT INTO redemptions (code_hash, instrument) VALUES (?1, ?2)';
+    await sqlRun(
       target,
+      ...Array.from({ length: 5 }, (_, i): [string, string] => [
+        "INSERT INTO codes (hash, appraisal, rater_category, batch, issued_on) VALUES (?1, 'county-2025', 'masses_rep', 'test-other', '2025-11-20')",
+        `other-${i}`,
+      ]),
+      ...hashes.slice(0, 3).map((h): [string, string, string] => [redeem, h, 'rating-units-2026']),
+      [redeem, hashes[0] as string, 'vote-service-2026'],
     );
   }, 120_000);
 
@@ -386,15 +385,16 @@ describe('npm run codes -- revoke and stats', () => {
     expect(codes(['stats', '--appraisal', 'county-1999'], { cwd: newDir() }).stdout).toMatch(/尚未发放参与码/);
   }, 120_000);
 
-  it('revoke marks the whole batch, and only it, and reads the count back', () => {
+  it('revoke marks the whole batch, and only it, and reads the count back', async () => {
     const r = codes(['revoke', '--batch', batch], { cwd: newDir() });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/本次作废 20 个; 该批次共 20 个参与码, 现已作废 20 个/);
-    const rows = d1Query<{ batch: string; n: number; revoked: number; dated: number }>(
+    const rows = await sqlAll<{ batch: string; n: number; revoked: number; dated: number }>(
+      target,
       `SELECT batch, COUNT(*) AS n, SUM(revoked_on IS NOT NULL) AS revoked,
          SUM(COALESCE(revoked_on, '') GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]') AS dated
-       FROM codes WHERE batch IN (${lit(batch)}, 'test-other') GROUP BY batch ORDER BY batch`,
-      target,
+       FROM codes WHERE batch IN (?1, 'test-other') GROUP BY batch ORDER BY batch`,
+      batch,
     );
     expect(rows).toEqual([
       { batch: 'test-other', n: 5, revoked: 0, dated: 0 },

@@ -4,8 +4,8 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { d1ExecuteSql } from '../../scripts/lib/wrangler';
 import { verifyTallies } from '../../scripts/tally-verify';
+import { sqlRun } from './d1';
 
 describe('tally:verify', async () => {
   const copy = mkdtempSync(join(tmpdir(), 'kaoping-verify-'));
@@ -21,10 +21,9 @@ describe('tally:verify', async () => {
   });
 
   it('names a counter that was changed behind its back', async () => {
-    d1ExecuteSql(
-      "UPDATE tallies SET count = count + 1 WHERE instrument = 'vote-service-2026' AND option = (SELECT min(option) FROM tallies WHERE instrument = 'vote-service-2026');",
-      target,
-    );
+    await sqlRun(target, [
+      "UPDATE tallies SET count = count + 1 WHERE instrument = 'vote-service-2026' AND option = (SELECT min(option) FROM tallies WHERE instrument = 'vote-service-2026')",
+    ]);
     const report = await verifyTallies(target, 'vote-service-2026');
     expect(report.ok).toBe(false);
     expect(report.instruments[0]?.differences.join('\n')).toMatch(
@@ -33,10 +32,9 @@ describe('tally:verify', async () => {
   });
 
   it('names a turnout counter that disagrees', async () => {
-    d1ExecuteSql(
-      "UPDATE turnout SET responses = responses - 1 WHERE instrument = 'rating-units-2025' AND rater_category = 'npc_deputy';",
-      target,
-    );
+    await sqlRun(target, [
+      "UPDATE turnout SET responses = responses - 1 WHERE instrument = 'rating-units-2025' AND rater_category = 'npc_deputy'",
+    ]);
     const report = await verifyTallies(target, 'rating-units-2025');
     expect(report.instruments[0]?.differences).toContain('参与数 npc_deputy: 计数器 19, 重新统计 20');
   });
@@ -44,18 +42,16 @@ describe('tally:verify', async () => {
   it('checks every spent token: a signature moved to another token, or a token without its response, is named', async () => {
     expect((await verifyTallies(target, 'rating-sessions-2026')).instruments[0]?.tokens).toBe(36);
     // Give one token another token's signature: it no longer verifies with the published key.
-    d1ExecuteSql(
-      "UPDATE spent_tokens SET sig = (SELECT sig FROM spent_tokens WHERE instrument = 'rating-sessions-2026' ORDER BY msg DESC LIMIT 1) WHERE hash = (SELECT hash FROM spent_tokens WHERE instrument = 'rating-sessions-2026' ORDER BY msg LIMIT 1);",
-      target,
-    );
+    await sqlRun(target, [
+      "UPDATE spent_tokens SET sig = (SELECT sig FROM spent_tokens WHERE instrument = 'rating-sessions-2026' ORDER BY msg DESC LIMIT 1) WHERE hash = (SELECT hash FROM spent_tokens WHERE instrument = 'rating-sessions-2026' ORDER BY msg LIMIT 1)",
+    ]);
     let report = await verifyTallies(target, 'rating-sessions-2026');
     expect(report.ok).toBe(false);
     expect(report.instruments[0]?.differences).toContain('令牌: 1 枚已花费令牌的签名无效或与类别不符');
     // A token recorded as spent for a category it was not signed for is caught the same way.
-    d1ExecuteSql(
-      "UPDATE spent_tokens SET rater_category = 'cppcc_member' WHERE hash = (SELECT hash FROM spent_tokens WHERE instrument = 'rating-sessions-2026' AND rater_category = 'npc_deputy' ORDER BY msg DESC LIMIT 1);",
-      target,
-    );
+    await sqlRun(target, [
+      "UPDATE spent_tokens SET rater_category = 'cppcc_member' WHERE hash = (SELECT hash FROM spent_tokens WHERE instrument = 'rating-sessions-2026' AND rater_category = 'npc_deputy' ORDER BY msg DESC LIMIT 1)",
+    ]);
     report = await verifyTallies(target, 'rating-sessions-2026');
     expect(report.instruments[0]?.differences).toEqual(
       expect.arrayContaining([

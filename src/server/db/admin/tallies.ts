@@ -1,0 +1,110 @@
+// What the tools read of the counters (see batch.ts for why admin/): the
+// recount of `npm run tally:verify`, the final figures of `npm run
+// results:snapshot`, the demo seed's turnout check, and what the benches and
+// crash runs compare with the requests they had acknowledged.
+import { and, asc, count, eq, inArray, isNull, ne, sql, sum } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Database } from '../../env';
+import { codes, instrumentStates, redemptions, responses, spentTokens, tallies, tokenKeys, turnout } from '../schema';
+
+/** `column = instrument`, or no condition at all when every instrument is wanted. */
+const onlyOf = (column: SQLiteColumn, instrument?: string) =>
+  instrument === undefined ? undefined : eq(column, instrument);
+
+/** Every stored response, counter, spent token, key and redemption count, of one instrument or all of them. */
+export async function readForRecount(db: Database, instrument?: string) {
+  const of = (column: SQLiteColumn) => onlyOf(column, instrument);
+  const [stored, counts, turnouts, spent, keys, issued] = await db.batch([
+    db
+      .select({ instrument: responses.instrument, raterCategory: responses.raterCategory, answers: responses.answers })
+      .from(responses)
+      .where(of(responses.instrument)),
+    db.select().from(tallies).where(of(tallies.instrument)),
+    db.select().from(turnout).where(of(turnout.instrument)),
+    db
+      .select({
+        instrument: spentTokens.instrument,
+        raterCategory: spentTokens.raterCategory,
+        msg: spentTokens.msg,
+        sig: spentTokens.sig,
+      })
+      .from(spentTokens)
+      .where(of(spentTokens.instrument)),
+    db
+      .select({ instrument: tokenKeys.instrument, raterCategory: tokenKeys.raterCategory, spki: tokenKeys.spki })
+      .from(tokenKeys)
+      .where(of(tokenKeys.instrument)),
+    db
+      .select({ instrument: redemptions.instrument, raterCategory: codes.raterCategory, n: count() })
+      .from(redemptions)
+      .innerJoin(codes, eq(codes.hash, redemptions.codeHash))
+      .where(of(redemptions.instrument))
+      .groupBy(redemptions.instrument, codes.raterCategory),
+  ]);
+  return { responses: stored, tallies: counts, turnout: turnouts, spent, keys, issued };
+}
+
+/** Staff overrides (closed early, paused), keyed by instrument. */
+export async function readInstrumentStates(db: Database) {
+  const rows = await db
+    .select({ instrument: instrumentStates.instrument, state: instrumentStates.state })
+    .from(instrumentStates);
+  return new Map(rows.map((r) => [r.instrument, r.state]));
+}
+
+/** The figures of a results snapshot: counters and turnout of the instruments, live codes of the appraisal, receipts. */
+export async function readFinalFigures(db: Database, appraisal: string, instruments: string[]) {
+  const [counts, turnouts, issued, receipts] = await db.batch([
+    db.select().from(tallies).where(inArray(tallies.instrument, instruments)),
+    db.select().from(turnout).where(inArray(turnout.instrument, instruments)),
+    db
+      .select({ raterCategory: codes.raterCategory, n: count() })
+      .from(codes)
+      .where(and(eq(codes.appraisal, appraisal), isNull(codes.revokedOn)))
+      .groupBy(codes.raterCategory),
+    db
+      .select({ instrument: responses.instrument, receipt: responses.receipt })
+      .from(responses)
+      .where(inArray(responses.instrument, instruments))
+      .orderBy(asc(responses.receipt)),
+  ]);
+  return { counts, turnout: turnouts, issued: new Map(issued.map((r) => [r.raterCategory, r.n])), receipts };
+}
+
+/** Responses counted for an instrument and rater category (0 if none). */
+export async function turnoutOf(db: Database, instrument: string, raterCategory: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`coalesce(${sum(turnout.responses)}, 0)`.mapWith(Number) })
+    .from(turnout)
+    .where(and(eq(turnout.instrument, instrument), eq(turnout.raterCategory, raterCategory)));
+  return row?.n ?? 0;
+}
+
+/** What a load left in the database, of one instrument or all: receipts, redemptions, spent tokens, turnout. */
+export async function readStored(db: Database, instrument?: string) {
+  const of = (column: SQLiteColumn) => onlyOf(column, instrument);
+  const [receipts, [totals]] = await db.batch([
+    db.select({ receipt: responses.receipt }).from(responses).where(of(responses.instrument)),
+    db
+      .select({
+        redemptions: sql<number>`(${db.select({ n: count() }).from(redemptions).where(of(redemptions.instrument))})`,
+        spent: sql<number>`(${db.select({ n: count() }).from(spentTokens).where(of(spentTokens.instrument))})`,
+        turnout: sql<number>`(${db
+          .select({ n: sql`coalesce(${sum(turnout.responses)}, 0)` })
+          .from(turnout)
+          .where(of(turnout.instrument))})`,
+        coded: sql<number>`(${db
+          .select({ n: count() })
+          .from(responses)
+          .where(and(of(responses.instrument), ne(responses.raterCategory, 'public')))})`,
+      })
+      .from(sql`(SELECT 1)`),
+  ]);
+  return {
+    receipts: new Set(receipts.map((r) => r.receipt)),
+    redemptions: Number(totals?.redemptions ?? -1),
+    spent: Number(totals?.spent ?? -1),
+    turnout: Number(totals?.turnout ?? -1),
+    coded: Number(totals?.coded ?? -1),
+  };
+}
