@@ -10,7 +10,8 @@ import { buildFeed } from '../src/domain/feed';
 import { instrumentStatus } from '../src/domain/instrument';
 import type { TallyCount } from '../src/domain/schemas/participation';
 import { type Snapshot, snapshot } from '../src/domain/schemas/snapshot';
-import { readFinalFigures, readInstrumentStates } from '../src/server/db/admin/tallies';
+import { readFinalFigures } from '../src/server/db/admin/tallies';
+import { readOverrides } from '../src/server/db/tallies';
 import { withDb } from './lib/d1';
 import type { Target } from './lib/wrangler';
 
@@ -18,7 +19,7 @@ export async function takeSnapshot(appraisal: string, target: Target, now = new 
   const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
   if (!catalog.appraisals.some((a) => a.id === appraisal)) throw new Error(`未知的考核 ${appraisal}`);
   const { closed, counts, turnout, issued, receipts } = await withDb(target, async (db) => {
-    const overrides = await readInstrumentStates(db);
+    const overrides = await readOverrides(db);
     const closed = catalog.instruments.filter(
       (i) => i.appraisal === appraisal && instrumentStatus(i, now, overrides.get(i.id)) === 'closed',
     );

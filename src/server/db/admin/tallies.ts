@@ -5,6 +5,7 @@
 import { and, asc, count, eq, inArray, isNull, ne, sql, sum } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../env';
+import { issuedCodes } from '../codes';
 import { codes, instrumentStates, redemptions, responses, spentTokens, tallies, tokenKeys, turnout } from '../schema';
 
 /** `column = instrument`, or no condition at all when every instrument is wanted. */
@@ -44,24 +45,12 @@ export async function readForRecount(db: Database, instrument?: string) {
   return { responses: stored, tallies: counts, turnout: turnouts, spent, keys, issued };
 }
 
-/** Staff overrides (closed early, paused), keyed by instrument. */
-export async function readInstrumentStates(db: Database) {
-  const rows = await db
-    .select({ instrument: instrumentStates.instrument, state: instrumentStates.state })
-    .from(instrumentStates);
-  return new Map(rows.map((r) => [r.instrument, r.state]));
-}
-
 /** The figures of a results snapshot: counters and turnout of the instruments, live codes of the appraisal, receipts. */
 export async function readFinalFigures(db: Database, appraisal: string, instruments: string[]) {
   const [counts, turnouts, issued, receipts] = await db.batch([
     db.select().from(tallies).where(inArray(tallies.instrument, instruments)),
     db.select().from(turnout).where(inArray(turnout.instrument, instruments)),
-    db
-      .select({ raterCategory: codes.raterCategory, n: count() })
-      .from(codes)
-      .where(and(eq(codes.appraisal, appraisal), isNull(codes.revokedOn)))
-      .groupBy(codes.raterCategory),
+    issuedCodes(db, appraisal),
     db
       .select({ instrument: responses.instrument, receipt: responses.receipt })
       .from(responses)
