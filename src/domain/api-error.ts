@@ -16,7 +16,10 @@ export function asApiError(body: unknown): ApiErrorBody | null {
   const issues = Array.isArray(e.issues)
     ? e.issues.filter(
         (i): i is { path: (string | number)[]; message: string } =>
-          !!i && Array.isArray(i.path) && typeof i.message === 'string',
+          !!i &&
+          Array.isArray(i.path) &&
+          i.path.every((p: unknown) => typeof p === 'string' || typeof p === 'number') &&
+          typeof i.message === 'string',
       )
     : undefined;
   return { error: { code: e.code as ApiErrorCode, message: e.message, ...(issues ? { issues } : {}) } };

@@ -2,7 +2,7 @@
 // recount of `npm run tally:verify`, the final figures of `npm run
 // results:snapshot`, the demo seed's turnout check, and what the benches and
 // crash runs compare with the requests they had acknowledged.
-import { and, asc, count, eq, inArray, isNull, ne, sql, sum } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, ne, sql, sum } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../env';
 import { issuedCodes } from '../codes';
