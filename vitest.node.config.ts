@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/node/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
-    globalSetup: ['./tests/e2e/server.ts'],
+    globalSetup: ['./tests/support/e2e-server.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // One browser and one dev server: files run one after another.

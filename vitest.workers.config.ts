@@ -27,8 +27,8 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ['tests/unit/**/*.test.ts', 'tests/api/**/*.test.ts'],
-      setupFiles: ['./tests/api/setup.ts'],
-      // Sizes of the reliability checks (tests/api/reliability.ts): small in npm test, large under `npm run reliability`.
+      setupFiles: ['./tests/support/workers-setup.ts'],
+      // Sizes of the reliability checks (tests/support/reliability.ts): small in npm test, large under `npm run reliability`.
       provide: {
         reliabilitySizes: {
           fuzzRuns: process.env.FUZZ_RUNS,

@@ -19,7 +19,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromium } from 'playwright-core';
 import { stringify } from 'yaml';
-import { CHROMIUM_ARGS } from '../tests/e2e/browser';
+import { CHROMIUM_ARGS } from '../tests/support/browser';
 import { machine, writeSection } from './lib/report';
 
 const ROOT = resolve(import.meta.dirname, '..');

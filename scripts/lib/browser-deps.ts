@@ -1,5 +1,5 @@
 // What the browser tests need from the system: the Chromium that
-// tests/e2e/browser.ts launches and CJK fonts (without them Chinese renders as
+// tests/support/browser.ts launches and CJK fonts (without them Chinese renders as
 // boxes). `checkBrowserDeps` decides from a probe of the machine whether all
 // is there, whether we may install it (root with apt-get, as on CI) or whether
 // to stop and tell the user the command to run. The probe is injected so the
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** The executable tests/e2e/browser.ts launches unless CHROMIUM_PATH says otherwise. */
+/** The executable tests/support/browser.ts launches unless CHROMIUM_PATH says otherwise. */
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 export const PACKAGES = ['chromium', 'fonts-noto-cjk'] as const;
 export const INSTALL_COMMAND = `sudo apt-get install -y ${PACKAGES.join(' ')}`;
@@ -16,7 +16,7 @@ export const INSTALL_COMMAND = `sudo apt-get install -y ${PACKAGES.join(' ')}`;
 const CJK_FONT = /Noto Sans CJK/i;
 
 export interface BrowserProbe {
-  /** CHROMIUM_PATH from the environment, as tests/e2e/browser.ts reads it. */
+  /** CHROMIUM_PATH from the environment, as tests/support/browser.ts reads it. */
   chromiumPath: string | undefined;
   isExecutable(path: string): boolean;
   /** Output of `fc-list :lang=zh family`; '' when fc-list is missing. */

@@ -13,10 +13,10 @@ import { generateCode } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
 import { LIMITS } from '../../src/server/guards/rate-limit';
 import { TEST_SECRETS } from '../../src/server/guards/turnstile';
-import { ensureTokenKeys, issue } from './fixtures';
-import { randomBlinded } from './helpers';
-import { api, makeObserver, ORIGIN, signIn, startThread, TOKEN } from './observe-fixtures';
-import { GUESS_COUNT, INTERNALS, type Operation, operations, stateFingerprint } from './reliability';
+import { randomBlinded } from '../support/api-client';
+import { ensureTokenKeys, issue } from '../support/api-fixtures';
+import { api, makeObserver, ORIGIN, signIn, startThread, TOKEN } from '../support/observe-fixtures';
+import { GUESS_COUNT, INTERNALS, type Operation, operations, stateFingerprint } from '../support/reliability';
 
 const OPS = operations(api);
 // Keys for the code instruments, so a right code is refused for its guessing, not for a missing key.

@@ -2,8 +2,16 @@
 // spends: the database, not a check in code, refuses every use after the first.
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ballotAnswers, catalog, ensureTokenKeys, expectCountersMatchRecount, issue, NOW, snapshot } from './fixtures';
-import { blindFor, client, randomBlinded, requestToken, spend, takeToken } from './helpers';
+import { blindFor, client, randomBlinded, requestToken, spend, takeToken } from '../support/api-client';
+import {
+  ballotAnswers,
+  catalog,
+  ensureTokenKeys,
+  expectCountersMatchRecount,
+  issue,
+  NOW,
+  snapshot,
+} from '../support/api-fixtures';
 
 const api = client({ catalog, now: () => NOW });
 const from = (i: number) => ({ 'cf-connecting-ip': `10.0.${i >> 8}.${i & 255}` });
@@ -72,7 +80,7 @@ describe('double use under contention', () => {
       "INSERT INTO responses VALUES ('x', 'ballot-t', 'npc_deputy', '2026-11-23', '{}', 'DUPE-DUPE-DUPE-DUPE')",
     ).run();
     const before = await snapshot();
-    const { spendToken } = await import('../../src/server/db/tokens');
+    const { spendToken } = await import('../../src/server/db/submission');
     const { drizzle } = await import('drizzle-orm/d1');
     const schema = await import('../../src/server/db/schema');
     await expect(

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import { apiError } from '../../src/domain/schemas/api';
 import { clientConfig } from '../../src/domain/schemas/client-config';
-import { client } from './helpers';
+import { client } from '../support/api-client';
 
 const api = client();
 const get = (bindings: Partial<typeof env>) => api.app.request('/api/v1/config', {}, { ...env, ...bindings });

@@ -9,9 +9,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiError } from '../../src/domain/schemas/api';
 import { submitResponse } from '../../src/domain/schemas/participation';
 import type { SpendToken } from '../../src/domain/schemas/token';
-import { ballotAnswers, catalog, ensureTokenKeys, expectCountersMatchRecount, issue, NOW, snapshot } from './fixtures';
-import { client, randomBlinded, requestToken, spend, takeToken } from './helpers';
-import { CONTENTION_SIZE } from './reliability';
+import { client, randomBlinded, requestToken, spend, takeToken } from '../support/api-client';
+import {
+  ballotAnswers,
+  catalog,
+  ensureTokenKeys,
+  expectCountersMatchRecount,
+  issue,
+  NOW,
+  snapshot,
+} from '../support/api-fixtures';
+import { CONTENTION_SIZE } from '../support/reliability';
 
 const api = client({ catalog, now: () => NOW });
 /** A distinct address per request, so the per-address limit (120 a minute) never answers first. */

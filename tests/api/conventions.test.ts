@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { apiError } from '../../src/domain/schemas/api';
-import { client } from './helpers';
+import { client } from '../support/api-client';
 
 const api = client();
 

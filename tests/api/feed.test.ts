@@ -6,8 +6,8 @@ import { signFeedRequest } from '../../src/domain/feed';
 import { apiError } from '../../src/domain/schemas/api';
 import { feedBody } from '../../src/domain/schemas/feed';
 import { feedKeySecret } from '../../src/server/middleware/feed-auth';
-import { ballotAnswers, catalog, issue, NOW } from './fixtures';
-import { client, submit } from './helpers';
+import { client, submit } from '../support/api-client';
+import { ballotAnswers, catalog, issue, NOW } from '../support/api-fixtures';
 
 const api = client({ catalog, now: () => NOW });
 /** The feed after the test instruments closed: counts are released only then. */

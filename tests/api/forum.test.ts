@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { hashCode } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
 import { forumSettingsBody, postCreated, threadList, threadPage } from '../../src/domain/schemas/forum';
-import { issue } from './fixtures';
-import { api, count, startThread, TOKEN } from './observe-fixtures';
+import { issue } from '../support/api-fixtures';
+import { api, count, startThread, TOKEN } from '../support/observe-fixtures';
 
 const ip = (n: number | string) => ({ 'cf-connecting-ip': `198.51.100.${n}` });
 const reply = (

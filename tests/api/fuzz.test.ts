@@ -13,10 +13,10 @@ import { signFeedRequest } from '../../src/domain/feed';
 import { apiError } from '../../src/domain/schemas/api';
 import { messageStatuses } from '../../src/domain/schemas/message';
 import { feedKeySecret } from '../../src/server/middleware/feed-auth';
-import { ballotAnswers, issue } from './fixtures';
-import { randomBlinded, takeToken } from './helpers';
-import { api, makeObserver, ORIGIN, PASSWORD, sendMessage, startThread, TOKEN } from './observe-fixtures';
-import { FUZZ_RUNS, INTERNALS, type Operation, operations, stateFingerprint } from './reliability';
+import { randomBlinded, takeToken } from '../support/api-client';
+import { ballotAnswers, issue } from '../support/api-fixtures';
+import { api, makeObserver, ORIGIN, PASSWORD, sendMessage, startThread, TOKEN } from '../support/observe-fixtures';
+import { FUZZ_RUNS, INTERNALS, type Operation, operations, stateFingerprint } from '../support/reliability';
 
 const OPS = operations(api);
 const POLLUTION = 'polluted_by_fuzz';

@@ -7,7 +7,7 @@ import { hmacHex, normaliseCrockford } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
 import { messageCreated, trackedMessage } from '../../src/domain/schemas/message';
 import { decryptContact } from '../../src/server/auth/contact';
-import { api, count, makeObserver, sendMessage, signIn } from './observe-fixtures';
+import { api, count, makeObserver, sendMessage, signIn } from '../support/observe-fixtures';
 
 const from = (n: number) => ({ 'cf-connecting-ip': `198.18.0.${n}` });
 const track = (tracking: string, headers: Record<string, string> = {}) =>

@@ -3,8 +3,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { hashCode } from '../../src/domain/code';
-import { ballotAnswers, catalog, issue, NOW } from './fixtures';
-import { client, submit } from './helpers';
+import { client, submit } from '../support/api-client';
+import { ballotAnswers, catalog, issue, NOW } from '../support/api-fixtures';
 
 const api = client({ catalog, now: () => NOW });
 

@@ -6,8 +6,8 @@ import { apiError } from '../../src/domain/schemas/api';
 import { submitResponse } from '../../src/domain/schemas/participation';
 import type { SpendToken } from '../../src/domain/schemas/token';
 import { fromBase64Url, toBase64Url, tokenMessage } from '../../src/domain/token';
-import { ballotAnswers, catalog, issue, NOW, snapshot } from './fixtures';
-import { client, spend, submit, takeToken } from './helpers';
+import { client, spend, submit, takeToken } from '../support/api-client';
+import { ballotAnswers, catalog, issue, NOW, snapshot } from '../support/api-fixtures';
 
 /** A token for a fresh code of a category (issuing it is not what these tests look at). */
 async function freshToken(instrument = 'ballot-t', category = 'npc_deputy'): Promise<SpendToken> {

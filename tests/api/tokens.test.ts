@@ -8,8 +8,8 @@ import { spentTokenList, tokenIssued, tokenKeyBody } from '../../src/domain/sche
 import { fromBase64Url, readTokenMessage, TOKEN_ALG } from '../../src/domain/token';
 import { finalizeToken } from '../../src/lib/participate/token';
 import { verifyToken } from '../../src/server/auth/token-keys';
-import { ballotAnswers, catalog, ensureTokenKeys, issue, NOW, snapshot } from './fixtures';
-import { blindFor, client, requestToken, spend, takeToken } from './helpers';
+import { blindFor, client, requestToken, spend, takeToken } from '../support/api-client';
+import { ballotAnswers, catalog, ensureTokenKeys, issue, NOW, snapshot } from '../support/api-fixtures';
 
 const api = client({ catalog, now: () => NOW });
 

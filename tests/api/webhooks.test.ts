@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hmacHex } from '../../src/domain/code';
 import { canonicalRequest } from '../../src/domain/feed';
 import { backoffSeconds } from '../../src/server/webhooks';
-import { client } from './helpers';
-import { catalog, makeObserver, NOW, signIn } from './observe-fixtures';
+import { client } from '../support/api-client';
+import { catalog, makeObserver, NOW, signIn } from '../support/observe-fixtures';
 
 const HOOK = { WEBHOOK_URL: 'https://internal.example.org/kaoping/hook', WEBHOOK_SECRET: 'hook-secret' };
 

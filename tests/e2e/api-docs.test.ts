@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, jsErrors, useBrowser } from './browser';
+import { expectAccessible, jsErrors, useBrowser } from '../support/browser';
 
 const b = useBrowser();
 

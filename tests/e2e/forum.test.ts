@@ -2,9 +2,9 @@
 // the demo observer approves the post in the console, the resident then sees
 // it; and a corpus of XSS payloads renders as inert text.
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, hydrated, jsErrors, useBrowser } from './browser';
-import { apiSession, consoleLogin } from './observe-helpers';
-import { passCheck } from './participate-helpers';
+import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
+import { apiSession, consoleLogin } from '../support/observe';
+import { passCheck } from '../support/participate';
 
 const b = useBrowser();
 const FORUM = '/forum/county-2026/';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, hydrated, jsErrors, useBrowser } from './browser';
+import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
 
 const b = useBrowser();
 

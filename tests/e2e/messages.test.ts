@@ -2,9 +2,9 @@
 // details, the demo observer reads them in the console and answers, and the
 // reply shows on the tracking page; the tracking number never enters a URL.
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, hydrated, jsErrors, useBrowser } from './browser';
-import { consoleLogin } from './observe-helpers';
-import { passCheck } from './participate-helpers';
+import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
+import { consoleLogin } from '../support/observe';
+import { passCheck } from '../support/participate';
 
 const b = useBrowser();
 

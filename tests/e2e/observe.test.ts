@@ -2,8 +2,8 @@
 // view's charts with their tables, a lead pausing and reopening an
 // instrument, the audit log and its export, logout.
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, hydrated, jsErrors, useBrowser } from './browser';
-import { consoleLogin } from './observe-helpers';
+import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
+import { consoleLogin } from '../support/observe';
 
 const b = useBrowser();
 

@@ -4,8 +4,8 @@
 // instrument refused with a clear message.
 import { describe, expect, it } from 'vitest';
 import { checkCharacter } from '../../src/domain/code';
-import { expectAccessible, hydrated, jsErrors, useBrowser } from './browser';
-import { demoCodes, enterCode, expectNoCode, focused, passCheck, sessionDrafts, shot } from './participate-helpers';
+import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
+import { demoCodes, enterCode, expectNoCode, focused, passCheck, sessionDrafts, shot } from '../support/participate';
 
 const b = useBrowser();
 const [ballotCode, slipCode] = demoCodes('party_deputy');

@@ -5,8 +5,8 @@
 // keeps the answers and offers a retry), and a response refused as closed.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, hydrated, jsErrors, useBrowser } from './browser';
-import { demoCodes, enterCode, passCheck, sessionDrafts, shot } from './participate-helpers';
+import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
+import { demoCodes, enterCode, passCheck, sessionDrafts, shot } from '../support/participate';
 
 const b = useBrowser();
 const [ratingCode] = demoCodes('service_recipient');

@@ -9,9 +9,9 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Migrate } from '../../scripts/lib/wrangler';
 import { seed } from '../../scripts/seed';
-import { launch } from './browser';
-import { demoCodes, enterCode, expectNoCode, sessionDrafts } from './participate-helpers';
-import { E2E_PORT, startServer, waitForHealth } from './server';
+import { launch } from '../support/browser';
+import { E2E_PORT, startServer, waitForHealth } from '../support/e2e-server';
+import { demoCodes, enterCode, expectNoCode, sessionDrafts } from '../support/participate';
 
 const PORT = Number(process.env.E2E_OUTAGE_PORT ?? E2E_PORT + 1000);
 const STATE = `.wrangler/e2e-${PORT}-outage`;

@@ -5,7 +5,7 @@
 // again when the API reports a token as spent: all without touching answers.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, hydrated, jsErrors, useBrowser } from './browser';
+import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
 
 const b = useBrowser();
 

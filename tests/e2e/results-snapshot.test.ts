@@ -6,7 +6,7 @@ import { loadContent } from '../../src/build/content';
 import { signFeedRequest } from '../../src/domain/feed';
 import { feedBody } from '../../src/domain/schemas/feed';
 import { snapshot } from '../../src/domain/schemas/snapshot';
-import { expectAccessible, useBrowser } from './browser';
+import { expectAccessible, useBrowser } from '../support/browser';
 
 const b = useBrowser();
 

@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, jsErrors, useBrowser } from './browser';
+import { expectAccessible, jsErrors, useBrowser } from '../support/browser';
 
 const b = useBrowser();
 /** Where the global setup built the site. */

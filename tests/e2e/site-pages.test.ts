@@ -3,7 +3,7 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees (cells apart, hidden parts out), which is what these tests check.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, jsErrors, useBrowser } from './browser';
+import { expectAccessible, jsErrors, useBrowser } from '../support/browser';
 
 const b = useBrowser();
 

@@ -6,8 +6,8 @@
 // no CSP violation.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { hydrated, jsErrors, useBrowser } from './browser';
-import { apiSession, consoleLogin } from './observe-helpers';
+import { hydrated, jsErrors, useBrowser } from '../support/browser';
+import { apiSession, consoleLogin } from '../support/observe';
 
 const b = useBrowser();
 const CORPUS = [

@@ -10,8 +10,8 @@ import decodeQR from 'qr/decode.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Migrate, type Target } from '../../scripts/lib/wrangler';
 import { codeProblem, hashCode, normaliseCrockford } from '../../src/domain/code';
-import { launch } from '../e2e/browser';
-import { sqlAll, sqlRun } from './d1';
+import { launch } from '../support/browser';
+import { sqlAll, sqlRun } from '../support/d1';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PEPPER = 'test-pepper-0123456789abcdefghijklmnopqrstuvwxyz';

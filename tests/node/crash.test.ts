@@ -7,7 +7,7 @@
 // `npm run reliability` (bench/reliability.ts), with the same code.
 import { describe, expect, it } from 'vitest';
 import { crashRun } from '../../bench/lib/crash';
-import { E2E_DIST, E2E_PORT } from '../e2e/server';
+import { E2E_DIST, E2E_PORT } from '../support/e2e-server';
 
 describe('SIGKILL of the dev server under load', () => {
   it('loses no acknowledged response, half-writes nothing, retries safely, and the tallies still verify', async () => {

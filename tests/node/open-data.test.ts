@@ -7,7 +7,7 @@ import { loadContent } from '../../src/build/content';
 import { buildModel } from '../../src/lib/site/model';
 import { rowContext } from '../../src/lib/site/names';
 import { DATASET_NAMES, DATASETS, type Row, tableOf } from '../../src/lib/site/open-data';
-import { useBrowser } from '../e2e/browser';
+import { useBrowser } from '../support/browser';
 
 const b = useBrowser();
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { verifyTallies } from '../../scripts/tally-verify';
-import { sqlRun } from './d1';
+import { sqlRun } from '../support/d1';
 
 describe('tally:verify', async () => {
   const copy = mkdtempSync(join(tmpdir(), 'kaoping-verify-'));

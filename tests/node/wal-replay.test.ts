@@ -57,7 +57,7 @@ import { fromBase64Url, sha256Hex } from '../../src/domain/token';
 import { blindToken, finalizeToken } from '../../src/lib/participate/token';
 import { defaultCatalog } from '../../src/server/catalog';
 import { DUMMY_TOKEN } from '../../src/server/guards/turnstile';
-import { demoCodes } from '../e2e/participate-helpers';
+import { demoCodes } from '../support/participate';
 
 // ---------------------------------------------------------------- the WAL format
 

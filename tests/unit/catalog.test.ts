@@ -14,7 +14,7 @@ import { result } from '../../src/domain/schemas/result';
 import { summary } from '../../src/domain/schemas/summary';
 import { team } from '../../src/domain/schemas/team';
 import { unit } from '../../src/domain/schemas/unit';
-import { openWindow, phases } from './fixtures';
+import { openWindow, phases } from '../support/unit-fixtures';
 
 const entry = <T>(dir: string, id: string, data: T): Entry<T> => ({ file: `${dir}/${id}.yaml`, id, data });
 

@@ -20,7 +20,7 @@ import { expandInstrument } from '../../src/domain/instrument';
 import { feedBody } from '../../src/domain/schemas/feed';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import type { TallyCount } from '../../src/domain/schemas/participation';
-import { openWindow, opts } from './fixtures';
+import { openWindow, opts } from '../support/unit-fixtures';
 
 const ballot = expandInstrument(
   instrumentSource.parse({

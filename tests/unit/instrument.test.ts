@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { answersSchema, expandInstrument, instrumentStatus } from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { canonicalAnswers, subjectScores, tallyPairs } from '../../src/domain/tally';
-import { openWindow } from './fixtures';
+import { openWindow } from '../support/unit-fixtures';
 
 const ballot = expandInstrument(
   instrumentSource.parse({

@@ -12,7 +12,7 @@ import {
 } from '../../src/domain/phase';
 import type { Phases } from '../../src/domain/schemas';
 import { daysBetween } from '../../src/domain/schemas/common';
-import { phases } from './fixtures';
+import { phases } from '../support/unit-fixtures';
 
 describe('localDate', () => {
   it('takes the calendar date in China time, not UTC', () => {

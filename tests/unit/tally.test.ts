@@ -19,7 +19,7 @@ import {
   talliesReleased,
   tallyPairs,
 } from '../../src/domain/tally';
-import { opts } from './fixtures';
+import { opts } from '../support/unit-fixtures';
 
 const questions: Instrument['questions'] = [
   { id: 'c', type: 'choice', label: 'C', required: true, options: opts('a', 'b') },

@@ -1,5 +1,6 @@
 // Reading the counters: tallies, turnout, live codes issued, staff overrides.
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import type { OverrideState } from '../../domain/schemas/instrument';
 import type { TallyCount } from '../../domain/schemas/participation';
 import type { Database } from '../env';
 import { issuedCodes } from './codes';
@@ -53,3 +54,7 @@ export const overrideMap = (rows: { instrument: string; state: (typeof instrumen
 export async function readOverrides(db: Database) {
   return overrideMap(await allOverrides(db));
 }
+
+/** Staff's override of an instrument's window (paused, closed), or null. */
+export const overrideOf = (db: Database, instrument: string) =>
+  sql<OverrideState | null>`${db.select({ state: instrumentStates.state }).from(instrumentStates).where(eq(instrumentStates.instrument, instrument))}`;

@@ -1,22 +1,16 @@
 // Tokens in the database: issuing (redeem a code for an instrument, in one
-// batch), spending (record the token, store the response and count it, in
-// one statement through the `spend_intake` view: migration 0010), the keys,
-// and the public list of spent tokens. The two writes share no row: issuing
+// batch), the keys, and the public list of spent tokens. Spending a token is
+// the submission (db/submission.ts); the two writes share no row: issuing
 // touches `redemptions` and `rate_limits`, spending `spent_tokens`,
 // `responses`, `tallies` and `turnout`.
-import { and, asc, count, eq, exists, inArray, notExists, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, notExists, sql } from 'drizzle-orm';
 import type { OverrideState } from '../../domain/schemas/instrument';
 import type { Database } from '../env';
 import type { Bucket } from '../guards/rate-limit';
 import { countIfUnknown, liveCode } from './codes';
-import { spendIntake } from './intake';
 import { bump, hitsSoFar, underLimit } from './rate-limits';
-import { codes, instrumentStates, redemptions, responses, spentTokens, tokenKeys } from './schema';
-import { oneRow } from './sql';
-
-/** Staff's override of an instrument's window (paused, closed), or null. */
-export const overrideOf = (db: Database, instrument: string) =>
-  sql<OverrideState | null>`${db.select({ state: instrumentStates.state }).from(instrumentStates).where(eq(instrumentStates.instrument, instrument))}`;
+import { codes, instrumentStates, redemptions, spentTokens, tokenKeys } from './schema';
+import { overrideOf } from './tallies';
 
 export interface IssueInput {
   instrument: string;
@@ -119,36 +113,6 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
   if (!x.categories.includes(row.raterCategory)) return { kind: 'category' };
   if (!key) return { kind: 'no_key' };
   return { kind: 'bad_blinded' };
-}
-
-export type SpendInput = Omit<typeof spendIntake.$inferInsert, 'pairs'> & {
-  /** The tally bumps: [question, option] of every answer counted. */
-  pairs: [string, string][];
-};
-
-export type SpendOutcome = { kind: 'stored' | 'spent' } | { kind: 'override'; state: OverrideState };
-
-/**
- * Spend a token: one statement into `spend_intake` (its trigger records the
- * token, stores the response, bumps the tallies, each step guarded) and one
- * read of what happened, in one batch.
- */
-export async function spendToken(db: Database, x: SpendInput): Promise<SpendOutcome> {
-  const { tokenHash, pairs, ...rest } = x;
-  const [, [read]] = await db.batch([
-    db.insert(spendIntake).values({ ...rest, tokenHash, pairs: JSON.stringify(pairs) }),
-    db
-      .select({
-        stored: sql<number>`${exists(db.select({ one: sql`1` }).from(responses).where(eq(responses.id, x.responseId)))}`,
-        spent: sql<number>`${exists(db.select({ one: sql`1` }).from(spentTokens).where(eq(spentTokens.hash, tokenHash)))}`,
-        override: overrideOf(db, x.instrument),
-      })
-      .from(oneRow()),
-  ]);
-  if (read?.stored) return { kind: 'stored' };
-  if (read?.override) return { kind: 'override', state: read.override };
-  if (read?.spent) return { kind: 'spent' };
-  throw new Error('token spend: neither stored nor refused');
 }
 
 /** The published keys of an instrument, one per rater category. */

@@ -6,7 +6,7 @@ import type { Instrument } from '../../domain/schemas/instrument';
 import { instrumentWithStatus, receiptList, tallyBody, turnoutBody } from '../../domain/schemas/participation';
 import { shownTurnout, subjectScores, TURNOUT_STEP, talliesReleased } from '../../domain/tally';
 import { findInstrument } from '../catalog';
-import { listReceipts } from '../db/responses';
+import { listReceipts } from '../db/receipts';
 import { readOverrides, readTally, readTurnout } from '../db/tallies';
 import type { AppEnv, Database } from '../env';
 import { ApiError } from '../middleware/errors';

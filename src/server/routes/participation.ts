@@ -13,7 +13,7 @@ import {
 } from '../../domain/schemas/participation';
 import type { CodeCategory } from '../../domain/schemas/rater-category';
 import { countFailure, lookUpCode } from '../db/codes';
-import { findReceipt } from '../db/responses';
+import { findReceipt } from '../db/receipts';
 import { readOverrides } from '../db/tallies';
 import type { AppEnv } from '../env';
 import { type Bucket, clientBucket, LIMITS } from '../guards/rate-limit';

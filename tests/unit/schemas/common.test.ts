@@ -13,7 +13,7 @@ import {
   isoDateTime,
   phone,
 } from '../../../src/domain/schemas/common';
-import { accepts } from '../fixtures';
+import { accepts } from '../../support/unit-fixtures';
 
 describe('id', () => {
   it('is a lower-case ASCII slug of 1 to 64 characters', () => {

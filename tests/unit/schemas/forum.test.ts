@@ -13,7 +13,7 @@ import {
   replyRequest,
   threadTitle,
 } from '../../../src/domain/schemas/forum';
-import { accepts } from '../fixtures';
+import { accepts } from '../../support/unit-fixtures';
 
 describe('typed text', () => {
   it('measures the cleaned text: padding and hidden characters do not make a post long enough', () => {

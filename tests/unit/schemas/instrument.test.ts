@@ -3,7 +3,7 @@
 // to 100, and a vote's bounds. Expansion into questions is in ../instrument.test.ts.
 import { describe, expect, it } from 'vitest';
 import { instrumentSource } from '../../../src/domain/schemas/instrument';
-import { openWindow } from '../fixtures';
+import { openWindow } from '../../support/unit-fixtures';
 
 const base = {
   id: 'i',

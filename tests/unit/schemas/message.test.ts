@@ -13,7 +13,7 @@ import {
   TRACKING_RANDOM,
   trackingInput,
 } from '../../../src/domain/schemas/message';
-import { accepts } from '../fixtures';
+import { accepts } from '../../support/unit-fixtures';
 
 describe('contact details', () => {
   it('take any one of name, phone and e-mail, but not none', () => {

@@ -9,7 +9,7 @@ import {
   scopeFilter,
   username,
 } from '../../../src/domain/schemas/observer-account';
-import { accepts } from '../fixtures';
+import { accepts } from '../../support/unit-fixtures';
 
 describe('accounts', () => {
   it('take lower-case usernames of 3 to 32 characters', () => {

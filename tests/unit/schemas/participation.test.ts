@@ -10,7 +10,7 @@ import {
   verifyCodeRequest,
 } from '../../../src/domain/schemas/participation';
 import { toBase64Url } from '../../../src/domain/token';
-import { accepts } from '../fixtures';
+import { accepts } from '../../support/unit-fixtures';
 
 const token = { msg: toBase64Url(new Uint8Array(60)), sig: toBase64Url(new Uint8Array(256)) };
 

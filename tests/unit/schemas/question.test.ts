@@ -2,7 +2,7 @@
 // a dot, distinct options, and multi-choice bounds that a form can satisfy.
 import { describe, expect, it } from 'vitest';
 import { key, question } from '../../../src/domain/schemas/question';
-import { opts } from '../fixtures';
+import { opts } from '../../support/unit-fixtures';
 
 const ok = (x: unknown) => question.safeParse(x).success;
 

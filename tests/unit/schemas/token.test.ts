@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { spendToken, tokenIssued, tokenKeyBody, tokenRequest } from '../../../src/domain/schemas/token';
 import { TOKEN_ALG, TOKEN_MODULUS_BYTES, TOKEN_PREFIX_BYTES, toBase64Url } from '../../../src/domain/token';
-import { accepts } from '../fixtures';
+import { accepts } from '../../support/unit-fixtures';
 
 const b64 = (n: number) => toBase64Url(new Uint8Array(n).fill(0xfb));
 const request = { code: 'ABCD-EFGH-JKMN-P', turnstileToken: 'XXXX.DUMMY.TOKEN.XXXX' };

@@ -6,7 +6,7 @@ import { and, asc, count, eq, inArray, ne, sql, sum } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../env';
 import { issuedCodes } from '../codes';
-import { codes, instrumentStates, redemptions, responses, spentTokens, tallies, tokenKeys, turnout } from '../schema';
+import { codes, redemptions, responses, spentTokens, tallies, tokenKeys, turnout } from '../schema';
 
 /** `column = instrument`, or no condition at all when every instrument is wanted. */
 const onlyOf = (column: SQLiteColumn, instrument?: string) =>

@@ -4,7 +4,7 @@ import type { SpendToken } from '../../src/domain/schemas/token';
 import { toBase64Url } from '../../src/domain/token';
 import { type BlindState, blindToken, finalizeToken } from '../../src/lib/participate/token';
 import { type AppOptions, createApp } from '../../src/server/app';
-import { categoryOf, ensureTokenKeys, TOKEN } from './fixtures';
+import { categoryOf, ensureTokenKeys, TOKEN } from './api-fixtures';
 
 /** Call the app as Pages would, with the test bindings (plus any given). */
 export function client(options: AppOptions = {}, bindings: Record<string, string> = {}) {

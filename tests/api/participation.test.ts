@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { apiError } from '../../src/domain/schemas/api';
 import { verifyCodeResponse } from '../../src/domain/schemas/participation';
-import { ballotAnswers, catalog, issue, NOW, snapshot, TOKEN } from './fixtures';
-import { client, submit } from './helpers';
+import { client, submit } from '../support/api-client';
+import { ballotAnswers, catalog, issue, NOW, snapshot, TOKEN } from '../support/api-fixtures';
 
 const api = client({ catalog, now: () => NOW });
 const verify = (code: string, headers: Record<string, string> = {}, turnstileToken = TOKEN) =>

@@ -2,8 +2,8 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { receiptList, receiptStatus, tallyBody, turnoutBody } from '../../src/domain/schemas/participation';
-import { ballotAnswers, catalog, issue, NOW } from './fixtures';
-import { client, submit } from './helpers';
+import { client, submit } from '../support/api-client';
+import { ballotAnswers, catalog, issue, NOW } from '../support/api-fixtures';
 
 const api = client({ catalog, now: () => NOW });
 const afterClose = client({ catalog, now: () => new Date('2026-12-21T00:00:00Z') });

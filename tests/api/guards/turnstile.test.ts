@@ -8,9 +8,9 @@ import {
   SITEVERIFY_URL,
   siteverify,
   TEST_SECRETS,
-} from '../../src/server/guards/turnstile';
-import { catalog, NOW, snapshot } from './fixtures';
-import { client } from './helpers';
+} from '../../../src/server/guards/turnstile';
+import { client } from '../../support/api-client';
+import { catalog, NOW, snapshot } from '../../support/api-fixtures';
 
 const answers = { q1: 'a', q2: ['x'] };
 

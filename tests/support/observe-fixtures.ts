@@ -8,8 +8,8 @@ import type { RuntimeCatalog } from '../../src/domain/catalog';
 import type { Appraisal } from '../../src/domain/schemas/appraisal';
 import { sessionBody } from '../../src/domain/schemas/observer-account';
 import { hashPassword } from '../../src/server/auth/password';
-import { catalog as baseCatalog, NOW, TOKEN } from './fixtures';
-import { client } from './helpers';
+import { client } from './api-client';
+import { catalog as baseCatalog, NOW, TOKEN } from './api-fixtures';
 
 export { NOW, TOKEN };
 

@@ -3,9 +3,17 @@
 // none; nothing can alter an entry, through the API or in the database.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { auditPage } from '../../src/domain/schemas/audit';
-import { postCreated } from '../../src/domain/schemas/forum';
-import { api, count, makeObserver, type Session, sendMessage, signIn, startThread } from './observe-fixtures';
+import { auditPage } from '../../../src/domain/schemas/audit';
+import { postCreated } from '../../../src/domain/schemas/forum';
+import {
+  api,
+  count,
+  makeObserver,
+  type Session,
+  sendMessage,
+  signIn,
+  startThread,
+} from '../../support/observe-fixtures';
 
 async function entries(of: Session, query = '') {
   return auditPage.parse(await (await of.get(`/api/v1/observe/audit${query}`)).json());
@@ -79,9 +87,9 @@ describe('the audit log', () => {
   });
 
   it('a change that finds its row changed meanwhile writes neither the change nor an entry (one batch)', async () => {
-    const { moderatePost, postState } = await import('../../src/server/db/moderation');
+    const { moderatePost, postState } = await import('../../../src/server/db/moderation');
     const { drizzle } = await import('drizzle-orm/d1');
-    const schema = await import('../../src/server/db/schema');
+    const schema = await import('../../../src/server/db/schema/index');
     const db = drizzle(env.DB, { schema });
     const t = postCreated.parse(
       await (await startThread({ title: '并发审核测试' }, { 'cf-connecting-ip': '10.9.0.3' })).json(),
@@ -140,5 +148,30 @@ describe('the audit log', () => {
     await expect(env.DB.prepare('DELETE FROM audit_log').run()).rejects.toThrow(/append-only/);
     expect(await count('audit_log')).toBe(n);
     expect(await count('audit_log', "action = 'forged'")).toBe(0);
+  });
+});
+
+describe('work queues', () => {
+  it('exports messages and tallies as CSV with a BOM, formulas defused, no contact details', async () => {
+    const lead = await signIn(await makeObserver('lead'));
+    await sendMessage(
+      { body: '=HYPERLINK("http://evil.example") 请核实', contact: { email: 'secret@example.org' } },
+      {
+        'cf-connecting-ip': '10.4.0.1',
+      },
+    );
+    const r = await lead.get('/api/v1/observe/exports/messages.csv?appraisal=test-2026');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain('text/csv');
+    expect(r.headers.get('content-disposition')).toContain('messages-test-2026.csv');
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain('"\'=HYPERLINK(""http://evil.example"") 请核实"');
+    expect(text).not.toContain('secret@example.org');
+    const tallies = await (await lead.get('/api/v1/observe/exports/tallies.csv?appraisal=test-2026')).text();
+    expect(tallies.split('\r\n')[0]).toBe(
+      'instrument,instrumentTitle,subject,question,questionLabel,option,optionLabel,raterCategory,count',
+    );
   });
 });

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:test';
 import { inject } from 'vitest';
 import { openApiDocument } from '../../src/server/app';
-import type { client } from './helpers';
+import type { client } from './api-client';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -9,7 +9,7 @@ import { expandInstrument } from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { countKey, recount } from '../../src/domain/tally';
 import { createTokenKey } from '../../src/server/auth/token-keys';
-import * as schema from '../../src/server/db/schema';
+import * as schema from '../../src/server/db/schema/index';
 import { insertTokenKeys } from '../../src/server/db/tokens';
 
 export const NOW = new Date('2026-11-23T02:00:00Z');

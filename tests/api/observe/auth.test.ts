@@ -1,0 +1,197 @@
+// The observers' console API, signing in (routes/observe/auth.ts): every observer
+// route refuses without a session or CSRF token (found from the app's own route
+// table, so a route added later is covered), login, lock-out, sessions.
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { apiError } from '../../../src/domain/schemas/api';
+import { sessionBody } from '../../../src/domain/schemas/observer-account';
+import { sha256Hex } from '../../../src/server/auth/bytes';
+import { client } from '../../support/api-client';
+import {
+  api,
+  catalog,
+  count,
+  login,
+  makeObserver,
+  NOW,
+  ORIGIN,
+  PASSWORD,
+  signIn,
+} from '../../support/observe-fixtures';
+
+const at = (minutes: number) => client({ catalog, now: () => new Date(NOW.getTime() + minutes * 60_000) });
+const code = async (r: Response) => apiError.parse(await r.json()).error.code;
+
+/** Every observer route but login, with its path parameters filled in. */
+function observerRoutes() {
+  const seen = new Set<string>();
+  return api.app.routes
+    .filter((r) => r.path.startsWith('/api/v1/observe/') && r.method !== 'ALL' && !r.path.endsWith('/login'))
+    .map((r) => ({
+      method: r.method,
+      path: r.path.replace(':id', r.path.includes('/instruments/') ? 'ballot-t' : crypto.randomUUID()),
+    }))
+    .filter((r) => {
+      const k = `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+}
+
+describe('every observer route', () => {
+  it('refuses without a session: 401 in the error shape', async () => {
+    const routes = observerRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    for (const r of routes) {
+      const res =
+        r.method === 'GET'
+          ? await api.request(r.path, { headers: { origin: ORIGIN } })
+          : await api.json(r.path, {}, { method: r.method, headers: { origin: ORIGIN } });
+      expect([r.path, res.status]).toEqual([r.path, 401]);
+      expect(await code(res)).toBe('session_required');
+    }
+    // A forged or expired cookie is no better.
+    const forged = await api.request('/api/v1/observe/session', {
+      headers: { cookie: '__Host-kaoping_session=forged-token' },
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it('refuses every state change without our Origin and the session CSRF token: 403, nothing changed', async () => {
+    const lead = await signIn(await makeObserver('lead'));
+    const posts = observerRoutes().filter((r) => r.method !== 'GET');
+    expect(posts.length).toBeGreaterThanOrEqual(8);
+    const audit = await count('audit_log');
+    const { cookie, session } = lead;
+    const attempts: Record<string, string>[] = [
+      { cookie, origin: ORIGIN },
+      { cookie, origin: ORIGIN, 'x-csrf-token': 'wrong' },
+      { cookie, origin: 'https://evil.example', 'x-csrf-token': session.csrfToken },
+      { cookie, 'x-csrf-token': session.csrfToken },
+    ];
+    for (const r of posts) {
+      for (const headers of attempts) {
+        const res = await api.json(r.path, { state: 'paused', status: 'closed', reason: 'x', text: 'x' }, { headers });
+        expect([r.path, res.status]).toEqual([r.path, 403]);
+        expect(await code(res)).toBe('csrf_failed');
+      }
+    }
+    expect(await count('audit_log')).toBe(audit);
+    expect(await count('instrument_states')).toBe(0);
+    // The same session with the token and our Origin goes through.
+    expect((await lead.post('/api/v1/observe/logout')).status).toBe(200);
+  });
+
+  it('refuses a login from another origin (login CSRF) with 403', async () => {
+    const who = await makeObserver('observer');
+    const sessions = await count('observer_sessions');
+    const r = await login(who.username, PASSWORD, { origin: 'https://evil.example' });
+    expect(r.status).toBe(403);
+    expect(r.headers.get('set-cookie')).toBeNull();
+    expect(await count('observer_sessions')).toBe(sessions);
+  });
+});
+
+describe('logging in', () => {
+  it('sets a __Host- cookie (HttpOnly, Secure, SameSite=Strict, Path=/) and stores only the token hash', async () => {
+    const who = await makeObserver('observer', ['unit-a']);
+    const r = await login(who.username, PASSWORD, { 'cf-connecting-ip': '192.0.2.10' });
+    expect(r.status).toBe(200);
+    const setCookie = r.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^__Host-kaoping_session=[A-Za-z0-9_-]{43};/);
+    for (const attr of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/']) expect(setCookie).toContain(attr);
+    expect(setCookie).not.toMatch(/Domain=/i);
+    const body = sessionBody.parse(await r.json());
+    expect(body.observer).toMatchObject({ username: who.username, role: 'observer', units: ['unit-a'] });
+    expect(body.idleExpiresAt).toBe(new Date(NOW.getTime() + 30 * 60_000).toISOString());
+    expect(body.expiresAt).toBe(new Date(NOW.getTime() + 8 * 3600_000).toISOString());
+    const token = setCookie.split(';')[0]?.split('=')[1] as string;
+    const rows = (await env.DB.prepare('SELECT * FROM observer_sessions WHERE observer = ?1').bind(who.id).all())
+      .results;
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(token);
+    expect(rows[0]?.token_hash).toBe(await sha256Hex(token));
+    // The password is stored as a salted PBKDF2 hash.
+    const hash = await env.DB.prepare('SELECT password_hash AS h FROM observers WHERE id = ?1')
+      .bind(who.id)
+      .first<{ h: string }>();
+    expect(hash?.h).toMatch(/^pbkdf2\$100000\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
+  });
+
+  it('answers a wrong password, an unknown name and a disabled account alike (401)', async () => {
+    const who = await makeObserver('observer');
+    const off = await makeObserver('observer', [], { disabled: true });
+    const bodies = new Set<string>();
+    for (const [name, pw] of [
+      [who.username, 'wrong password!!'],
+      ['nobody-here', PASSWORD],
+      [off.username, PASSWORD],
+    ] as const) {
+      const r = await login(name, pw, { 'cf-connecting-ip': '192.0.2.11' });
+      expect(r.status).toBe(401);
+      bodies.add(JSON.stringify(await r.json()));
+    }
+    expect(bodies.size).toBe(1);
+  });
+
+  it('locks a name for 15 minutes after 5 failures, even with the right password, known or not', async () => {
+    const who = await makeObserver('observer');
+    const from = { 'cf-connecting-ip': '192.0.2.12' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await login(who.username, `wrong-${i}-password`, from)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const locked = await login(who.username, PASSWORD, from);
+    expect(locked.status).toBe(429);
+    expect(await code(locked)).toBe('login_locked');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+    // From another address too: the lock is on the name.
+    expect((await login(who.username, PASSWORD, { 'cf-connecting-ip': '192.0.2.13' })).status).toBe(429);
+    // An unknown name locks the same way, so the lock says nothing about which names exist.
+    const ghost: number[] = [];
+    for (let i = 0; i < 6; i++) ghost.push((await login('ghost-user', `wrong-${i}-password`, from)).status);
+    expect(ghost).toEqual([401, 401, 401, 401, 429, 429]);
+    // Sixteen minutes later the right password works and clears the count.
+    const later = at(16);
+    const attempts = await count('login_attempts');
+    expect((await login(who.username, PASSWORD, from, later)).status).toBe(200);
+    expect(await count('login_attempts')).toBe(attempts - 1);
+  });
+
+  it('limits login attempts per address as well (429)', async () => {
+    const from = { 'cf-connecting-ip': '192.0.2.14' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await login(`name-${i}`, 'wrong password!!', from)).status);
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+  });
+});
+
+describe('sessions', () => {
+  it('end after 30 idle minutes; activity keeps them alive until 8 hours', async () => {
+    const s = await signIn(await makeObserver('observer'));
+    const get = (minutes: number) => at(minutes).request('/api/v1/observe/session', { headers: { cookie: s.cookie } });
+    expect((await get(29)).status).toBe(200);
+    expect((await get(55)).status).toBe(200); // 26 minutes after the last request
+    expect((await get(100)).status).toBe(401); // 45 idle minutes
+    expect(
+      await count('observer_sessions', `token_hash = '${await sha256Hex(s.cookie.split('=')[1] as string)}'`),
+    ).toBe(0);
+
+    const t = await signIn(await makeObserver('observer'));
+    for (let m = 25; m < 8 * 60; m += 25) {
+      expect((await at(m).request('/api/v1/observe/session', { headers: { cookie: t.cookie } })).status).toBe(200);
+    }
+    expect((await at(8 * 60 + 1).request('/api/v1/observe/session', { headers: { cookie: t.cookie } })).status).toBe(
+      401,
+    );
+  });
+
+  it('end at logout: the cookie is cleared and the token no longer works', async () => {
+    const s = await signIn(await makeObserver('observer'));
+    const r = await s.post('/api/v1/observe/logout');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('set-cookie')).toMatch(/__Host-kaoping_session=;.*Max-Age=0/);
+    expect((await s.get('/api/v1/observe/session')).status).toBe(401);
+  });
+});
