@@ -11,6 +11,8 @@ export default defineConfig(async () => {
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           compatibilityFlags: ['nodejs_compat'],
+          // A second, empty database for the tests that migrate a database holding rows step by step.
+          d1Databases: { MIGRATION_DB: 'migration-test-db' },
           bindings: {
             TEST_MIGRATIONS: migrations,
             CODE_PEPPER: 'test-pepper-not-secret',

@@ -10,27 +10,30 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { loadContent } from '../src/build/content';
+import { loadContent, runtimeCatalog } from '../src/build/content';
+import type { Catalog } from '../src/domain/catalog';
+import { coversInstrument } from '../src/domain/instrument';
 import { dayInChina } from '../src/domain/schemas/common';
-import { type CodeCategory, codeCategory } from '../src/domain/schemas/rater-category';
-import { zhCNCodes } from '../src/i18n/zh-CN/codes';
+import type { RaterCategoryDef } from '../src/domain/schemas/rater-category';
+import { subjectsOf } from '../src/domain/tally';
+import { ALL_SUBJECTS, scopeOf } from '../src/domain/token';
 import { batchCount, codeStats, deleteBatch, insertCodes, revokeBatch } from '../src/server/db/admin/codes';
 import type { Database } from '../src/server/env';
 import { BATCH_PATTERN, issueCodes, newBatchId } from './lib/codes';
 import { d1Message, withDb } from './lib/d1';
 import { ensureDevVars } from './lib/dev-vars';
 import { renderSlips, SLIPS_PER_FILE } from './lib/slips';
+import { ensureTokenKeys, keySlots } from './lib/token-keys';
 import type { Target } from './lib/wrangler';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const categoryLabels = zhCNCodes.slips.raterCategories;
 const DEFAULT_ORIGIN = 'http://127.0.0.1:8788';
 const MAX_COUNT = 1_000_000;
 
 const HELP = `一人一号参与码工具
 
 用法:
-  npm run codes -- issue --appraisal ID --category 类别 --count N [--out 文件.csv] [--batch 批次] [--origin 网址] [--no-slips] [--remote]
+  npm run codes -- issue --appraisal ID --category 类别 --count N [--subjects ID,ID] [--out 文件.csv] [--batch 批次] [--origin 网址] [--no-slips] [--remote]
   npm run codes -- revoke --batch 批次 [--remote]
   npm run codes -- stats [--appraisal ID] [--remote]
 
@@ -39,8 +42,10 @@ issue   生成 N 个参与码。数据库只保存 HMAC-SHA256(CODE_PEPPER, 参�
         (<文件名>.slips.html; 超过 ${SLIPS_PER_FILE} 张时分为 <文件名>.slips-001.html 等多个文件,
         每个 ${SLIPS_PER_FILE} 张)。文件权限 0600, 已存在的文件不会被覆盖。
   --appraisal ID   考评 id (见 src/content/appraisals/)
-  --category 类别  ${codeCategory.options.map((c) => `${c} (${categoryLabels[c]})`).join(', ')};
-                   也可直接写中文名称
+  --category 类别  评议主体类别: 该考评 raterCategories 中的 id (如 npc_deputy), 也可直接写中文名称 (如 人大代表)
+  --subjects ID,ID 定点定向: 本批参与码只能评价这些对象 (单位、领导班子或领导干部的 id), 例如服务对象只评价
+                   为其办事的单位; 参与码条上注明评价对象。不写则可评价所有对象。同时为涉及的测评生成该范围的
+                   签名密钥 (需要 TOKEN_KEY_SECRET; 本地取自 .dev.vars)
   --count N        数量, 1 至 ${MAX_COUNT.toLocaleString('en')}
   --out 文件       CSV 路径, 默认为当前目录下 codes-<批次>.csv
   --batch 批次     批次号, 默认自动生成 (<考评>-<类别>-<年月日>-<4位随机>); 不能与已有批次重复
@@ -69,6 +74,7 @@ const OPTIONS = {
   appraisal: { type: 'string' },
   category: { type: 'string' },
   count: { type: 'string' },
+  subjects: { type: 'string' },
   out: { type: 'string' },
   batch: { type: 'string' },
   origin: { type: 'string' },
@@ -80,7 +86,7 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  issue: ['appraisal', 'category', 'count', 'out', 'batch', 'origin', 'no-slips', 'remote', 'persist-to'],
+  issue: ['appraisal', 'category', 'count', 'subjects', 'out', 'batch', 'origin', 'no-slips', 'remote', 'persist-to'],
   revoke: ['batch', 'remote', 'persist-to'],
   stats: ['appraisal', 'remote', 'persist-to'],
 };
@@ -119,48 +125,90 @@ function origin(fromFlag: string | undefined, remote: boolean): string {
   return u.origin;
 }
 
-function categoryFromInput(s: string): string {
-  const byLabel = Object.entries(categoryLabels).find(([, label]) => label === s.trim());
-  return byLabel ? byLabel[0] : s.trim();
+/** The categories of an appraisal that hold codes, and the subjects its code instruments rate. */
+function appraisalFacts(catalog: Catalog, appraisal: string) {
+  const a = catalog.appraisals.find((e) => e.id === appraisal)?.data;
+  const categories = (a?.raterCategories ?? []).filter((c) => c.group !== 'public');
+  const instruments = runtimeCatalog(catalog).instruments.filter(
+    (i) => i.appraisal === appraisal && i.access === 'code',
+  );
+  return { categories, instruments };
 }
 
-const categoryList = codeCategory.options.map((c) => `${c} (${categoryLabels[c]})`).join(', ');
+const categoryList = (cs: RaterCategoryDef[]) => cs.map((c) => `${c.id} (${c.label})`).join(', ');
 
-function issueSchema(appraisals: Map<string, string>) {
+function issueSchema(catalog: Catalog) {
+  const appraisals = new Map(catalog.appraisals.map((e) => [e.id, e.data.title]));
   const known = [...appraisals.keys()].join(', ');
-  return z.object({
-    appraisal: z
-      .string({ error: `请用 --appraisal 指定考评 (可选: ${known})` })
-      .refine((id) => appraisals.has(id), { error: (i) => `未知的考评 “${i.input}” (可选: ${known})` }),
-    category: z
-      .string({ error: `请用 --category 指定评议主体类别: ${categoryList}` })
-      .transform(categoryFromInput)
-      .pipe(z.enum(codeCategory.options, { error: (i) => `未知的评议主体类别 “${i.input}”, 须为: ${categoryList}` })),
-    count: z
-      .string({ error: `请用 --count 指定数量 (1 至 ${MAX_COUNT.toLocaleString('en')})` })
-      .transform((s) => s.replace(/[,_\s]/g, ''))
-      .pipe(
-        z
-          .string()
-          .regex(/^\d+$/, { error: (i) => `数量须为整数 (收到 “${i.input}”)` })
-          .transform(Number)
-          .pipe(
-            z
-              .number()
-              .min(1, '数量至少为 1')
-              .max(MAX_COUNT, `数量至多为 ${MAX_COUNT.toLocaleString('en')}`),
-          ),
-      ),
-    out: z.string().min(1, '--out 不能为空').optional(),
-    batch: z
-      .string()
-      .regex(BATCH_PATTERN, '批次号只能包含字母、数字和 _ . - (以字母或数字开头, 至多 100 个字符)')
-      .optional(),
-    origin: z.string().optional(),
-    'no-slips': z.boolean().optional(),
-    remote: z.boolean().optional(),
-    'persist-to': z.string().optional(),
-  });
+  return z
+    .object({
+      appraisal: z
+        .string({ error: `请用 --appraisal 指定考评 (可选: ${known})` })
+        .refine((id) => appraisals.has(id), { error: (i) => `未知的考评 “${i.input}” (可选: ${known})` }),
+      category: z
+        .string({ error: '请用 --category 指定评议主体类别 (该考评 raterCategories 中的 id 或中文名称)' })
+        .trim(),
+      subjects: z
+        .string()
+        .transform((s) =>
+          s
+            .split(/[,，\s]+/)
+            .map((x) => x.trim())
+            .filter(Boolean),
+        )
+        .optional(),
+      count: z
+        .string({ error: `请用 --count 指定数量 (1 至 ${MAX_COUNT.toLocaleString('en')})` })
+        .transform((s) => s.replace(/[,_\s]/g, ''))
+        .pipe(
+          z
+            .string()
+            .regex(/^\d+$/, { error: (i) => `数量须为整数 (收到 “${i.input}”)` })
+            .transform(Number)
+            .pipe(
+              z
+                .number()
+                .min(1, '数量至少为 1')
+                .max(MAX_COUNT, `数量至多为 ${MAX_COUNT.toLocaleString('en')}`),
+            ),
+        ),
+      out: z.string().min(1, '--out 不能为空').optional(),
+      batch: z
+        .string()
+        .regex(BATCH_PATTERN, '批次号只能包含字母、数字和 _ . - (以字母或数字开头, 至多 100 个字符)')
+        .optional(),
+      origin: z.string().optional(),
+      'no-slips': z.boolean().optional(),
+      remote: z.boolean().optional(),
+      'persist-to': z.string().optional(),
+    })
+    .transform((a, ctx) => {
+      // The category and the subjects are the appraisal's own: its content says who rates whom.
+      const { categories, instruments } = appraisalFacts(catalog, a.appraisal);
+      const def = categories.find((c) => c.id === a.category || c.label === a.category);
+      if (!def) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['category'],
+          message: `未知的评议主体类别 “${a.category}”, 考评 ${a.appraisal} 的类别为: ${categoryList(categories)}`,
+        });
+        return z.NEVER;
+      }
+      const mine = instruments.filter((i) => i.raterCategories.includes(def.id));
+      const rated = new Set(mine.flatMap((i) => subjectsOf(i).map((s) => s.id)));
+      const unknown = (a.subjects ?? []).filter((s) => !rated.has(s));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['subjects'],
+          message: `${def.label}参与的测评中没有评价对象 ${unknown.join('、')} (可选: ${[...rated].join(', ') || '无'})`,
+        });
+        return z.NEVER;
+      }
+      const scope = scopeOf(a.subjects);
+      const covered = mine.filter((i) => coversInstrument(i, scope));
+      return { ...a, category: def.id, categoryLabel: def.label, scope, covered };
+    });
 }
 
 const revokeSchema = z.object({
@@ -270,7 +318,8 @@ async function issue(argv: Record<string, unknown>) {
   const started = Date.now();
   const content = loadContent(join(ROOT, 'src/content'));
   const appraisals = new Map(content.catalog.appraisals.map((e) => [e.id, e.data.title]));
-  const parsed = issueSchema(appraisals).safeParse(argv);
+  const names = subjectNames(content.catalog);
+  const parsed = issueSchema(content.catalog).safeParse(argv);
   if (!parsed.success) throw new UsageError(problemLines(parsed.error));
   const a = parsed.data;
   const remote = a.remote ?? false;
@@ -289,14 +338,15 @@ async function issue(argv: Record<string, unknown>) {
     throw new UsageError(`不覆盖已有文件, 请换一个 --out 或先移走:\n  ${existing.join('\n  ')}`);
   }
 
-  const { codes, written } = await open(t, async (db) => {
+  const { codes, written, keysNote } = await open(t, async (db) => {
     const before = await d1('检查批次', t, () => batchCount(db, batch));
     if (before.codes > 0) {
       throw new UsageError(`批次 “${batch}” 已存在 (${before.codes} 个参与码), 请换一个 --batch`);
     }
 
+    const targeted = a.scope === ALL_SUBJECTS ? '' : ` · 定点定向: ${a.scope.split(',').map(names).join('、')}`;
     console.log(
-      `发放 ${a.count.toLocaleString('en')} 个参与码: ${a.appraisal} · ${categoryLabels[a.category]} · 批次 ${batch} → ${where(t)}; 密钥取自 ${key.source}`,
+      `发放 ${a.count.toLocaleString('en')} 个参与码: ${a.appraisal} · ${a.categoryLabel}${targeted} · 批次 ${batch} → ${where(t)}; 密钥取自 ${key.source}`,
     );
     const { codes, rows } = await issueCodes({
       appraisal: a.appraisal,
@@ -305,6 +355,7 @@ async function issue(argv: Record<string, unknown>) {
       batch,
       pepper: key.value,
       issuedOn,
+      scope: a.scope,
       onProgress: progress('生成参与码并计算摘要'),
     });
 
@@ -329,8 +380,12 @@ async function issue(argv: Record<string, unknown>) {
       write(
         csv,
         `\uFEFF${stringify(
-          codes.map((c) => [c, a.category, a.appraisal, batch]),
-          { header: true, columns: ['code', 'raterCategory', 'appraisal', 'batch'], record_delimiter: 'windows' },
+          codes.map((c) => [c, a.category, a.appraisal, batch, a.scope]),
+          {
+            header: true,
+            columns: ['code', 'raterCategory', 'appraisal', 'batch', 'subjects'],
+            record_delimiter: 'windows',
+          },
         )}`,
         `${codes.length} 行`,
       );
@@ -341,7 +396,8 @@ async function issue(argv: Record<string, unknown>) {
           slips[i] as string,
           renderSlips({
             appraisalTitle: appraisals.get(a.appraisal) as string,
-            category: a.category,
+            category: a.categoryLabel,
+            subjects: a.scope === ALL_SUBJECTS ? [] : a.scope.split(',').map(names),
             batch,
             origin: publicOrigin,
             codes: part,
@@ -376,7 +432,21 @@ async function issue(argv: Record<string, unknown>) {
       );
     }
     process.off('SIGINT', interrupted);
-    return { codes, written };
+    // A targeted batch's tokens need keys of their own (the key vouches for the subjects): make them now.
+    let keysNote = '';
+    if (a.scope !== ALL_SUBJECTS) {
+      const secret = process.env.TOKEN_KEY_SECRET ?? (remote ? undefined : ensureDevVars().get('TOKEN_KEY_SECRET'));
+      const slots = keySlots({ ...runtimeCatalog(content.catalog), instruments: a.covered }, a.appraisal, [
+        { raterCategory: a.category, scope: a.scope },
+      ]).filter((s) => s.scope === a.scope);
+      if (!secret || secret.length < 32) {
+        keysNote = `\n注意: 未生成本批次评价范围的签名密钥 (缺少 TOKEN_KEY_SECRET); 请在测评开始前运行 npm run token-keys -- create --appraisal ${a.appraisal}${remote ? ' --remote' : ''}`;
+      } else {
+        const made = await d1('生成签名密钥', t, () => ensureTokenKeys(db, secret, slots));
+        keysNote = `\n签名密钥: 为 ${slots.map((s) => s.instrument).join('、')} 的这一评价范围新生成 ${made.length} 对 (已有 ${slots.length - made.length} 对)`;
+      }
+    }
+    return { codes, written, keysNote };
   });
   for (const f of written) renameSync(`${f.path}.partial`, f.path);
 
@@ -391,7 +461,7 @@ async function issue(argv: Record<string, unknown>) {
 ${listed.join('\n')}
 参与码条网址: ${publicOrigin}/participate/ (二维码把参与码放在 # 之后, 不会发送到服务器)
 提醒: 明文参与码只存在于以上文件中, 无法再次导出。打印分发后请安全删除 (如 shred -u), 切勿提交到代码库或通过聊天工具传送。
-丢失或泄露时作废本批次: npm run codes -- revoke --batch ${batch}${remote ? ' --remote' : ''}
+丢失或泄露时作废本批次: npm run codes -- revoke --batch ${batch}${remote ? ' --remote' : ''}${keysNote}
 用时 ${seconds(Date.now() - started)}`);
 }
 
@@ -429,12 +499,26 @@ function table(head: string[], rows: (string | number)[][]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
 
-const label = (category: string) => categoryLabels[category as CodeCategory] ?? category;
+/** A subject id as people read it (a unit's or an official's name). */
+function subjectNames(catalog: Catalog): (id: string) => string {
+  const names = new Map<string, string>([
+    ...catalog.units.map((e) => [e.id, e.data.name] as [string, string]),
+    ...catalog.officials.map((e) => [e.id, e.data.name] as [string, string]),
+  ]);
+  return (id) => names.get(id) ?? id;
+}
+
+/** Category labels of every appraisal (ids are shared across years where the content reuses them). */
+function categoryLabels(catalog: Catalog): (category: string) => string {
+  const labels = new Map(catalog.appraisals.flatMap((e) => e.data.raterCategories.map((c) => [c.id, c.label])));
+  return (category) => labels.get(category) ?? category;
+}
 
 async function stats(argv: Record<string, unknown>) {
   const parsed = statsSchema.safeParse(argv);
   if (!parsed.success) throw new UsageError(problemLines(parsed.error));
   const t = target(parsed.data);
+  const label = categoryLabels(loadContent(join(ROOT, 'src/content')).catalog);
   const { batches, redeemed } = await open(t, (db) => d1('读取统计', t, () => codeStats(db, parsed.data.appraisal)));
   const scope = parsed.data.appraisal ? `考评 ${parsed.data.appraisal}` : '全部考评';
   console.log(`参与码统计 · ${scope} · ${where(t)}\n`);

@@ -6,10 +6,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
+import { categoryLabel } from '../src/domain/catalog';
 import { buildFeed } from '../src/domain/feed';
 import { instrumentStatus } from '../src/domain/instrument';
 import type { TallyCount } from '../src/domain/schemas/participation';
 import { type Snapshot, snapshot } from '../src/domain/schemas/snapshot';
+import { codesIssued } from '../src/domain/tally';
 import { readFinalFigures } from '../src/server/db/admin/tallies';
 import { readOverrides } from '../src/server/db/tallies';
 import { withDb } from './lib/d1';
@@ -46,7 +48,10 @@ export async function takeSnapshot(appraisal: string, target: Target, now = new 
       turnout: turnout
         .filter((t) => t.instrument === instrument.id)
         .map(({ raterCategory, responses }) => ({ raterCategory, responses })),
-      issued,
+      // Codes that may answer this instrument: targeted batches (定点定向) count for their own subjects.
+      issued: codesIssued(instrument, issued).byCategory,
+      issuedBySubject: codesIssued(instrument, issued).bySubject,
+      label: categoryLabel(catalog, appraisal),
     })),
   );
   return snapshot.parse({

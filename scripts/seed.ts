@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
+import { scopeOf } from '../src/domain/token';
 import { type CodeRows, insertCodes } from '../src/server/db/admin/codes';
 import { insertFeedKey } from '../src/server/db/admin/feed-keys';
 import { demoRandom, issueCodes } from './lib/codes';
@@ -18,6 +19,8 @@ import type { Target } from './lib/wrangler';
 interface DemoBatch {
   appraisal: string;
   category: string;
+  /** 定点定向: the subjects the batch may rate (none: every subject). */
+  subjects?: string[];
   count: number;
   /** How many of them answer (the rest stay unused for people trying the demo). */
   used: number;
@@ -34,6 +37,31 @@ const ballots = [
 ];
 const rating = { instrument: 'rating-units-2026', at: OPEN_2026 };
 const sessions = { instrument: 'rating-sessions-2026', at: SESSIONS_2026 };
+const internal = { instrument: 'ballot-internal-2026', at: OPEN_2026 };
+
+/** Service recipients of one unit (定点定向): they rate that unit only. */
+const recipientsOf = (unit: string): DemoBatch => ({
+  appraisal: 'county-2026',
+  category: 'service_recipient',
+  subjects: [unit],
+  count: 20,
+  used: 12,
+  answers: [rating],
+});
+/**
+ * A unit's own staff for its internal evaluation (weights 40/30/20/10, valid at
+ * 80% per category): [issued, answered] per category. 发改局 reaches 80%
+ * everywhere; 财政局's middle managers do not, so its round is marked invalid.
+ */
+const staffOf = (unit: string, turnout: Record<string, [number, number]>): DemoBatch[] =>
+  Object.entries(turnout).map(([category, [count, used]]) => ({
+    appraisal: 'county-2026',
+    category,
+    subjects: [unit],
+    count,
+    used,
+    answers: [internal],
+  }));
 
 export const DEMO_BATCHES: DemoBatch[] = [
   { appraisal: 'county-2026', category: 'party_deputy', count: 30, used: 18, answers: ballots },
@@ -41,6 +69,11 @@ export const DEMO_BATCHES: DemoBatch[] = [
   { appraisal: 'county-2026', category: 'cppcc_member', count: 30, used: 18, answers: [...ballots, rating, sessions] },
   { appraisal: 'county-2026', category: 'masses_rep', count: 30, used: 18, answers: ballots },
   { appraisal: 'county-2026', category: 'service_recipient', count: 60, used: 36, answers: [rating] },
+  recipientsOf('swj'),
+  recipientsOf('xzspj'),
+  recipientsOf('scjgj'),
+  ...staffOf('fgj', { leader_member: [5, 5], middle_manager: [10, 9], staff: [20, 17], non_staff: [5, 4] }),
+  ...staffOf('czj', { leader_member: [5, 4], middle_manager: [12, 8], staff: [24, 20], non_staff: [6, 5] }),
   {
     appraisal: 'county-2025',
     category: 'npc_deputy',
@@ -75,20 +108,23 @@ export async function seed(target: Target = { remote: false, persistTo: process.
   const runs: CodeRows[] = [];
   const plans: DemoPlan[] = [];
   for (const b of DEMO_BATCHES) {
+    const scope = scopeOf(b.subjects);
+    const suffix = scope === '*' ? '' : `-${scope.replace(/,/g, '-')}`;
     const { codes, rows: run } = await issueCodes({
       appraisal: b.appraisal,
       category: b.category,
       count: b.count,
-      batch: `demo-${b.appraisal}-${b.category}`,
+      batch: `demo-${b.appraisal}-${b.category}${suffix}`,
       pepper,
       issuedOn: b.appraisal === 'county-2025' ? '2025-11-20' : '2026-02-15',
-      random: await demoRandom(`kaoping-demo/${b.appraisal}/${b.category}`),
+      scope,
+      random: await demoRandom(`kaoping-demo/${b.appraisal}/${b.category}${suffix}`),
     });
     runs.push(run);
     const used = codes.slice(0, b.used);
-    for (const a of b.answers) plans.push({ ...a, category: b.category, codes: used });
+    for (const a of b.answers) plans.push({ ...a, category: b.category, scope, codes: used });
     for (const [i, c] of codes.entries()) {
-      rows.push([c, b.category, b.appraisal, i < b.used ? b.answers.map((a) => a.instrument).join(' ') : '']);
+      rows.push([c, b.category, b.appraisal, i < b.used ? b.answers.map((a) => a.instrument).join(' ') : '', scope]);
     }
   }
   // The demo integrator key (its secret derives from FEED_KEY_SECRET, so it is the same on every run).
@@ -107,7 +143,7 @@ export async function seed(target: Target = { remote: false, persistTo: process.
   );
   writeFileSync(
     '.demo/codes.csv',
-    stringify(rows, { header: true, columns: ['code', 'raterCategory', 'appraisal', 'answered'] }),
+    stringify(rows, { header: true, columns: ['code', 'raterCategory', 'appraisal', 'answered', 'subjects'] }),
   );
   console.log(
     `演示数据已就绪: 参与码 ${rows.length} 个 (.demo/codes.csv, 其中 answered 为空的未使用), 本次新增演示意见 ${stored} 份`,

@@ -98,7 +98,8 @@ async function checkSpentTokens(
     if (spent.length > 0) out.push(`公开测评不应有已花费令牌, 却有 ${spent.length} 枚`);
     return out;
   }
-  const spki = new Map((keys.get(instrument) ?? []).map((k) => [k.raterCategory, k.spki]));
+  // A token verifies only under the key of the category and scope its message names (定点定向 scopes have their own).
+  const spki = new Map((keys.get(instrument) ?? []).map((k) => [`${k.raterCategory}\n${k.scope}`, k.spki]));
   const perCategory = new Map<string, number>();
   let bad = 0;
   for (const t of spent) {
@@ -106,18 +107,19 @@ async function checkSpentTokens(
     const msg = fromBase64Url(t.msg);
     const sig = fromBase64Url(t.sig);
     const claims = msg ? readTokenMessage(msg) : null;
-    const key = spki.get(category);
+    const key = spki.get(`${category}\n${t.scope}`);
     const valid =
       !!msg &&
       !!sig &&
       !!key &&
       claims?.instrument === instrument &&
       claims.raterCategory === category &&
+      claims.scope === t.scope &&
       (await verifyToken(key, msg, sig).catch(() => false));
     if (!valid) bad++;
     perCategory.set(category, (perCategory.get(category) ?? 0) + 1);
   }
-  if (bad > 0) out.push(`令牌: ${bad} 枚已花费令牌的签名无效或与类别不符`);
+  if (bad > 0) out.push(`令牌: ${bad} 枚已花费令牌的签名无效或与类别、评价范围不符`);
   const answered = new Map<string, number>();
   for (const r of responses) answered.set(r.raterCategory, (answered.get(r.raterCategory) ?? 0) + 1);
   const issuedBy = new Map((issued.get(instrument) ?? []).map((r) => [r.raterCategory, r.n]));

@@ -9,12 +9,14 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseRuntimeCatalog, type RuntimeCatalog } from '../src/domain/catalog';
+import { codeScopes } from '../src/server/db/admin/codes';
 import { listTokenKeys } from '../src/server/db/tokens';
 import { d1Message, withDb } from './lib/d1';
 import { ensureDevVars } from './lib/dev-vars';
-import { ensureTokenKeys, keySlots } from './lib/token-keys';
+import { ensureTokenKeys, keySlots, missingSlots } from './lib/token-keys';
 
-const HELP = `参与令牌签名密钥 (盲签名, RFC 9474; 每个使用参与码的测评 × 评价人类别一对)
+const HELP = `参与令牌签名密钥 (盲签名, RFC 9474; 每个使用参与码的测评 × 评价人类别一对,
+定点定向的参与码批次 (npm run codes -- issue --subjects) 每种评价对象范围另有一对)
 
 用法:
   npm run token-keys -- create --appraisal ID [--remote]   为该考评缺少密钥的测评生成密钥 (已有的不替换)
@@ -70,13 +72,13 @@ async function main() {
   const persist = process.env.KAOPING_PERSIST;
   const target = { remote: values.remote ?? false, persistTo: persist ? resolve(ROOT, persist) : undefined };
   const where = values.remote ? '线上 D1' : '本地 D1';
-  const slots = keySlots(catalog, appraisal);
-  if (command === 'create' && slots.length === 0) {
-    console.log(`考评 ${appraisal} 没有使用参与码的测评, 无需密钥`);
-    return;
-  }
   try {
     await withDb(target, async (db) => {
+      const slots = keySlots(catalog, appraisal, await codeScopes(db, appraisal));
+      if (command === 'create' && slots.length === 0) {
+        console.log(`考评 ${appraisal} 没有使用参与码的测评, 无需密钥`);
+        return;
+      }
       if (command === 'create') {
         const made = await ensureTokenKeys(db, secret as string, slots, (done, total) =>
           process.stderr.write(`\r生成密钥 ${done}/${total}${done === total ? '\n' : ''}`),
@@ -84,17 +86,16 @@ async function main() {
         console.log(
           `${where}: 新生成 ${made.length} 对, 已有 ${slots.length - made.length} 对 (共 ${slots.length} 对)`,
         );
-        for (const s of made) console.log(`  + ${s.instrument} / ${s.raterCategory}`);
+        for (const s of made) console.log(`  + ${s.instrument} / ${s.raterCategory} / ${s.scope}`);
         return;
       }
       const keys = await listTokenKeys(db, appraisal ? [...new Set(slots.map((s) => s.instrument))] : undefined);
-      console.log('instrument,rater_category,created_on,spki');
-      for (const k of keys) console.log(`${k.instrument},${k.raterCategory},${k.createdOn},${k.spki}`);
-      const have = new Set(keys.map((k) => `${k.instrument}\n${k.raterCategory}`));
-      const missing = slots.filter((s) => !have.has(`${s.instrument}\n${s.raterCategory}`));
+      console.log('instrument,rater_category,scope,created_on,spki');
+      for (const k of keys) console.log(`${k.instrument},${k.raterCategory},"${k.scope}",${k.createdOn},${k.spki}`);
+      const missing = missingSlots(slots, keys);
       if (missing.length > 0) {
         console.error(
-          `缺少 ${missing.length} 对密钥 (这些测评将无法发放令牌): ${missing.map((s) => `${s.instrument}/${s.raterCategory}`).join(', ')}`,
+          `缺少 ${missing.length} 对密钥 (这些测评将无法发放令牌): ${missing.map((s) => `${s.instrument}/${s.raterCategory}/${s.scope}`).join(', ')}`,
         );
         process.exitCode = 1;
       }

@@ -74,6 +74,7 @@ export async function createBenchKey(secret: string, instrument: string, raterCa
   const row: TokenKeyRow = {
     instrument,
     raterCategory,
+    scope: '*',
     spki,
     modulus: toHex(n),
     sealed: await seal(secret, instrument, raterCategory, spki, pkcs8),

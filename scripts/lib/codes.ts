@@ -11,6 +11,8 @@ export interface IssueOptions {
   batch: string;
   pepper: string;
   issuedOn: string;
+  /** 定点定向: the subjects the batch may rate (sorted, comma-joined); '*' by default. */
+  scope?: string;
   /** Source of random bytes; crypto.getRandomValues unless a demo seed is wanted. */
   random?: RandomFill;
   onProgress?: (done: number, total: number) => void;
@@ -38,7 +40,7 @@ export async function issueCodes(o: IssueOptions): Promise<{ codes: string[]; ro
   // good as a shuffle for that, and it is the primary key's order, so every INSERT appends to the table's B-tree.
   hashes.sort();
   const { appraisal, category: raterCategory, batch, issuedOn } = o;
-  return { codes, rows: { appraisal, raterCategory, batch, issuedOn, hashes } };
+  return { codes, rows: { appraisal, raterCategory, batch, issuedOn, scope: o.scope ?? '*', hashes } };
 }
 
 /** Deterministic bytes for demo codes only (the same demo state on every `npm start`). */

@@ -5,9 +5,11 @@
 // the island does. Demo keys are created first where missing. Deterministic
 // answers from a seeded generator; the clock is pinned inside each window.
 import type { RuntimeCatalog } from '../../src/domain/catalog';
+import { scopedSubjects, UNKNOWN } from '../../src/domain/instrument';
 import type { Instrument } from '../../src/domain/schemas/instrument';
 import type { Question } from '../../src/domain/schemas/question';
 import { blindToken, finalizeToken } from '../../src/lib/participate/token';
+import { codeScopes } from '../../src/server/db/admin/codes';
 import { turnoutOf } from '../../src/server/db/admin/tallies';
 import type { Bindings, Database } from '../../src/server/env';
 import { DUMMY_TOKEN } from '../../src/server/guards/turnstile';
@@ -49,10 +51,30 @@ function answerFor(q: Question, r: () => number): string | string[] | undefined 
   return COMMENTS[Math.floor(r() * COMMENTS.length)]?.slice(0, q.maxLength);
 }
 
-export function demoAnswers(inst: Instrument, seed: string) {
+/**
+ * A plausible response. `scope`: a targeted code's subjects (定点定向; the
+ * others are left alone); `unknownRate`: how often a subject is answered
+ * 不了解 where the instrument offers it (its other questions then stay empty).
+ */
+export function demoAnswers(
+  inst: Instrument,
+  seed: string,
+  opts: { scope?: string | null; unknownRate?: number } = {},
+) {
   const r = rng(seed);
+  const only = scopedSubjects(inst, opts.scope);
+  const unknown = new Set<string>();
   const out: Record<string, string | string[]> = {};
   for (const q of inst.questions) {
+    if (q.subject && only && !only.has(q.subject.id)) continue;
+    if (q.role === 'unknown') {
+      if (r() < (opts.unknownRate ?? 0)) {
+        unknown.add(q.subject?.id as string);
+        out[q.id] = [UNKNOWN];
+      }
+      continue;
+    }
+    if (q.subject && unknown.has(q.subject.id)) continue;
     const a = answerFor(q, r);
     if (a !== undefined) out[q.id] = a;
   }
@@ -63,6 +85,8 @@ export interface DemoPlan {
   instrument: string;
   /** The rater category of the codes (or 'public'). */
   category: string;
+  /** 定点定向: the codes' scope ('*' or the subjects, sorted and comma-joined). */
+  scope?: string;
   /** The instant the demo pretends the responses were given (inside the window). */
   at: string;
   codes?: string[];
@@ -78,14 +102,21 @@ export async function submitDemoResponses(catalog: RuntimeCatalog, plans: DemoPl
   let stored = 0;
   const bindings = { ...env, TURNSTILE_MODE: 'test', TURNSTILE_SECRET_KEY: '1x0000000000000000000000000000000AA' };
   if (!env.TOKEN_KEY_SECRET) throw new Error('.dev.vars has no TOKEN_KEY_SECRET');
-  const made = await ensureTokenKeys(db, env.TOKEN_KEY_SECRET, keySlots(catalog));
-  if (made.length > 0) console.log(`已生成演示令牌密钥 ${made.length} 对 (每个测评 × 评价人类别一对)`);
+  const made = await ensureTokenKeys(db, env.TOKEN_KEY_SECRET, keySlots(catalog, undefined, await codeScopes(db)));
+  if (made.length > 0) {
+    console.log(`已生成演示令牌密钥 ${made.length} 对 (每个测评 × 评价人类别 × 定点定向范围一对)`);
+  }
+  // Responses the plans so far expect per instrument and category (several targeted batches share a category).
+  const expected = new Map<string, number>();
   for (const plan of plans) {
     const inst = catalog.instruments.find((i) => i.id === plan.instrument);
     if (!inst) throw new Error(`demo plan names unknown instrument ${plan.instrument}`);
     const app = createApp({ catalog, now: () => new Date(plan.at) });
     // Seeded before: skip (public answers carry no code and would be added twice; coded ones would all be 409).
-    if ((await turnoutOf(db, inst.id, plan.category)) >= (plan.codes?.length ?? 1)) continue;
+    const slot = `${inst.id}\n${plan.category}`;
+    expected.set(slot, (expected.get(slot) ?? 0) + (plan.codes?.length ?? 1));
+    if ((await turnoutOf(db, inst.id, plan.category)) >= (expected.get(slot) ?? 0)) continue;
+    const scope = plan.scope ?? '*';
     const post = (path: string, body: unknown, i: number) =>
       app.request(
         path,
@@ -101,13 +132,15 @@ export async function submitDemoResponses(catalog: RuntimeCatalog, plans: DemoPl
       inst.access === 'code'
         ? (
             (await (await app.request(`/api/v1/instruments/${inst.id}/token-key`, {}, bindings)).json()) as {
-              keys: { raterCategory: string; spki: string }[];
+              keys: { raterCategory: string; scope: string; spki: string }[];
             }
-          ).keys.find((k) => k.raterCategory === plan.category)?.spki
+          ).keys.find((k) => k.raterCategory === plan.category && k.scope === scope)?.spki
         : undefined;
-    if (inst.access === 'code' && !spki) throw new Error(`no token key for ${inst.id} / ${plan.category}`);
+    if (inst.access === 'code' && !spki) throw new Error(`no token key for ${inst.id} / ${plan.category} / ${scope}`);
     const responses = `/api/v1/instruments/${inst.id}/responses`;
-    const answers = (i: number) => demoAnswers(inst, `${inst.id}/${i}`);
+    // External raters sometimes do not know a subject (不了解); a targeted code answers about its own subjects only.
+    const answers = (i: number) =>
+      demoAnswers(inst, `${inst.id}/${scope}/${i}`, { scope, unknownRate: scope === '*' ? 0.08 : 0 });
     const refused = async (r: Response) => {
       throw new Error(`demo response to ${inst.id} refused: ${r.status} ${await r.text()}`);
     };
@@ -118,7 +151,7 @@ export async function submitDemoResponses(catalog: RuntimeCatalog, plans: DemoPl
         else await refused(r);
         return;
       }
-      const state = await blindToken(inst.id, plan.category, spki as string);
+      const state = await blindToken(inst.id, plan.category, spki as string, scope);
       const issued = await post(
         `/api/v1/instruments/${inst.id}/tokens`,
         { code, turnstileToken: DUMMY_TOKEN, blindedMsg: state.blindedMsg },

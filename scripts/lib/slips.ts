@@ -4,7 +4,6 @@
 // participation page with the code in the URL *fragment*: browsers never send
 // a fragment to the server, so the code never lands in an access log.
 import encodeQR from 'qr';
-import type { CodeCategory } from '../../src/domain/schemas/rater-category';
 import { zhCNCodes } from '../../src/i18n/zh-CN/codes';
 
 const t = zhCNCodes.slips;
@@ -54,7 +53,10 @@ export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c] as string)
 
 export interface SlipSheet {
   appraisalTitle: string;
-  category: CodeCategory;
+  /** The rater category's label, from the appraisal's content. */
+  category: string;
+  /** 定点定向: the names of the subjects the codes may rate; empty for every subject. */
+  subjects?: string[];
   batch: string;
   origin: string;
   /** Formatted codes (XXXX-XXXX-XXXX-X), in CSV order. */
@@ -76,11 +78,15 @@ function slip(s: SlipSheet, code: string, p: SlipParts) {
 
 /** One HTML file of slips. */
 export function renderSlips(s: SlipSheet): string {
-  const category = t.raterCategories[s.category];
+  const category = esc(s.category);
+  const targeted =
+    s.subjects && s.subjects.length > 0
+      ? `<p class="meta">${t.subjectsLabel}: <strong>${s.subjects.map(esc).join('、')}</strong></p>`
+      : '';
   // Break a long address only after a slash, never inside a word.
   const url = esc(participationUrl(s.origin)).replace(/(?<=[^/])\/(?=[^/])/g, '/<wbr>');
   const parts: SlipParts = {
-    head: `<p class="title">${esc(s.appraisalTitle)}</p><p class="meta"><span class="tag">${t.heading}</span> ${t.categoryLabel}: <strong>${category}</strong></p>`,
+    head: `<p class="title">${esc(s.appraisalTitle)}</p><p class="meta"><span class="tag">${t.heading}</span> ${t.categoryLabel}: <strong>${category}</strong></p>${targeted}`,
     how: `<p class="how">${t.scanHint}<span class="url">${url}</span>${t.enterHint}</p>`,
     foot: `<p class="notice">${t.notice}</p><p class="batch">${t.batchLabel} ${esc(s.batch)}</p>`,
   };

@@ -8,6 +8,7 @@ import { Parser, parse as parseYaml } from 'yaml';
 import {
   type Catalog,
   type ContentIssue,
+  categoryGroups,
   checkCatalog,
   type Entry,
   issueReport,
@@ -101,10 +102,13 @@ export function runtimeCatalog(c: Catalog): RuntimeCatalog {
       title: e.data.title,
       forum: e.data.forum,
       phases: e.data.phases,
+      raterCategories: e.data.raterCategories,
     })),
     units: c.units.map((e) => ({ id: e.id, name: e.data.name, category: e.data.category })),
     officials: c.officials.map((e) => ({ id: e.id, name: e.data.name, post: e.data.post, unit: e.data.unit })),
-    instruments: c.instruments.map((e) => expandInstrument(e.data)),
+    instruments: c.instruments.map((e) =>
+      expandInstrument(e.data, categoryGroups(c.appraisals.find((a) => a.id === e.data.appraisal)?.data)),
+    ),
   };
 }
 

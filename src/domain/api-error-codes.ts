@@ -18,6 +18,7 @@ export const API_ERROR_CODES = [
   'turnstile_failed',
   // Participation: codes, tokens, responses, tallies.
   'category_not_allowed',
+  'not_targeted',
   'already_answered',
   'token_invalid',
   'token_already_issued',

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { CollectionData, CollectionName } from './collections';
+import { UNKNOWN } from './instrument';
 import { dayInChina, daysBetween } from './schemas/common';
 import type { SubjectRef } from './schemas/question';
+import { PUBLIC_CATEGORY, type RaterCategoryDef, type RaterGroup } from './schemas/rater-category';
 import { type RuntimeCatalog, runtimeCatalog } from './schemas/runtime-catalog';
 
 export type { RuntimeCatalog };
@@ -121,11 +123,39 @@ export function checkCatalog(c: Catalog): ContentIssue[] {
               );
     for (const [field, ref] of refs)
       if (!subjectExists(ref)) add(e.file, field, `未知的考核对象 ${ref.kind} “${ref.id}”`);
-    const allowed: string[] = src.access === 'public' ? ['public'] : src.raterCategories;
+    const a = appraisals.get(src.appraisal);
+    if (a) {
+      const defs = new Map(a.raterCategories.map((c) => [c.id, c]));
+      src.raterCategories.forEach((cat, i) => {
+        const def = defs.get(cat);
+        if (!def)
+          add(e.file, `raterCategories.${i}`, `评议主体类别 “${cat}” 未在考核 ${a.id} 的 raterCategories 中定义`);
+        else if (def.group === 'public') add(e.file, `raterCategories.${i}`, '凭码参与的测评不能面向社会公众类别');
+      });
+      if (src.access === 'public' && defs.get(PUBLIC_CATEGORY)?.group !== 'public') {
+        add(e.file, 'access', `公开参与的测评需要考核 ${a.id} 定义 ${PUBLIC_CATEGORY} (社会公众) 类别`);
+      }
+    }
+    const allowed: string[] = src.access === 'public' ? [PUBLIC_CATEGORY] : src.raterCategories;
     for (const cat of Object.keys(src.categoryWeights)) {
       if (!allowed.includes(cat)) add(e.file, `categoryWeights.${cat}`, `评议主体 “${cat}” 不能参与本测评`);
     }
-    const a = appraisals.get(src.appraisal);
+    // A scored instrument answered by several categories says how they combine: every one weighted, summing to 100.
+    if (Object.keys(src.gradeScores).length > 0 && allowed.length > 1) {
+      const missing = allowed.filter((cat) => src.categoryWeights[cat] === undefined);
+      if (missing.length > 0) {
+        add(e.file, 'categoryWeights', `计分测评须为每个评议主体类别给出权重, 合计 100 (缺 ${missing.join('、')})`);
+      }
+    }
+    for (const cat of Object.keys(src.validity?.minTurnout ?? {})) {
+      if (!allowed.includes(cat)) add(e.file, `validity.minTurnout.${cat}`, `评议主体 “${cat}” 不能参与本测评`);
+    }
+    if (src.kind === 'ballot') {
+      src.items.forEach((item, i) => {
+        if (item.id === UNKNOWN || item.id === 'overall' || item.id === 'problems')
+          add(e.file, `items.${i}.id`, `“${item.id}” 是保留的题目 id`);
+      });
+    }
     // The year in China time: the stored instant is UTC, eight hours behind at a year's end.
     const closingYear = dayInChina(new Date(src.closesAt)).slice(0, 4);
     if (a && closingYear !== String(a.year) && closingYear !== String(a.year + 1)) {
@@ -153,6 +183,17 @@ export function checkCatalog(c: Catalog): ContentIssue[] {
   }
   return issues;
 }
+
+/** Each category's group (internal, external, public), for the defaults that depend on who rates (不了解). */
+export const categoryGroups = (a: { raterCategories: RaterCategoryDef[] } | undefined): Record<string, RaterGroup> =>
+  Object.fromEntries((a?.raterCategories ?? []).map((c) => [c.id, c.group]));
+
+/** A rater category's label in an appraisal (its id when unknown). */
+export const categoryLabel =
+  (catalog: Pick<RuntimeCatalog, 'appraisals'>, appraisal: string) =>
+  (category: string): string =>
+    catalog.appraisals.find((a) => a.id === appraisal)?.raterCategories.find((c) => c.id === category)?.label ??
+    category;
 
 /** How a content problem reads in a failing build. */
 export const formatIssue = (i: ContentIssue) => `${i.file}: ${i.field}: ${i.message}`;

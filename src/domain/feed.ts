@@ -5,7 +5,7 @@ import { hmacHex } from './code';
 import type { FeedBody, FeedInstrument } from './schemas/feed';
 import type { Instrument, InstrumentStatus } from './schemas/instrument';
 import type { TallyCount } from './schemas/participation';
-import { subjectScores, talliesReleased } from './tally';
+import { scoreRuleOf, subjectScores, talliesReleased, validityOf } from './tally';
 
 const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 export const sha256Hex = async (text: string) =>
@@ -17,6 +17,10 @@ export interface InstrumentTallies {
   counts: TallyCount[];
   turnout: { raterCategory: string; responses: number }[];
   issued: Map<string, number>;
+  /** Live codes per subject of the instrument (targeted codes count for their own subjects). */
+  issuedBySubject?: Map<string, number>;
+  /** A category's label, for the validity reasons. */
+  label?: (category: string) => string;
 }
 
 /** Build the feed; `since` (a previous cursor) keeps only the instruments whose digest changed. */
@@ -59,7 +63,12 @@ export async function buildFeed(
       gradeScores: inst.gradeScores,
       turnout,
       counts,
-      subjects: subjectScores(inst, counts),
+      subjects: subjectScores(inst, counts).map((x) => ({
+        ...x,
+        codesIssued: inst.access === 'public' ? null : (t.issuedBySubject?.get(x.subject.id) ?? null),
+      })),
+      rule: scoreRuleOf(inst),
+      validity: validityOf(inst, turnout, t.label),
       digest,
     });
   }

@@ -16,30 +16,49 @@ export const TOKEN_PREFIX_BYTES = 32;
 export const TOKEN_MODULUS_BITS = 2048;
 export const TOKEN_MODULUS_BYTES = TOKEN_MODULUS_BITS / 8;
 const LABEL = 'kaoping-token/v1';
+/** Longest message after the prefix: label, instrument, category and a targeted scope of a few dozen subjects. */
+export const TOKEN_MESSAGE_MAX = 1000;
 
-/** The message a participant has signed: label, instrument, rater category. */
-export function tokenMessage(instrument: string, raterCategory: string): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(`${LABEL}\n${instrument}\n${raterCategory}`);
+/** A scope that covers every subject (an untargeted code). */
+export const ALL_SUBJECTS = '*';
+
+/**
+ * The message a participant has signed: label, instrument, rater category,
+ * and, for a targeted code (定点定向), the subjects it may rate (sorted ids,
+ * comma-joined). An untargeted token has no fourth line, as before scopes.
+ */
+export function tokenMessage(instrument: string, raterCategory: string, scope = ALL_SUBJECTS): Uint8Array<ArrayBuffer> {
+  const lines = [LABEL, instrument, raterCategory, ...(scope === ALL_SUBJECTS ? [] : [scope])];
+  return new TextEncoder().encode(lines.join('\n'));
 }
 
 export interface TokenClaims {
   instrument: string;
   raterCategory: string;
+  scope: string;
 }
 
 /** Read a prepared message (prefix ‖ message); null if it is not one of ours. */
 export function readTokenMessage(prepared: Uint8Array): TokenClaims | null {
-  if (prepared.length <= TOKEN_PREFIX_BYTES || prepared.length > TOKEN_PREFIX_BYTES + 200) return null;
+  if (prepared.length <= TOKEN_PREFIX_BYTES || prepared.length > TOKEN_PREFIX_BYTES + TOKEN_MESSAGE_MAX) return null;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(prepared.subarray(TOKEN_PREFIX_BYTES));
   } catch {
     return null;
   }
-  const [label, instrument, raterCategory, ...rest] = text.split('\n');
+  const [label, instrument, raterCategory, scope, ...rest] = text.split('\n');
   if (label !== LABEL || !instrument || !raterCategory || rest.length > 0) return null;
-  return { instrument, raterCategory };
+  if (scope !== undefined && !SCOPE_PATTERN.test(scope)) return null;
+  return { instrument, raterCategory, scope: scope ?? ALL_SUBJECTS };
 }
+
+/** A targeted scope as stored and signed: subject ids, sorted, comma-joined. */
+export const SCOPE_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}(,[a-z0-9][a-z0-9-]{0,63})*$/;
+
+/** The canonical scope of a list of subject ids ('*' for none). */
+export const scopeOf = (subjects: readonly string[] | undefined) =>
+  subjects && subjects.length > 0 ? [...new Set(subjects)].sort().join(',') : ALL_SUBJECTS;
 
 /** base64url without padding (RFC 4648 §5), the encoding of every token field in the API. */
 export function toBase64Url(bytes: Uint8Array): string {

@@ -88,6 +88,7 @@ describe('double use under contention', () => {
         tokenHash: 'rollback-test',
         instrument: 'ballot-t',
         raterCategory: 'npc_deputy',
+        scope: '*',
         msg: token.msg,
         sig: token.sig,
         responseId: 'y',

@@ -120,9 +120,15 @@ describe('instrument definitions', () => {
       ['q-public', 'open'],
       ['closed-t', 'closed'],
       ['rating-t', 'open'],
+      ['rating-multi-t', 'open'],
       ['future-t', 'not_open'],
     ]);
-    expect(instruments[0]?.questions).toHaveLength(2 * 2 + 2);
+    // Two subjects, each: overall, one item, and 不了解 (the ballot allows it); plus two summary questions.
+    expect(instruments[0]?.questions).toHaveLength(2 * 3 + 2);
+    expect(instruments[0]?.questions.filter((q) => q.role === 'unknown').map((q) => q.id)).toEqual([
+      expect.stringMatching(/\.unknown$/),
+      expect.stringMatching(/\.unknown$/),
+    ]);
     expect((await api.request('/api/v1/instruments/nope')).status).toBe(404);
     expect((await api.request('/api/v1/instruments?appraisal=BAD ID')).status).toBe(400);
   });

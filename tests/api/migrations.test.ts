@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test';
+import { applyD1Migrations, env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
@@ -89,5 +89,45 @@ describe('migrations on a real local D1', () => {
       "SELECT count(*) AS n FROM rate_limits WHERE key IN ('live', 'new1', 'new2', 'new3')",
     ).first();
     expect(live).toEqual({ n: 4 });
+  });
+
+  it('keeps the rows of a database made before targeted codes: keys, codes and spent tokens become untargeted', async () => {
+    const db = env.MIGRATION_DB;
+    const before = env.TEST_MIGRATIONS.filter((m) => m.name < '0012');
+    expect(before.length).toBeLessThan(env.TEST_MIGRATIONS.length);
+    await applyD1Migrations(db, before);
+    await db.batch([
+      db.prepare(
+        "INSERT INTO codes (hash, appraisal, rater_category, batch, issued_on) VALUES ('h', 'a', 'npc_deputy', 'b', '2026-11-15')",
+      ),
+      db.prepare("INSERT INTO token_keys VALUES ('i', 'npc_deputy', 'spki', 'modulus', 'sealed', '2026-11-15')"),
+      db.prepare(
+        "INSERT INTO spend_intake VALUES ('t', 'i', 'npc_deputy', 'm', 's', 'r1', '2026-11-23', '{}', 'R1', '[[\"q\",\"o\"]]')",
+      ),
+    ]);
+    await applyD1Migrations(db, env.TEST_MIGRATIONS);
+    expect(await db.prepare('SELECT hash, scope FROM codes').all()).toMatchObject({
+      results: [{ hash: 'h', scope: '*' }],
+    });
+    expect(
+      await db.prepare('SELECT instrument, rater_category, scope, spki, sealed FROM token_keys').all(),
+    ).toMatchObject({
+      results: [{ instrument: 'i', rater_category: 'npc_deputy', scope: '*', spki: 'spki', sealed: 'sealed' }],
+    });
+    expect(await db.prepare('SELECT hash, scope FROM spent_tokens').all()).toMatchObject({
+      results: [{ hash: 't', scope: '*' }],
+    });
+    expect(await db.prepare('SELECT count FROM tallies').first()).toEqual({ count: 1 });
+    // The rebuilt spend still stores and counts, now with the token's scope.
+    await db
+      .prepare(
+        "INSERT INTO spend_intake VALUES ('t2', 'i', 'npc_deputy', 'swj', 'm2', 's2', 'r2', '2026-11-23', '{}', 'R2', '[[\"q\",\"o\"]]')",
+      )
+      .run();
+    expect(await db.prepare("SELECT scope FROM spent_tokens WHERE hash = 't2'").first()).toEqual({ scope: 'swj' });
+    expect(await db.prepare('SELECT count FROM tallies').first()).toEqual({ count: 2 });
+    // A second key for the same instrument and category, for a targeted scope: the new primary key allows it.
+    await db.prepare("INSERT INTO token_keys VALUES ('i', 'npc_deputy', 'swj', 'spki2', 'm', 's', '2026-11-16')").run();
+    expect(await db.prepare('SELECT count(*) AS n FROM token_keys').first()).toEqual({ n: 2 });
   });
 });

@@ -22,6 +22,7 @@ describe('verifying a code', () => {
       'closed-t': 'closed',
       'future-t': 'not_open',
       'rating-t': 'open',
+      'rating-multi-t': 'open',
     });
     expect((await snapshot()).redemptions).toBe(0);
     // After answering, the ballot shows as done.

@@ -66,7 +66,7 @@ describe('secrecy of stored responses', () => {
     const spentCols = (
       await env.DB.prepare("SELECT name FROM pragma_table_info('spent_tokens')").all<{ name: string }>()
     ).results.map((c) => c.name);
-    expect(spentCols.sort()).toEqual(['hash', 'instrument', 'msg', 'rater_category', 'sig']);
+    expect(spentCols.sort()).toEqual(['hash', 'instrument', 'msg', 'rater_category', 'scope', 'sig']);
   });
 
   it('stores responses in random-key order, not in the order codes were redeemed', async () => {

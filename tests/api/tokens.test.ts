@@ -63,10 +63,10 @@ describe('issuing a token', () => {
     const r = await requestToken(api, 'ballot-t', { code: code as string, blindedMsg: state.blindedMsg });
     expect(r.status).toBe(201);
     const body = tokenIssued.parse(await r.json());
-    expect(body).toMatchObject({ instrument: 'ballot-t', raterCategory: 'npc_deputy' });
+    expect(body).toMatchObject({ instrument: 'ballot-t', raterCategory: 'npc_deputy', scope: '*' });
     const token = await finalizeToken(state, body.blindSig);
     const msg = fromBase64Url(token.msg) as Uint8Array<ArrayBuffer>;
-    expect(readTokenMessage(msg)).toEqual({ instrument: 'ballot-t', raterCategory: 'npc_deputy' });
+    expect(readTokenMessage(msg)).toEqual({ instrument: 'ballot-t', raterCategory: 'npc_deputy', scope: '*' });
     expect(await verifyToken(state.spki, msg, fromBase64Url(token.sig) as Uint8Array<ArrayBuffer>)).toBe(true);
     // Issuing wrote the redemption and nothing of the response side.
     expect(await snapshot()).toEqual({ ...before, redemptions: before.redemptions + 1 });
@@ -251,8 +251,10 @@ describe('issuing a token', () => {
       );
       await unchanged();
       for (const k of keys.results as Record<string, string>[]) {
-        await env.DB.prepare('INSERT OR IGNORE INTO token_keys VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
-          .bind(k.instrument, k.rater_category, k.spki, k.modulus, k.sealed, k.created_on)
+        await env.DB.prepare(
+          'INSERT OR IGNORE INTO token_keys (instrument, rater_category, scope, spki, modulus, sealed, created_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)',
+        )
+          .bind(k.instrument, k.rater_category, k.scope, k.spki, k.modulus, k.sealed, k.created_on)
           .run();
       }
     });

@@ -4,7 +4,7 @@ import type { SpendToken } from '../../src/domain/schemas/token';
 import { toBase64Url } from '../../src/domain/token';
 import { type BlindState, blindToken, finalizeToken } from '../../src/lib/participate/token';
 import { type AppOptions, createApp } from '../../src/server/app';
-import { categoryOf, ensureTokenKeys, TOKEN } from './api-fixtures';
+import { categoryOf, ensureTokenKeys, scopeOfCode, TOKEN } from './api-fixtures';
 
 /** Call the app as Pages would, with the test bindings (plus any given). */
 export function client(options: AppOptions = {}, bindings: Record<string, string> = {}) {
@@ -28,14 +28,25 @@ export function client(options: AppOptions = {}, bindings: Record<string, string
 }
 export type Client = ReturnType<typeof client>;
 
-/** Blind a fresh token for a code's category (or any key of the instrument, for codes the server will refuse). */
-export async function blindFor(api: Client, instrument: string, raterCategory?: string): Promise<BlindState> {
+/**
+ * Blind a fresh token for a code's category and scope (or any key of the
+ * instrument, for codes the server will refuse).
+ */
+export async function blindFor(
+  api: Client,
+  instrument: string,
+  raterCategory?: string,
+  scope = '*',
+): Promise<BlindState> {
   await ensureTokenKeys();
   const r = await api.request(`/api/v1/instruments/${instrument}/token-key`);
-  const { keys } = (await r.json()) as { keys: { raterCategory: string; spki: string }[] };
-  const key = keys.find((k) => k.raterCategory === raterCategory) ?? keys[0];
+  const { keys } = (await r.json()) as { keys: { raterCategory: string; scope: string; spki: string }[] };
+  const key =
+    keys.find((k) => k.raterCategory === raterCategory && k.scope === scope) ??
+    keys.find((k) => k.raterCategory === raterCategory) ??
+    keys[0];
   if (!key) throw new Error(`no token key for ${instrument}`);
-  return blindToken(instrument, key.raterCategory, key.spki);
+  return blindToken(instrument, key.raterCategory, key.spki, key.scope);
 }
 
 /**
@@ -67,7 +78,12 @@ export async function takeToken(
   headers: Record<string, string> = {},
   turnstileToken = TOKEN,
 ): Promise<{ token: SpendToken; response: Response } | { token: null; response: Response }> {
-  const state = await blindFor(api, instrument, categoryOf.get(normaliseCrockford(code)));
+  const state = await blindFor(
+    api,
+    instrument,
+    categoryOf.get(normaliseCrockford(code)),
+    scopeOfCode.get(normaliseCrockford(code)),
+  );
   const response = await requestToken(api, instrument, { code, blindedMsg: state.blindedMsg, turnstileToken }, headers);
   if (response.status !== 201 && response.status !== 200) return { token: null, response };
   const { blindSig } = (await response.clone().json()) as { blindSig: string };

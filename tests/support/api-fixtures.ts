@@ -5,9 +5,10 @@ import { drizzle } from 'drizzle-orm/d1';
 import { expect } from 'vitest';
 import type { RuntimeCatalog } from '../../src/domain/catalog';
 import { generateCode, hashCode, normaliseCrockford } from '../../src/domain/code';
-import { expandInstrument } from '../../src/domain/instrument';
+import { coversInstrument, expandInstrument } from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { countKey, recount } from '../../src/domain/tally';
+import { scopeOf } from '../../src/domain/token';
 import { createTokenKey } from '../../src/server/auth/token-keys';
 import * as schema from '../../src/server/db/schema/index';
 import { insertTokenKeys } from '../../src/server/db/tokens';
@@ -26,6 +27,8 @@ const sources = [
     categoryWeights: { party_deputy: 60, npc_deputy: 40 },
     gradeScores: { good: 100, fair: 60, poor: 0 },
     share: 20,
+    // Scores from a handful of test ballots (the demo's default is 5).
+    minKnown: 1,
     ...open,
     subjectKind: 'group',
     subjects: ['unit-a', 'unit-b'],
@@ -93,6 +96,22 @@ const sources = [
     subjects: ['unit-a'],
   },
   {
+    // 定点定向 and 不了解: service recipients rate the units that served them (targeted codes),
+    // deputies rate all three; either may answer 不了解 about a unit.
+    id: 'rating-multi-t',
+    appraisal: 'test-2026',
+    kind: 'rating',
+    title: '定点定向评议',
+    access: 'code',
+    raterCategories: ['npc_deputy', 'service_recipient'],
+    categoryWeights: { npc_deputy: 40, service_recipient: 60 },
+    gradeScores: { satisfied: 100, basically: 80, unsatisfied: 0 },
+    minKnown: 2,
+    validity: { minTurnout: { npc_deputy: 50 } },
+    ...open,
+    subjects: ['unit-a', 'unit-b', 'unit-c'],
+  },
+  {
     id: 'future-t',
     appraisal: 'test-2026',
     kind: 'vote',
@@ -141,19 +160,51 @@ export function ensureTokenKeys() {
   return keysMade;
 }
 
-/** The rater category of each code issued by `issue`, so helpers can pick the right key. */
+/** The rater category and scope of each code issued by `issue`, so helpers can pick the right key. */
 export const categoryOf = new Map<string, string>();
+export const scopeOfCode = new Map<string, string>();
+
+const scopeKeys = new Map<string, Promise<unknown>>();
+/** The keys a targeted scope needs (as `npm run codes -- issue --subjects` makes them): every instrument it covers. */
+function ensureScopeKeys(category: string, scope: string) {
+  const name = `${category}\n${scope}`;
+  let made = scopeKeys.get(name);
+  if (!made) {
+    made = (async () => {
+      await ensureTokenKeys();
+      const rows = [];
+      for (const inst of catalog.instruments) {
+        if (inst.access !== 'code' || !inst.raterCategories.includes(category) || !coversInstrument(inst, scope))
+          continue;
+        rows.push({
+          ...(await createTokenKey(env.TOKEN_KEY_SECRET, inst.id, category, scope)),
+          createdOn: '2026-11-15',
+        });
+      }
+      if (rows.length > 0) await insertTokenKeys(drizzle(env.DB, { schema }), rows);
+    })();
+    scopeKeys.set(name, made);
+  }
+  return made;
+}
 
 let n = 0;
-/** Issue codes straight into D1 (hashes only), as the CLI does. */
-export async function issue(category: string, count = 1, opts: { appraisal?: string; revoked?: boolean } = {}) {
+/** Issue codes straight into D1 (hashes only), as the CLI does; `subjects` makes a targeted batch (定点定向). */
+export async function issue(
+  category: string,
+  count = 1,
+  opts: { appraisal?: string; revoked?: boolean; subjects?: string[] } = {},
+) {
+  const scope = scopeOf(opts.subjects);
+  if (scope !== '*') await ensureScopeKeys(category, scope);
   const codes: string[] = [];
   for (let i = 0; i < count; i++) {
     const code = generateCode();
     codes.push(code);
     categoryOf.set(normaliseCrockford(code), category);
+    scopeOfCode.set(normaliseCrockford(code), scope);
     await env.DB.prepare(
-      'INSERT INTO codes (hash, appraisal, rater_category, batch, issued_on, revoked_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)',
+      'INSERT INTO codes (hash, appraisal, rater_category, batch, issued_on, revoked_on, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)',
     )
       .bind(
         await hashCode(env.CODE_PEPPER as string, code),
@@ -162,6 +213,7 @@ export async function issue(category: string, count = 1, opts: { appraisal?: str
         `b${n++}`,
         '2026-11-15',
         opts.revoked ? '2026-11-20' : null,
+        scope,
       )
       .run();
   }

@@ -22,6 +22,17 @@ const phases = (year: number): Appraisal['phases'] => ({
   objectionDeadline: `${year + 1}-01-25`,
 });
 
+/** The rater categories of the test appraisals (content lists them per appraisal). */
+const raterCategories = [
+  { id: 'leader_member', label: '本单位班子成员', group: 'internal' },
+  { id: 'middle_manager', label: '中层干部', group: 'internal' },
+  { id: 'party_deputy', label: '党代表', group: 'external' },
+  { id: 'npc_deputy', label: '人大代表', group: 'external' },
+  { id: 'cppcc_member', label: '政协委员', group: 'external' },
+  { id: 'service_recipient', label: '服务对象', group: 'external' },
+  { id: 'public', label: '社会公众', group: 'public' },
+] as const satisfies RuntimeCatalog['appraisals'][number]['raterCategories'];
+
 export const catalog: RuntimeCatalog = {
   ...baseCatalog,
   appraisals: [
@@ -32,6 +43,7 @@ export const catalog: RuntimeCatalog = {
       title: '测试考核',
       forum: { moderation: 'pre', requireCode: false, reportThreshold: 3 },
       phases: phases(2026),
+      raterCategories: [...raterCategories],
     },
     // Post-moderated, code required, two reports hide a post.
     {
@@ -40,6 +52,7 @@ export const catalog: RuntimeCatalog = {
       title: '先发后审考核',
       forum: { moderation: 'post', requireCode: true, reportThreshold: 2 },
       phases: phases(2026),
+      raterCategories: [...raterCategories],
     },
     // Its opinion phase is over.
     {
@@ -48,6 +61,7 @@ export const catalog: RuntimeCatalog = {
       title: '往年考核',
       forum: { moderation: 'post', requireCode: false, reportThreshold: 3 },
       phases: phases(2025),
+      raterCategories: [...raterCategories],
     },
   ],
   units: [

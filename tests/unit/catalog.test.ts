@@ -28,6 +28,12 @@ const appraisalData = appraisal.parse({
   phases,
   procedure: [{ title: '考核预告', description: '' }],
   objection: { howTo: '书面申诉' },
+  raterCategories: [
+    { id: 'npc_deputy', label: '人大代表', group: 'external' },
+    { id: 'party_deputy', label: '党代表', group: 'external' },
+    { id: 'staff', label: '一般干部', group: 'internal' },
+    { id: 'public', label: '社会公众', group: 'public' },
+  ],
 });
 const unitData = (id: string) => unit.parse({ id, name: `单位${id}`, category: 'economic', profile: '' });
 const person = { name: '张三', post: '组长' };
@@ -212,6 +218,41 @@ describe('checkCatalog', () => {
     ]);
     expect(weights({ public: 100 }, { access: 'public', raterCategories: [] })).toEqual([]);
     expect(weights({ npc_deputy: 100 }, { access: 'public', raterCategories: [] })).toHaveLength(1);
+  });
+
+  it('names a category the appraisal does not list, or the public category on a code instrument', () => {
+    const cats = (raterCategories: string[], x: object = {}) =>
+      problems(catalog((r) => (r.instruments = [{ ...rating, raterCategories, categoryWeights: {}, ...x }])));
+    expect(cats(['npc_deputy', 'retired'])).toEqual([
+      'instruments/r-2026.yaml: raterCategories.1: 评议主体类别 “retired” 未在考核 a-2026 的 raterCategories 中定义',
+    ]);
+    // The schema refuses the built-in public category on a code instrument; a category of the
+    // public group defined by the appraisal is caught by the cross-file check.
+    expect(() => cats(['public'])).toThrow('社会公众不使用参与码');
+  });
+
+  it('asks a scored instrument of several categories for a weight of each (the sum of 100 is the schema’s)', () => {
+    const scored = (categoryWeights: object) =>
+      problems(
+        catalog(
+          (r) =>
+            (r.instruments = [
+              { ...rating, categoryWeights, gradeScores: { satisfied: 100, basically: 80, unsatisfied: 0 } },
+            ]),
+        ),
+      );
+    expect(scored({ npc_deputy: 60, party_deputy: 40 })).toEqual([]);
+    expect(scored({})).toEqual([
+      'instruments/r-2026.yaml: categoryWeights: 计分测评须为每个评议主体类别给出权重, 合计 100 (缺 npc_deputy、party_deputy)',
+    ]);
+  });
+
+  it('names a validity rule for a category that does not answer, and a reserved item id', () => {
+    expect(
+      problems(
+        catalog((r) => (r.instruments = [{ ...rating, validity: { minTurnout: { staff: 80, npc_deputy: 80 } } }])),
+      ),
+    ).toEqual(['instruments/r-2026.yaml: validity.minTurnout.staff: 评议主体 “staff” 不能参与本测评']);
   });
 
   it('closes an instrument in the appraisal year or the next', () => {

@@ -33,6 +33,8 @@ const ballot = expandInstrument(
     categoryWeights: { party_deputy: 60, npc_deputy: 40 },
     gradeScores: { good: 100, fair: 60, poor: 0 },
     share: 20,
+    // Four ballots here: score them (the default minimum of known answers is 5).
+    minKnown: 1,
     ...openWindow,
     subjectKind: 'group',
     subjects: ['unit-a'],

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { answersSchema, expandInstrument, instrumentStatus } from '../../src/domain/instrument';
+import {
+  answersSchema,
+  coversInstrument,
+  expandInstrument,
+  instrumentStatus,
+  scopedSubjects,
+} from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { canonicalAnswers, subjectScores, tallyPairs } from '../../src/domain/tally';
 import { openWindow } from '../support/unit-fixtures';
@@ -16,6 +22,9 @@ const ballot = expandInstrument(
     closesAt: '2026-12-20T18:00:00+08:00',
     subjectKind: 'official',
     subjects: ['o1', 'o2'],
+    // The base layout; 不了解 and scopes have tests of their own below.
+    unknown: false,
+    minKnown: 1,
     items: [
       { id: 'de', category: '德', label: '政治品质' },
       { id: 'neng', category: '能', label: '业务能力' },
@@ -102,6 +111,7 @@ const rating = expandInstrument(
     access: 'public',
     ...openWindow,
     subjects: ['u1', 'u2'],
+    unknown: false,
     comment: { maxLength: 5 },
   }),
 );
@@ -231,5 +241,91 @@ describe('status at the edges', () => {
     expect(instrumentStatus(ballot, new Date('2026-11-01T00:00:00Z'), 'closed')).toBe('closed');
     expect(instrumentStatus(ballot, new Date('2026-12-21T00:00:00Z'), 'paused')).toBe('closed');
     expect(instrumentStatus(ballot, new Date('2026-11-25T00:00:00Z'), null)).toBe('open');
+  });
+});
+
+// 不了解 and 定点定向 (issue 18): who rates whom, and "don't know" instead of a guess.
+const units = (extra: object = {}) =>
+  expandInstrument(
+    instrumentSource.parse({
+      id: 'r2',
+      appraisal: 'a',
+      kind: 'rating',
+      title: '满意度评议',
+      access: 'code',
+      raterCategories: ['npc_deputy', 'service_recipient'],
+      ...openWindow,
+      subjects: ['u1', 'u2', 'u3'],
+      ...extra,
+    }),
+    { npc_deputy: 'external', service_recipient: 'external', staff: 'internal' },
+  );
+
+describe('不了解 (unknown)', () => {
+  it('is offered on each subject when external raters answer, not when only internal ones do, unless the content says', () => {
+    expect(
+      units()
+        .questions.filter((q) => q.role === 'unknown')
+        .map((q) => q.id),
+    ).toEqual(['u1.unknown', 'u2.unknown', 'u3.unknown']);
+    expect(units({ raterCategories: ['staff'] }).unknown).toBe(false);
+    expect(units({ raterCategories: ['staff'], unknown: true }).unknown).toBe(true);
+    expect(units({ unknown: false }).questions.some((q) => q.role === 'unknown')).toBe(false);
+  });
+
+  it('replaces the subject’s answers: with 不了解 nothing else about it is asked, or accepted', () => {
+    const s = answersSchema(units());
+    const all = { u1: 'satisfied', u2: 'basically', u3: 'unsatisfied' };
+    expect(s.safeParse(all).success).toBe(true);
+    expect(s.safeParse({ ...all, u2: undefined, 'u2.unknown': ['unknown'] }).success).toBe(true);
+    const both = s.safeParse({ ...all, 'u2.unknown': ['unknown'] });
+    expect(both.success).toBe(false);
+    expect(both.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['u2', '已选“不了解”, 本对象的题目不用作答'],
+    ]);
+    const missing = s.safeParse({ u1: 'satisfied', u3: 'satisfied' });
+    expect(missing.error?.issues.map((i) => i.path.join('.'))).toEqual(['u2']);
+    expect(s.safeParse({ ...all, 'u2.unknown': ['yes'] }).success).toBe(false);
+  });
+
+  it('is counted on its own question, never as a grade', () => {
+    const pairs = tallyPairs(units(), { u1: 'satisfied', 'u2.unknown': ['unknown'], u3: 'satisfied' });
+    expect(pairs).toEqual([
+      ['u1', 'satisfied'],
+      ['u2.unknown', 'unknown'],
+      ['u3', 'satisfied'],
+    ]);
+  });
+});
+
+describe('定点定向 (targeted codes)', () => {
+  it('answers only about the subjects of the scope: the others may not be answered, those in it must be', () => {
+    const s = answersSchema(units(), 'u2');
+    expect(s.safeParse({ u2: 'satisfied' }).success).toBe(true);
+    expect(s.safeParse({ 'u2.unknown': ['unknown'] }).success).toBe(true);
+    const other = s.safeParse({ u2: 'satisfied', u1: 'satisfied' });
+    expect(other.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['u1', '您的参与码不涉及这个评议对象'],
+    ]);
+    expect(s.safeParse({}).error?.issues.map((i) => i.path.join('.'))).toEqual(['u2']);
+    // A scope of several subjects, and the untargeted schema for comparison.
+    expect(answersSchema(units(), 'u1,u3').safeParse({ u1: 'satisfied', u3: 'basically' }).success).toBe(true);
+    expect(answersSchema(units()).safeParse({ u2: 'satisfied' }).success).toBe(false);
+  });
+
+  it('covers an instrument with one of its subjects, or one without subjects, and no other', () => {
+    expect(coversInstrument(units(), '*')).toBe(true);
+    expect(coversInstrument(units(), 'u3')).toBe(true);
+    expect(coversInstrument(units(), 'x9,u1')).toBe(true);
+    expect(coversInstrument(units(), 'x9')).toBe(false);
+    // A vote's one question rates no subject of its own: any code of an allowed category may vote.
+    expect(coversInstrument(vote, 'x9')).toBe(true);
+    expect(
+      coversInstrument(
+        { questions: [{ id: 'q', type: 'choice', label: 'q', required: true, options: [] }] } as never,
+        'x9',
+      ),
+    ).toBe(true);
+    expect(scopedSubjects(units(), 'u3,x9')).toEqual(new Set(['u3']));
   });
 });

@@ -9,15 +9,18 @@ import type { Instrument } from '../../src/domain/schemas/instrument';
 import type { TallyCount } from '../../src/domain/schemas/participation';
 import {
   canonicalAnswers,
+  codesIssued,
   countKey,
   recount,
   round,
+  scoreRuleOf,
   shownTurnout,
   subjectScores,
   TEXT_OPTION,
   TURNOUT_STEP,
   talliesReleased,
   tallyPairs,
+  validityOf,
 } from '../../src/domain/tally';
 import { opts } from '../support/unit-fixtures';
 
@@ -156,6 +159,8 @@ describe('subjectScores', () => {
     categoryWeights: { party_deputy: 40, npc_deputy: 30, cppcc_member: 20, masses_rep: 10 },
     share: 20,
     layout: { subjects: [unit('u1'), unit('u2')] },
+    // These hand-made counts are small: score any subject with one known answer.
+    minKnown: 1,
   };
   const count = (question: string, option: string, raterCategory: string, n: number) =>
     ({ question, option, raterCategory, count: n }) as TallyCount;
@@ -200,9 +205,10 @@ describe('subjectScores', () => {
   });
 
   it('has no score (not zero) without graded answers', () => {
+    const empty = { status: 'insufficient', known: 0, unknown: 0, score: null, contribution: null, byCategory: [] };
     expect(subjectScores(scored, [])).toEqual([
-      { subject: unit('u1'), score: null, contribution: null, byCategory: [] },
-      { subject: unit('u2'), score: null, contribution: null, byCategory: [] },
+      { subject: unit('u1'), ...empty },
+      { subject: unit('u2'), ...empty },
     ]);
   });
 
@@ -260,5 +266,158 @@ describe('what leaves before close', () => {
         expect(shownTurnout(n + 1, false) - shown).toBeLessThanOrEqual(TURNOUT_STEP);
       }),
     );
+  });
+});
+
+// The rater model's figures (issue 18): 不了解 outside the denominator, 样本不足, the practice's
+// indicators, the validity of a round, and codes issued to targeted batches.
+describe('the rater model in the scores', () => {
+  const overall = (s: string) =>
+    ({
+      id: `${s}.overall`,
+      type: 'choice',
+      subject: { kind: 'official', id: s },
+      label: '总体评价',
+      required: true,
+      options: [
+        { id: 'excellent', label: '优秀' },
+        { id: 'competent', label: '称职' },
+        { id: 'basic', label: '基本称职' },
+        { id: 'incompetent', label: '不称职' },
+      ],
+    }) as Instrument['questions'][number];
+  const off = (s: string) => ({ kind: 'official' as const, id: s });
+  const unit = (id: string) => ({ kind: 'unit' as const, id });
+  const officials = {
+    questions: [
+      {
+        id: 'o1.unknown',
+        type: 'multi',
+        subject: off('o1'),
+        role: 'unknown',
+        label: '不了解',
+        required: false,
+        options: [{ id: 'unknown', label: '不了解' }],
+        min: 0,
+        max: 1,
+      },
+      overall('o1'),
+    ] as Instrument['questions'],
+    gradeScores: { excellent: 100, competent: 80, basic: 60, incompetent: 0 },
+    categoryWeights: { npc_deputy: 50, party_deputy: 50 },
+    share: 20,
+    layout: { subjects: [off('o1')] },
+    minKnown: 3,
+    indicators: {
+      on: 'overall' as const,
+      good: ['excellent'],
+      excellent: ['excellent'],
+      competent: ['excellent', 'competent'],
+      incompetent: ['incompetent'],
+      alertShare: 1 / 3,
+    },
+  };
+  const count = (question: string, option: string, raterCategory: string, n: number) =>
+    ({ question, option, raterCategory, count: n }) as TallyCount;
+  const base = [
+    count('o1.overall', 'excellent', 'npc_deputy', 2),
+    count('o1.overall', 'competent', 'npc_deputy', 2),
+    count('o1.overall', 'incompetent', 'party_deputy', 1),
+    count('o1.overall', 'competent', 'party_deputy', 1),
+  ];
+
+  it('leaves 不了解 out of the denominator: any number of them changes no score, only the published count', () => {
+    const [without] = subjectScores(officials, base);
+    const [withUnknown] = subjectScores(officials, [...base, count('o1.unknown', 'unknown', 'npc_deputy', 7)]);
+    // npc: (200 + 160) / 4 = 90; party: (0 + 80) / 2 = 40; 50/50 → 65.
+    expect(without?.score).toBe(65);
+    expect(withUnknown?.score).toBe(65);
+    expect([withUnknown?.known, withUnknown?.unknown]).toEqual([6, 7]);
+  });
+
+  it('marks a subject with fewer known answers than the minimum 样本不足, with no score', () => {
+    const [few] = subjectScores(officials, base.slice(0, 1));
+    expect(few).toMatchObject({ status: 'insufficient', known: 2, score: null, contribution: null });
+    const [enough] = subjectScores({ ...officials, minKnown: 2 }, base.slice(0, 1));
+    expect(enough).toMatchObject({ status: 'scored', known: 2, score: 100 });
+  });
+
+  it('gives 优秀率, 称职率 and the 不称职 share, and flags above one third (not at it)', () => {
+    const [s] = subjectScores(officials, base);
+    expect(s?.indicators).toEqual({
+      good: 0.3333,
+      excellent: 0.3333,
+      competent: 0.8333,
+      incompetent: 0.1667,
+      alert: false,
+    });
+    const third = [
+      count('o1.overall', 'incompetent', 'npc_deputy', 1),
+      count('o1.overall', 'competent', 'npc_deputy', 2),
+    ];
+    expect(subjectScores({ ...officials, minKnown: 1 }, third)[0]?.indicators?.alert).toBe(false);
+    const over = [...third, count('o1.overall', 'incompetent', 'party_deputy', 1)];
+    expect(subjectScores({ ...officials, minKnown: 1 }, over)[0]?.indicators?.alert).toBe(true);
+  });
+
+  it('says a round is not valid when a category stays below its minimum turnout, and why', () => {
+    const rule = { validity: { minTurnout: { staff: 80, middle_manager: 80 } } };
+    const v = validityOf(
+      rule,
+      [
+        { raterCategory: 'staff', responses: 16, codesIssued: 20 },
+        { raterCategory: 'middle_manager', responses: 7, codesIssued: 10 },
+      ],
+      (c) => (c === 'staff' ? '一般干部' : '中层干部'),
+    );
+    expect(v).toMatchObject({ valid: false, reasons: ['中层干部参评率 70% (7/10), 低于 80%'] });
+    expect(v?.categories.map((c) => [c.raterCategory, c.reached, c.met])).toEqual([
+      ['staff', 80, true],
+      ['middle_manager', 70, false],
+    ]);
+    expect(validityOf({}, [])).toBeNull();
+    expect(validityOf(rule, [])?.reasons).toEqual(['staff未发放参与码', 'middle_manager未发放参与码']);
+  });
+
+  it('counts a targeted batch for its own subjects only, an untargeted one for all, and only allowed categories', () => {
+    const inst = {
+      raterCategories: ['service_recipient', 'npc_deputy'],
+      layout: { subjects: [unit('u1'), unit('u2')] },
+      questions: [
+        { id: 'u1', type: 'choice', subject: unit('u1'), label: 'x', required: true, options: [] },
+        { id: 'u2', type: 'choice', subject: unit('u2'), label: 'x', required: true, options: [] },
+      ] as Instrument['questions'],
+    };
+    const issued = codesIssued(inst, [
+      { raterCategory: 'npc_deputy', scope: '*', n: 10 },
+      { raterCategory: 'service_recipient', scope: 'u1', n: 20 },
+      { raterCategory: 'service_recipient', scope: 'x9', n: 5 },
+      { raterCategory: 'masses_rep', scope: '*', n: 7 },
+    ]);
+    expect(issued.byCategory).toEqual(
+      new Map([
+        ['npc_deputy', 10],
+        ['service_recipient', 20],
+      ]),
+    );
+    expect(issued.bySubject).toEqual(
+      new Map([
+        ['u1', 30],
+        ['u2', 10],
+      ]),
+    );
+  });
+
+  it('states the rule it applies: weights, points, 不了解, the minimum and the share', () => {
+    const rule = scoreRuleOf({ ...officials, unknown: true });
+    expect(rule).toMatchObject({
+      weights: { npc_deputy: 50, party_deputy: 50 },
+      share: 20,
+      unknown: true,
+      minKnown: 3,
+    });
+    expect(rule.text).toContain('不了解');
+    expect(rule.text).toContain('少于 3 份');
+    expect(rule.text).toContain('× 20%');
   });
 });

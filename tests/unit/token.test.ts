@@ -9,6 +9,7 @@ import {
   fromBase64Url,
   readTokenMessage,
   sha256Hex,
+  TOKEN_MESSAGE_MAX,
   TOKEN_MODULUS_BITS,
   TOKEN_MODULUS_BYTES,
   TOKEN_PREFIX_BYTES,
@@ -30,7 +31,11 @@ describe('token message', () => {
   it('reads back the instrument and category after any random prefix', () => {
     fc.assert(
       fc.property(prefix, slug, fc.constantFrom('party_deputy', 'npc_deputy', 'service_recipient'), (p, i, cat) => {
-        expect(readTokenMessage(prepared(p, tokenMessage(i, cat)))).toEqual({ instrument: i, raterCategory: cat });
+        expect(readTokenMessage(prepared(p, tokenMessage(i, cat)))).toEqual({
+          instrument: i,
+          raterCategory: cat,
+          scope: '*',
+        });
       }),
     );
   });
@@ -50,9 +55,11 @@ describe('token message', () => {
       'kaoping-token/v1\nballot-t',
       'kaoping-token/v1\n\nnpc_deputy',
       'kaoping-token/v1\nballot-t\n',
-      'kaoping-token/v1\nballot-t\nnpc_deputy\nextra',
+      'kaoping-token/v1\nballot-t\nnpc_deputy\nswj\nextra',
+      'kaoping-token/v1\nballot-t\nnpc_deputy\nSWJ',
+      'kaoping-token/v1\nballot-t\nnpc_deputy\nczj, swj',
       'kaoping-token/v1\nballot-t\nnpc_deputy\n',
-      `kaoping-token/v1\n${'b'.repeat(200)}\nnpc_deputy`,
+      `kaoping-token/v1\n${'b'.repeat(1100)}\nnpc_deputy`,
     ]) {
       expect([text, readTokenMessage(enc(text))]).toEqual([text, null]);
     }
@@ -60,10 +67,25 @@ describe('token message', () => {
     expect(readTokenMessage(p)).toBeNull();
   });
 
-  it('keeps the spend request inside the schema limit (prefix + at most 200 bytes)', () => {
-    const longest = tokenMessage('a'.repeat(64), 'service_recipient');
+  it('keeps the spend request inside the schema limit (prefix + at most TOKEN_MESSAGE_MAX bytes)', () => {
+    const longest = tokenMessage(
+      'a'.repeat(64),
+      'service_recipient',
+      Array.from({ length: 12 }, (_, i) => `unit-${'x'.repeat(50)}-${i}`).join(','),
+    );
     expect(readTokenMessage(prepared(new Uint8Array(TOKEN_PREFIX_BYTES), longest))).not.toBeNull();
-    expect(longest.length).toBeLessThanOrEqual(200);
+    expect(longest.length).toBeLessThanOrEqual(TOKEN_MESSAGE_MAX);
+  });
+
+  it('carries a targeted scope (定点定向) as a fourth line, and an untargeted token has none', () => {
+    const p = new Uint8Array(TOKEN_PREFIX_BYTES);
+    expect(readTokenMessage(prepared(p, tokenMessage('b', 'service_recipient', 'czj,swj')))).toEqual({
+      instrument: 'b',
+      raterCategory: 'service_recipient',
+      scope: 'czj,swj',
+    });
+    expect(new TextDecoder().decode(tokenMessage('b', 'npc_deputy'))).toBe('kaoping-token/v1\nb\nnpc_deputy');
+    expect(toHex(tokenMessage('b', 'npc_deputy', 'swj'))).not.toBe(toHex(tokenMessage('b', 'npc_deputy', 'czj')));
   });
 
   it('binds the category: messages of two categories differ', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateRange, id, isoDate } from './common';
+import { raterCategoryDef } from './rater-category';
 
 /** The phases of one yearly round (seed 000 "六环", seed 004). */
 export const phases = z.object({
@@ -45,5 +46,10 @@ export const appraisal = z.object({
     howTo: z.string(),
   }),
   forum: forumSettings.default({ moderation: 'pre', requireCode: false, reportThreshold: 3 }),
+  /** 评议主体类别 of this round: who may rate, with their labels; instruments name them and weight them. */
+  raterCategories: z
+    .array(raterCategoryDef)
+    .min(1)
+    .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, { message: '评议主体类别 id 重复' }),
 });
 export type Appraisal = z.infer<typeof appraisal>;

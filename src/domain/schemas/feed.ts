@@ -3,6 +3,7 @@ import { id } from './common';
 import { instrument, instrumentStatus } from './instrument';
 import { subjectScore, tallyCount } from './participation';
 import { raterCategory } from './rater-category';
+import { scoreRule, validityResult } from './score-rule';
 
 /** The tallies of one instrument as the internal appraisal system receives them. */
 export const feedInstrument = z.object({
@@ -17,6 +18,10 @@ export const feedInstrument = z.object({
   turnout: z.array(z.object({ raterCategory, responses: z.number().int(), codesIssued: z.number().int().nullable() })),
   counts: z.array(tallyCount),
   subjects: z.array(subjectScore),
+  /** How the counts become the subjects' scores, so anyone can recompute them. */
+  rule: scoreRule,
+  /** Whether the round counts, when the instrument sets a minimum turnout; null otherwise. */
+  validity: validityResult.nullable(),
   /** SHA-256 of this instrument's counts and turnout (canonical JSON). */
   digest: z.string().regex(/^[0-9a-f]{64}$/),
 });

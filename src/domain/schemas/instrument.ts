@@ -18,8 +18,8 @@ const base = z.object({
   access: z.enum(['code', 'public']),
   /** For `code` instruments, the categories whose codes may answer. */
   raterCategories: z.array(codeCategory).default([]),
-  /** Weight of each rater category in a subject's score, in percent (e.g. 40/30/20/10). */
-  categoryWeights: z.partialRecord(raterCategory, z.number().min(0).max(100)).default({}),
+  /** Weight of each rater category in a subject's score, in percent (e.g. 40/30/20/10); they sum to 100. */
+  categoryWeights: z.record(raterCategory, z.number().min(0).max(100)).default({}),
   /** Score of each graded option id (e.g. good=100, fair=60, poor=0). */
   gradeScores: z.record(key, z.number().min(0).max(100)).default({}),
   /** Share of the subject's total appraisal score this instrument contributes, in percent (e.g. 20). */
@@ -27,6 +27,20 @@ const base = z.object({
   opensAt: isoDateTime,
   closesAt: isoDateTime,
   tallyPolicy: tallyPolicy.default('after_close'),
+  /**
+   * 不了解: each subject may be answered "don't know" instead of being graded;
+   * counted and published, left out of the score's denominator. Default: on
+   * when any category that may answer is external or public (internal raters
+   * know their own unit).
+   */
+  unknown: z.boolean().optional(),
+  /** Known answers a subject needs to be scored; below it the subject is "样本不足". */
+  minKnown: z.number().int().min(1).max(1000).default(5),
+  /**
+   * When a round counts (e.g. at least 80% of the codes issued to a category
+   * answered, as at an evaluation meeting): percent per rater category.
+   */
+  validity: z.object({ minTurnout: z.record(raterCategory, z.number().min(0).max(100)) }).optional(),
 });
 
 const defaultGrades = [
@@ -47,6 +61,23 @@ export const ballotSource = base.extend({
   grades: z.array(option).min(2).max(10).default(defaultGrades),
   overall: z.object({ label: z.string().min(1).max(120), options: z.array(option).min(2).max(10) }).optional(),
   problems: z.array(option).max(20).default([]),
+  /**
+   * Which overall grades make 优秀率, 称职率 and the 不称职 share, and the share
+   * of 不称职 that flags a subject for follow-up (practice: over one third).
+   * Defaults: the first option, the first two, the last.
+   */
+  indicators: z
+    .object({
+      excellent: z.array(key).min(1).optional(),
+      competent: z.array(key).min(1).optional(),
+      incompetent: z.array(key).min(1).optional(),
+      alertShare: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(1 / 3),
+    })
+    .optional(),
 });
 
 /** 问卷: questions written out. */
@@ -116,9 +147,29 @@ export const instrumentSource = z
 export type InstrumentSource = z.infer<typeof instrumentSource>;
 export type InstrumentKind = InstrumentSource['kind'];
 
+/**
+ * The option ids behind each published indicator of a subject, and the
+ * question they are read from: `overall` (a ballot's overall grade), `items`
+ * (a ballot without one: every graded item), `scale` (a rating).
+ */
+export const indicatorRule = z.object({
+  on: z.enum(['overall', 'items', 'scale']),
+  /** 好评率 / 满意率: the best grade. */
+  good: z.array(key),
+  /** 优秀率, 称职率 and the 不称职 share (ballots about officials with an overall grade). */
+  excellent: z.array(key).optional(),
+  competent: z.array(key).optional(),
+  incompetent: z.array(key).optional(),
+  /** 不称职 share above which a subject is flagged for follow-up. */
+  alertShare: z.number(),
+});
+export type IndicatorRule = z.infer<typeof indicatorRule>;
+
 /** An instrument expanded into the one question model: what the API serves and validates against. */
 export const instrument = base.extend({
   kind: z.enum(['ballot', 'questionnaire', 'rating', 'vote']),
+  unknown: z.boolean(),
+  indicators: indicatorRule.optional(),
   questions: z.array(question),
   /** For ballots: the grade options and the item categories, for grouping on screen. */
   layout: z

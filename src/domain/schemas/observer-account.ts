@@ -6,6 +6,7 @@ import { messageStatus, observerMessage } from './message';
 import { subjectScore } from './participation';
 import { subjectRef } from './question';
 import { raterCategory } from './rater-category';
+import { validityResult } from './score-rule';
 
 /**
  * observer: moderates the forum, handles the messages in its scope, reads tallies.
@@ -133,7 +134,17 @@ export const liveInstrument = z.object({
   closesAt: z.string(),
   tallyPolicy: z.string(),
   total: z.number().int(),
-  turnout: z.array(z.object({ raterCategory, responses: z.number().int(), codesIssued: z.number().int().nullable() })),
+  turnout: z.array(
+    z.object({
+      raterCategory,
+      /** The category's label in the appraisal's content. */
+      label: z.string(),
+      responses: z.number().int(),
+      codesIssued: z.number().int().nullable(),
+    }),
+  ),
+  /** Whether the round counts so far (the instrument's minimum turnout per category); null without such a rule. */
+  validity: validityResult.nullable(),
   subjects: z.array(subjectScore),
   /** Option counts of questions that are not about a subject (questionnaires, votes), all categories together. */
   questions: z.array(

@@ -5,7 +5,7 @@ import { codeInput, turnstileToken } from './credential';
 import { instrument, instrumentStatus } from './instrument';
 import { key, subjectRef } from './question';
 import { codeCategory, raterCategory } from './rater-category';
-import { spendToken } from './token';
+import { spendToken, tokenScope } from './token';
 
 /** One answer: an option id, several option ids, or text. */
 export const answerValue = z.union([z.string().max(5000), z.array(z.string().max(100)).max(200)]);
@@ -31,6 +31,8 @@ export const verifyCodeResponse = z
   .object({
     appraisal: id,
     raterCategory: codeCategory,
+    /** The subjects a targeted code (定点定向) may rate, or '*'; an instrument lists only those of them. */
+    scope: tokenScope,
     instruments: z.array(
       z.object({
         id,
@@ -99,13 +101,34 @@ export const tallyCount = z.object({
 });
 export type TallyCount = z.infer<typeof tallyCount>;
 
+/** The practice's figures of a subject, each a share (0-1) of its known answers on the indicator's question. */
+export const subjectIndicators = z.object({
+  /** 好评率 / 满意率. */
+  good: z.number().nullable(),
+  /** 优秀率, 称职率, 不称职 share (ballots about officials). */
+  excellent: z.number().nullable().optional(),
+  competent: z.number().nullable().optional(),
+  incompetent: z.number().nullable().optional(),
+  /** 不称职 above the instrument's alert share (e.g. one third): flagged for follow-up. */
+  alert: z.boolean(),
+});
+export type SubjectIndicators = z.infer<typeof subjectIndicators>;
+
 export const subjectScore = z.object({
   subject: subjectRef,
-  /** Weighted score out of 100; null without graded answers. */
+  /** `scored`, or `insufficient` (样本不足): fewer known answers than the instrument's minimum. */
+  status: z.enum(['scored', 'insufficient']),
+  /** Responses that graded the subject, and those that answered 不了解 (left out of the score). */
+  known: z.number().int(),
+  unknown: z.number().int(),
+  /** Weighted score out of 100; null without enough known answers. */
   score: z.number().nullable(),
   /** The part of the subject's total this instrument contributes (score x share / 100). */
   contribution: z.number().nullable(),
   byCategory: z.array(z.object({ raterCategory, score: z.number(), answers: z.number().int() })),
+  indicators: subjectIndicators.optional(),
+  /** Live codes that may rate this subject (targeted codes count for their subjects only); null for public instruments. */
+  codesIssued: z.number().int().nullable().optional(),
 });
 export type SubjectScore = z.infer<typeof subjectScore>;
 

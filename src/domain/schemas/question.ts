@@ -18,6 +18,11 @@ const common = {
   /** Optional helper text shown under the label. */
   hint: z.string().max(300).optional(),
   required: z.boolean().default(true),
+  /**
+   * `unknown`: the subject's 不了解 box (one option). Chosen, the subject's
+   * other questions are left unanswered and its score leaves it out.
+   */
+  role: z.enum(['unknown']).optional(),
 };
 
 const uniqueOptions = (q: { options: Option[] }) => new Set(q.options.map((o) => o.id)).size === q.options.length;

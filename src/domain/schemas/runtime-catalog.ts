@@ -10,7 +10,9 @@ import { unit } from './unit';
  * Functions bundle loads it. Instruments come expanded into the question model.
  */
 export const runtimeCatalog = z.object({
-  appraisals: z.array(appraisal.pick({ id: true, year: true, title: true, forum: true, phases: true })),
+  appraisals: z.array(
+    appraisal.pick({ id: true, year: true, title: true, forum: true, phases: true, raterCategories: true }),
+  ),
   units: z.array(unit.pick({ id: true, name: true, category: true })),
   officials: z.array(official.pick({ id: true, name: true, post: true, unit: true })),
   instruments: z.array(instrument),

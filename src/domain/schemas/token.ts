@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { fromBase64Url, TOKEN_ALG, TOKEN_MODULUS_BYTES, TOKEN_PREFIX_BYTES } from '../token';
+import {
+  fromBase64Url,
+  SCOPE_PATTERN,
+  TOKEN_ALG,
+  TOKEN_MESSAGE_MAX,
+  TOKEN_MODULUS_BYTES,
+  TOKEN_PREFIX_BYTES,
+} from '../token';
 import { id } from './common';
 import { codeInput, turnstileToken } from './credential';
 import { codeCategory } from './rater-category';
@@ -27,14 +34,23 @@ export const tokenRequest = z
   .meta({ id: 'TokenRequest' });
 export type TokenRequest = z.infer<typeof tokenRequest>;
 
+/** The subjects a targeted code may rate (sorted ids, comma-joined), or '*' for every subject. */
+export const tokenScope = z
+  .string()
+  .refine((s) => s === '*' || SCOPE_PATTERN.test(s), { message: 'scope 应为 * 或按字母排序、逗号分隔的评议对象 id' })
+  .meta({ description: "'*' (every subject), or the subject ids a targeted code may rate, sorted and comma-joined" });
+
 export const tokenIssued = z
-  .object({ instrument: id, raterCategory: codeCategory, blindSig: modulusLong('blindSig ') })
+  .object({ instrument: id, raterCategory: codeCategory, scope: tokenScope, blindSig: modulusLong('blindSig ') })
   .meta({ id: 'TokenIssued' });
 export type TokenIssued = z.infer<typeof tokenIssued>;
 
 /** A finalized token: the prepared message (random prefix ‖ message) and its RSA-PSS signature. */
 export const spendToken = z
-  .strictObject({ msg: base64url(TOKEN_PREFIX_BYTES + 1, TOKEN_PREFIX_BYTES + 200, 'msg '), sig: modulusLong('sig ') })
+  .strictObject({
+    msg: base64url(TOKEN_PREFIX_BYTES + 1, TOKEN_PREFIX_BYTES + TOKEN_MESSAGE_MAX, 'msg '),
+    sig: modulusLong('sig '),
+  })
   .meta({ id: 'Token' });
 export type SpendToken = z.infer<typeof spendToken>;
 
@@ -49,8 +65,11 @@ export const tokenKeyBody = z
   .object({
     instrument: id,
     alg: z.literal(TOKEN_ALG),
-    /** One key per rater category: the category a token speaks for is vouched for by the key that signed it. */
-    keys: z.array(z.object({ raterCategory: codeCategory, spki })),
+    /**
+     * One key per rater category and scope: the category (and, for targeted
+     * codes, the subjects) a token speaks for is vouched for by the key that signed it.
+     */
+    keys: z.array(z.object({ raterCategory: codeCategory, scope: tokenScope, spki })),
   })
   .meta({ id: 'TokenKeys' });
 export type TokenKeyBody = z.infer<typeof tokenKeyBody>;
@@ -62,7 +81,15 @@ export const spentTokenList = z
     /** Tokens issued (codes redeemed for this instrument) and spent (responses stored with a token). */
     issued: z.number().int(),
     spent: z.number().int(),
-    keys: z.array(z.object({ raterCategory: codeCategory, spki, issued: z.number().int(), spent: z.number().int() })),
+    keys: z.array(
+      z.object({
+        raterCategory: codeCategory,
+        scope: tokenScope,
+        spki,
+        issued: z.number().int(),
+        spent: z.number().int(),
+      }),
+    ),
     /** Every spent token, sorted by `msg`, so the order says nothing about when it was spent. */
     tokens: z.array(z.object({ msg: z.string(), sig: z.string() })),
   })

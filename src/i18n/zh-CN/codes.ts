@@ -1,11 +1,11 @@
-// The printable participation-code slips (一人一号参与码条) and the rater
-// category names shown on them and in `npm run codes -- stats`.
-import { raterCategoryLabels } from './rater-categories';
+// The printable participation-code slips (一人一号参与码条). Rater category
+// names come from the appraisal's content.
 export const zhCNCodes = {
   slips: {
     documentTitle: '参与码条',
     heading: '一人一号 · 参与码',
     categoryLabel: '评议主体',
+    subjectsLabel: '评价对象 (定点定向)',
     codeLabel: '参与码',
     scanHint: '用手机扫描二维码, 或访问',
     enterHint: '输入参与码后参与评议。',
@@ -17,6 +17,5 @@ export const zhCNCodes = {
       '本文件含明文参与码, 系唯一副本 (数据库只保存其加密摘要)。请按 A4 纵向、无缩放 (100%)、不打印页眉页脚打印, 沿虚线裁开; 打印并分发后请安全删除本文件。',
     part: (n: number, of: number) => `第 ${n} / ${of} 份`,
     count: (n: number) => `共 ${n} 张`,
-    raterCategories: raterCategoryLabels,
   },
 } as const;

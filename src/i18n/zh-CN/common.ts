@@ -14,6 +14,7 @@ const api = {
   unauthorized: '参与码无效',
   forbidden: '没有权限进行此操作',
   turnstile_failed: '人机验证未通过, 请重新验证',
+  not_targeted: '您的参与码只用于评价指定的对象, 本测评不涉及这些对象',
   category_not_allowed: '您所属的评议主体类别不参与此项测评',
   already_answered: '此参与码已提交过本项测评, 每个参与码只能提交一次',
   token_invalid: '参与凭证无效 (签名不符, 或不属于本项测评)',

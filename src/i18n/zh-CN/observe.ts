@@ -1,6 +1,5 @@
 // The observers' console (观察员工作台).
 import type { AuditAction } from '../../domain/schemas/audit';
-import { raterCategoryLabels } from './rater-categories';
 
 export const zhCNObserve = {
   observe: {
@@ -89,6 +88,10 @@ export const zhCNObserve = {
       options: '选项计数',
       count: '计数',
       noData: '暂无提交。',
+      validity: {
+        valid: '参评率已达到本测评的有效要求。',
+        invalid: (why: string) => `参评率未达到有效要求 (目前): ${why}`,
+      },
       talliesAfterClose: '各选项计数和得分在本项测评截止后提供: 截止前的计数前后对比, 就能看出单张选票的内容。',
       state: {
         label: '测评状态',
@@ -144,7 +147,6 @@ export const zhCNObserve = {
       'account.enable': '启用账号',
       'account.units': '调整负责单位',
     } satisfies Record<AuditAction, string>,
-    raterCategories: raterCategoryLabels,
     pager: { previous: '上一页', next: '下一页', page: (n: number, of: number) => `第 ${n} / ${Math.max(of, 1)} 页` },
     webhooks: {
       title: '推送到内部考核系统',

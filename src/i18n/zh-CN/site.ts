@@ -2,7 +2,6 @@
 // results, open data, feed and search. Dates and names are formatted here
 // too, because their shape is part of the language.
 import type { PhaseKey } from '../../domain/phase';
-import { raterCategoryLabels } from './rater-categories';
 
 const md = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 const ymd = (iso: string) => `${iso.slice(0, 4)}年${md(iso)}`;
@@ -237,7 +236,39 @@ export const zhCNSite = {
         of > 1 ? `${title}: 各选项票数 (${part}/${of})` : `${title}: 各选项票数`,
       question: '题目',
       total: '合计',
-      raterCategories: raterCategoryLabels,
+      subjectsCaption: (title: string) => `${title}: 各评议对象得分与指标`,
+      status: '状态',
+      insufficient: '样本不足',
+      known: '了解并评价',
+      unknown: '不了解',
+      good: '好评率',
+      goodScale: '满意率',
+      excellent: '优秀率',
+      competent: '称职率',
+      incompetent: '不称职率',
+      alert: '预警',
+      alertNote: (share: string) => `不称职票超过 ${share}, 列入跟踪了解`,
+      validity: {
+        valid: '本轮测评有效: 各类评议主体参评率均达到要求。',
+        invalid: (reasons: string) => `本轮测评无效: ${reasons}。`,
+      },
+      rule: {
+        heading: '计分规则',
+        lead: '以下规则和上方公布的票数足以重新计算每个得分 (开放数据中的 score_rules 和 tallies 数据集含同样内容)。',
+        weightsCaption: '各类评议主体权重',
+        weight: '权重',
+        equal: '各类别权重相同',
+        gradesCaption: '各选项分值',
+        option: '选项',
+        points: '分值',
+        example: (subject: string) => `计算示例: ${subject}`,
+        illustration: '计算示例 (虚拟数据, 仅说明算法)',
+        categoryLine: (label: string, parts: string, points: number, answers: number, mean: string) =>
+          `${label}: ${parts} = ${points} 分, ÷ ${answers} 次作答 = ${mean} 分`,
+        weighted: (parts: string, sum: number, score: string) => `加权: (${parts}) ÷ ${sum} = ${score} 分`,
+        unknownLine: (n: number) => `另有 ${n} 人选择“不了解”, 不计入得分。`,
+        share: (score: string, share: number, points: string) => `计入考核总分: ${score} × ${share}% = ${points} 分`,
+      },
       note: '说明',
       average: (n: string) => `平均 ${n} 分`,
       pending: '本年度考评结果尚未公布。',
@@ -407,17 +438,69 @@ export const zhCNSite = {
             count: '票数',
           },
         },
+        rater_categories: {
+          title: '评议主体类别',
+          description:
+            '各年度考核的评议主体类别: 单位内部 (internal)、外部代表和服务对象 (external)、社会公众 (public)。',
+          columns: {
+            appraisal: '考核编号',
+            category: '类别编号',
+            label: '类别名称',
+            group: '组别 (internal 单位内部, external 外部, public 社会公众)',
+            description: '说明',
+          },
+        },
         scores: {
           title: '测评得分',
-          description: '按评议主体类别权重计算的每个考核对象在各项测评中的得分, 取自已公布的统计快照。',
+          description:
+            '按计分规则 (score_rules) 由各选项票数 (tallies) 计算的每个考核对象的得分和指标, 取自已公布的统计快照。了解的答卷少于规定份数的对象标为样本不足, 不计分。',
           columns: {
             appraisal: '考核编号',
             instrument: '测评编号',
             subject_kind: '对象类型 (unit 单位, group 领导班子, official 领导干部)',
             subject: '对象编号',
             subject_name: '考核对象',
+            status: '状态 (scored 已计分, insufficient 样本不足)',
+            known: '了解并评价该对象的答卷数',
+            unknown: '选择“不了解”的答卷数 (不计入得分)',
+            codes_issued: '可评价该对象的参与码数 (定点定向的参与码只计入其对象)',
             score: '加权得分 (满分 100, 保留两位小数)',
             contribution: '计入综合得分的分值 (得分 × 测评占比)',
+            good_share: '好评率 / 满意率 (0-1)',
+            excellent_share: '优秀率 (0-1, 领导干部)',
+            competent_share: '称职率 (0-1, 优秀与称职之和)',
+            incompetent_share: '不称职率 (0-1)',
+            alert: '预警 (1: 不称职票超过三分之一)',
+          },
+        },
+        score_rules: {
+          title: '计分规则',
+          description:
+            '每项测评把票数换算为得分的规则: 类别权重、选项分值、“不了解”的处理、最少样本数和计入总分的比例。',
+          columns: {
+            appraisal: '考核编号',
+            instrument: '测评编号',
+            share: '计入综合得分的比例 (%)',
+            weights: '各评议主体类别权重 (类别=百分比, 以分号分隔)',
+            grade_scores: '各选项分值 (选项=分值, 以分号分隔)',
+            unknown_offered: '是否提供“不了解” (1 是, 0 否)',
+            min_known: '计分所需最少的了解答卷数',
+            rule: '规则说明',
+          },
+        },
+        validity: {
+          title: '测评有效性',
+          description: '设有最低参评率的测评, 各评议主体类别的参评情况和本轮测评是否有效。',
+          columns: {
+            appraisal: '考核编号',
+            instrument: '测评编号',
+            category: '评议主体类别',
+            responses: '提交份数',
+            codes_issued: '发放参与码数',
+            min_percent: '最低参评率 (%)',
+            reached_percent: '实际参评率 (%)',
+            met: '是否达到 (1 是, 0 否)',
+            round_valid: '本轮测评是否有效 (1 是, 0 否)',
           },
         },
       },

@@ -3,7 +3,6 @@
 // definition the API validates against): how subjects and categories are named.
 import { expandInstrument } from '../../domain/instrument';
 import type { InstrumentSource } from '../../domain/schemas/instrument';
-import { t } from '../../i18n';
 import type { SiteModel } from '../site/model';
 import { subjectName } from '../site/names';
 
@@ -16,7 +15,10 @@ export function subjectNames(m: SiteModel, instruments: InstrumentSource[]): Rec
   return out;
 }
 
-export const categoryNames: Record<string, string> = { ...t.slips.raterCategories };
+/** Rater category id → label, from the appraisals' content (an id means the same in every year that uses it). */
+export function categoryNames(m: SiteModel): Record<string, string> {
+  return Object.fromEntries(m.appraisals.flatMap((a) => a.raterCategories.map((c) => [c.id, c.label])));
+}
 
 export const instrumentHref = (id: string) => `/participate/${id}/`;
 export const receiptsHref = '/receipts/';

@@ -6,7 +6,7 @@
 // brings the library's big-number code); the demo seeder and tests use it too.
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
 import type { SpendToken } from '../../domain/schemas/token';
-import { fromBase64Url, toBase64Url, tokenMessage } from '../../domain/token';
+import { ALL_SUBJECTS, fromBase64Url, toBase64Url, tokenMessage } from '../../domain/token';
 
 const suite = RSABSSA.SHA384.PSS.Randomized();
 
@@ -14,6 +14,8 @@ const suite = RSABSSA.SHA384.PSS.Randomized();
 export interface BlindState {
   instrument: string;
   raterCategory: string;
+  /** The subjects a targeted code may rate ('*': all), signed into the token so the spend can hold it to them. */
+  scope: string;
   spki: string;
   /** The prepared message (random prefix ‖ message). */
   msg: string;
@@ -32,13 +34,19 @@ const bytes = (b64: string) => {
 const importKey = (spki: string) =>
   crypto.subtle.importKey('spki', bytes(spki), { name: 'RSA-PSS', hash: 'SHA-384' }, true, ['verify']);
 
-/** A fresh token message for this instrument and category, blinded for the category's key. */
-export async function blindToken(instrument: string, raterCategory: string, spki: string): Promise<BlindState> {
-  const msg = suite.prepare(tokenMessage(instrument, raterCategory));
+/** A fresh token message for this instrument, category and scope, blinded for that key. */
+export async function blindToken(
+  instrument: string,
+  raterCategory: string,
+  spki: string,
+  scope = ALL_SUBJECTS,
+): Promise<BlindState> {
+  const msg = suite.prepare(tokenMessage(instrument, raterCategory, scope));
   const { blindedMsg, inv } = await suite.blind(await importKey(spki), msg);
   return {
     instrument,
     raterCategory,
+    scope,
     spki,
     msg: toBase64Url(msg),
     blindedMsg: toBase64Url(blindedMsg),

@@ -84,6 +84,7 @@ export async function dropToken(instrument: string, code: string) {
 export async function obtainToken(
   inst: { id: string; closesAt: string },
   raterCategory: string,
+  scope: string,
   code: string,
   humanCheck: () => Promise<string | null>,
 ): Promise<ApiResult<SpendToken> | null> {
@@ -93,9 +94,10 @@ export async function obtainToken(
   if (!held) {
     const keys = await api.getTokenKey(inst.id);
     if (!keys.ok) return keys;
-    const key = keys.data.keys.find((k) => k.raterCategory === raterCategory);
+    // The key of the code's category and scope: it alone vouches for what the token may answer.
+    const key = keys.data.keys.find((k) => k.raterCategory === raterCategory && k.scope === scope);
     if (!key) return { ok: false, status: 403, code: 'category_not_allowed' };
-    held = { state: await lib.blindToken(inst.id, raterCategory, key.spki), until: inst.closesAt };
+    held = { state: await lib.blindToken(inst.id, raterCategory, key.spki, scope), until: inst.closesAt };
     // Kept before asking: if the answer is lost, the same blinded message gets the same signature.
     await keep(inst.id, code, held);
   }

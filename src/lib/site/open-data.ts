@@ -34,8 +34,11 @@ export const DATASET_NAMES = [
   'summaries',
   'indicators',
   'results',
+  'rater_categories',
   'tallies',
   'scores',
+  'score_rules',
+  'validity',
 ] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -319,6 +322,26 @@ const datasets: Dataset[] = [
       ),
   },
   {
+    name: 'rater_categories',
+    columns: [
+      ['appraisal', 'string'],
+      ['category', 'string'],
+      ['label', 'string'],
+      ['group', 'string'],
+      ['description', 'string'],
+    ],
+    rows: (m) =>
+      m.appraisals.flatMap((a) =>
+        a.raterCategories.map((c) => ({
+          appraisal: a.id,
+          category: c.id,
+          label: c.label,
+          group: c.group,
+          description: opt(c.description),
+        })),
+      ),
+  },
+  {
     name: 'scores',
     columns: [
       ['appraisal', 'string'],
@@ -326,8 +349,17 @@ const datasets: Dataset[] = [
       ['subject_kind', 'string'],
       ['subject', 'string'],
       ['subject_name', 'string'],
+      ['status', 'string'],
+      ['known', 'integer'],
+      ['unknown', 'integer'],
+      ['codes_issued', 'integer'],
       ['score', 'number'],
       ['contribution', 'number'],
+      ['good_share', 'number'],
+      ['excellent_share', 'number'],
+      ['competent_share', 'number'],
+      ['incompetent_share', 'number'],
+      ['alert', 'integer'],
     ],
     rows: (m, ctx) =>
       m.appraisals.flatMap((a) =>
@@ -338,8 +370,74 @@ const datasets: Dataset[] = [
             subject_kind: s.subject.kind,
             subject: s.subject.id,
             subject_name: ctx.subjectName(s.subject.kind, s.subject.id),
+            status: s.status,
+            known: s.known,
+            unknown: s.unknown,
+            codes_issued: opt(s.codesIssued ?? undefined),
             score: s.score === null ? null : Math.round(s.score * 100) / 100,
             contribution: s.contribution === null ? null : Math.round(s.contribution * 100) / 100,
+            good_share: opt(s.indicators?.good ?? undefined),
+            excellent_share: opt(s.indicators?.excellent ?? undefined),
+            competent_share: opt(s.indicators?.competent ?? undefined),
+            incompetent_share: opt(s.indicators?.incompetent ?? undefined),
+            alert: s.indicators ? (s.indicators.alert ? 1 : 0) : null,
+          })),
+        ),
+      ),
+  },
+  {
+    // The rule that turns the tallies into the scores: with this and the tallies dataset anyone can recompute them.
+    name: 'score_rules',
+    columns: [
+      ['appraisal', 'string'],
+      ['instrument', 'string'],
+      ['share', 'number'],
+      ['weights', 'string'],
+      ['grade_scores', 'string'],
+      ['unknown_offered', 'integer'],
+      ['min_known', 'integer'],
+      ['rule', 'string'],
+    ],
+    rows: (m) =>
+      m.appraisals.flatMap((a) =>
+        (m.snapshotOf(a.id)?.instruments ?? []).map((i) => ({
+          appraisal: a.id,
+          instrument: i.id,
+          share: i.rule.share,
+          weights: list(Object.entries(i.rule.weights).map(([c, w]) => `${c}=${w}`)),
+          grade_scores: list(Object.entries(i.rule.gradeScores).map(([o, p]) => `${o}=${p}`)),
+          unknown_offered: i.rule.unknown ? 1 : 0,
+          min_known: i.rule.minKnown,
+          rule: i.rule.text,
+        })),
+      ),
+  },
+  {
+    name: 'validity',
+    columns: [
+      ['appraisal', 'string'],
+      ['instrument', 'string'],
+      ['category', 'string'],
+      ['responses', 'integer'],
+      ['codes_issued', 'integer'],
+      ['min_percent', 'number'],
+      ['reached_percent', 'number'],
+      ['met', 'integer'],
+      ['round_valid', 'integer'],
+    ],
+    rows: (m) =>
+      m.appraisals.flatMap((a) =>
+        (m.snapshotOf(a.id)?.instruments ?? []).flatMap((i) =>
+          (i.validity?.categories ?? []).map((c) => ({
+            appraisal: a.id,
+            instrument: i.id,
+            category: c.raterCategory,
+            responses: c.responses,
+            codes_issued: c.codesIssued,
+            min_percent: c.min,
+            reached_percent: c.reached,
+            met: c.met ? 1 : 0,
+            round_valid: i.validity?.valid ? 1 : 0,
           })),
         ),
       ),

@@ -4,7 +4,9 @@
 // categories. Pure: the pages and the open data build on the same figures.
 
 import type { Instrument, Option, Question, Snapshot, SubjectRef } from '../../domain/schemas';
-import { TEXT_OPTION } from '../../domain/tally';
+import type { SubjectIndicators, TallyCount } from '../../domain/schemas/participation';
+import type { ScoreRule, ValidityResult } from '../../domain/schemas/score-rule';
+import { explainScore, TEXT_OPTION } from '../../domain/tally';
 
 type SnapshotInstrument = Snapshot['instruments'][number];
 
@@ -30,10 +32,30 @@ export interface InstrumentTally {
   receipts: number;
   /** Answered with codes: its spent blind-signed tokens are public after the close. */
   coded: boolean;
-  turnout: SnapshotInstrument['turnout'];
+  turnout: (SnapshotInstrument['turnout'][number] & { label: string })[];
   responses: number;
+  /** Scored subjects, for the chart. */
   subjects: { subject: SubjectRef; score: number }[];
+  /** Every subject: score or 样本不足, known and 不了解 answers, the practice's indicators. */
+  details: SubjectDetail[];
   tables: TallyTable[];
+  rule: ScoreRule;
+  validity: ValidityResult | null;
+  /** The arithmetic of the first scored subject's score, as the worked example. */
+  example: { subject: SubjectRef; steps: NonNullable<ReturnType<typeof explainScore>> } | null;
+  /** A category's label. */
+  categoryLabel: (id: string) => string;
+  /** An option's label (the first question that offers it); its id for options no longer defined. */
+  optionLabel: (id: string) => string;
+}
+
+export interface SubjectDetail {
+  subject: SubjectRef;
+  status: 'scored' | 'insufficient';
+  score: number | null;
+  known: number;
+  unknown: number;
+  indicators?: SubjectIndicators;
 }
 
 export type SubjectNamer = (kind: SubjectRef['kind'], id: string) => string;
@@ -53,6 +75,7 @@ export function instrumentTally(
   snap: SnapshotInstrument,
   definition: Instrument | undefined,
   name: SubjectNamer,
+  categoryLabel: (id: string) => string = (id) => id,
 ): InstrumentTally {
   const sums = new Map<string, number>();
   for (const c of snap.counts) {
@@ -61,7 +84,7 @@ export function instrumentTally(
   }
   const countedQuestions = [...new Set(snap.counts.map((c) => c.question))];
   const questions: Question[] =
-    definition?.questions.filter((q) => q.type !== 'text') ??
+    definition?.questions.filter((q) => q.type !== 'text' && q.role !== 'unknown') ??
     countedQuestions.map((id) => ({
       id,
       type: 'choice' as const,
@@ -104,9 +127,78 @@ export function instrumentTally(
     digest: snap.digest,
     receipts: snap.receipts.length,
     coded: snap.turnout.some((t) => t.codesIssued !== null),
-    turnout: snap.turnout,
+    turnout: snap.turnout.map((t) => ({ ...t, label: categoryLabel(t.raterCategory) })),
     responses: snap.turnout.reduce((n, t) => n + t.responses, 0),
     subjects: snap.subjects.flatMap((s) => (s.score === null ? [] : [{ subject: s.subject, score: s.score }])),
+    details: snap.subjects.map(({ subject, status, score, known, unknown, indicators }) => ({
+      subject,
+      status,
+      score,
+      known,
+      unknown,
+      ...(indicators ? { indicators } : {}),
+    })),
     tables: [...tables.values()],
+    rule: snap.rule,
+    validity: snap.validity,
+    example: exampleOf(snap, definition),
+    categoryLabel,
+    optionLabel: optionLabels(definition),
   };
+}
+
+/** Option id → label over an instrument's questions (a ballot's items and its overall grade share ids like 'good'). */
+export function optionLabels(definition: Pick<Instrument, 'questions'> | undefined): (id: string) => string {
+  const labels = new Map<string, string>();
+  for (const q of definition?.questions ?? []) {
+    if (q.type === 'text' || q.role === 'unknown') continue;
+    for (const o of q.options) if (!labels.has(o.id)) labels.set(o.id, o.label);
+  }
+  return (id) => labels.get(id) ?? id;
+}
+
+/** The worked example: the first subject that was scored, recomputed step by step from the published counts. */
+function exampleOf(snap: SnapshotInstrument, definition: Instrument | undefined): InstrumentTally['example'] {
+  if (!definition) return null;
+  const first = snap.subjects.find((s) => s.status === 'scored' && s.score !== null);
+  if (!first) return null;
+  const steps = explainScore(definition, first.subject, snap.counts);
+  return steps ? { subject: first.subject, steps } : null;
+}
+
+/**
+ * Made-up counts for the worked example on an instrument's own page (before
+ * any result exists): for its first subject, each category a few answers on
+ * one scored question, best grades most often, and one 不了解 where offered.
+ */
+export function illustrativeCounts(inst: Instrument): { subject: SubjectRef; counts: TallyCount[] } | null {
+  const subject = inst.layout.subjects[0];
+  if (!subject) return null;
+  const own = inst.questions.filter((q) => q.subject?.id === subject.id && q.subject.kind === subject.kind);
+  const question =
+    own.find((q) => q.id.endsWith('.overall')) ??
+    own.find((q) => q.type === 'choice' && q.options.some((o) => inst.gradeScores[o.id] !== undefined));
+  if (!question || question.type === 'text') return null;
+  const scored = question.options
+    .filter((o) => inst.gradeScores[o.id] !== undefined)
+    .sort((a, b) => (inst.gradeScores[b.id] ?? 0) - (inst.gradeScores[a.id] ?? 0));
+  const categories = inst.access === 'public' ? ['public'] : inst.raterCategories;
+  const pattern = [
+    [6, 3, 1],
+    [4, 4, 2],
+    [5, 2, 1],
+    [3, 3, 0],
+  ];
+  const counts: TallyCount[] = [];
+  categories.forEach((raterCategory, i) => {
+    const ns = pattern[i % pattern.length] as number[];
+    scored.slice(0, 3).forEach((o, j) => {
+      if ((ns[j] ?? 0) > 0) counts.push({ question: question.id, option: o.id, raterCategory, count: ns[j] as number });
+    });
+  });
+  const unknown = own.find((q) => q.role === 'unknown');
+  if (unknown && categories[0]) {
+    counts.push({ question: unknown.id, option: 'unknown', raterCategory: categories[0], count: 1 });
+  }
+  return { subject, counts };
 }

@@ -5,7 +5,7 @@
 // database copy holds no usable private key and a sealed key cannot be moved
 // to another row. Unsealed and imported keys are cached per isolate.
 import { RSABSSA } from '@cloudflare/blindrsa-ts';
-import { fromBase64Url, TOKEN_MODULUS_BITS, toBase64Url, toHex } from '../../domain/token';
+import { ALL_SUBJECTS, fromBase64Url, TOKEN_MODULUS_BITS, toBase64Url, toHex } from '../../domain/token';
 import type { tokenKeys } from '../db/schema';
 
 /** On workerd the private operation uses the runtime's native RSA-RAW (one op, under a millisecond). */
@@ -39,8 +39,13 @@ function sealKey(secret: string | undefined): Promise<CryptoKey> {
   return k;
 }
 
-const aad = (instrument: string, raterCategory: string, spki: string) =>
-  new TextEncoder().encode(`${instrument}\n${raterCategory}\n${spki}`);
+/** What a sealed key is bound to; an untargeted key's binding is as it was before scopes. */
+const aad = (instrument: string, raterCategory: string, scope: string, spki: string) =>
+  new TextEncoder().encode(
+    scope === ALL_SUBJECTS
+      ? `${instrument}\n${raterCategory}\n${spki}`
+      : `${instrument}\n${raterCategory}\n${scope}\n${spki}`,
+  );
 
 /** A key as stored, without its date. */
 export type TokenKeyRow = Omit<typeof tokenKeys.$inferSelect, 'createdOn'>;
@@ -50,6 +55,7 @@ export async function createTokenKey(
   secret: string | undefined,
   instrument: string,
   raterCategory: string,
+  scope = ALL_SUBJECTS,
 ): Promise<TokenKeyRow> {
   const pair = (await suite.generateKey({
     modulusLength: TOKEN_MODULUS_BITS,
@@ -62,7 +68,7 @@ export async function createTokenKey(
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealedBytes = new Uint8Array(
     await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: aad(instrument, raterCategory, spki) },
+      { name: 'AES-GCM', iv, additionalData: aad(instrument, raterCategory, scope, spki) },
       await sealKey(secret),
       pkcs8,
     ),
@@ -70,7 +76,7 @@ export async function createTokenKey(
   const sealed = new Uint8Array(IV_BYTES + sealedBytes.length);
   sealed.set(iv);
   sealed.set(sealedBytes, IV_BYTES);
-  return { instrument, raterCategory, spki, modulus, sealed: toBase64Url(sealed) };
+  return { instrument, raterCategory, scope, spki, modulus, sealed: toBase64Url(sealed) };
 }
 
 type Signer = (blinded: Uint8Array) => Promise<Uint8Array>;
@@ -102,7 +108,7 @@ export async function blindSign(
   row: TokenKeyRow,
   blinded: Uint8Array,
 ): Promise<Uint8Array> {
-  const cacheKey = `${row.instrument}\n${row.raterCategory}\n${row.sealed}`;
+  const cacheKey = `${row.instrument}\n${row.raterCategory}\n${row.scope}\n${row.sealed}`;
   let s = signers.get(cacheKey);
   if (!s) {
     s = (async () => {
@@ -112,7 +118,7 @@ export async function blindSign(
         {
           name: 'AES-GCM',
           iv: bytes.slice(0, IV_BYTES),
-          additionalData: aad(row.instrument, row.raterCategory, row.spki),
+          additionalData: aad(row.instrument, row.raterCategory, row.scope, row.spki),
         },
         await sealKey(secret),
         bytes.slice(IV_BYTES),

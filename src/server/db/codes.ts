@@ -42,13 +42,27 @@ export const issuedCodes = (db: Database, appraisal: string) =>
     .where(liveCodes(appraisal))
     .groupBy(codes.raterCategory);
 
+/**
+ * Live codes of an appraisal per rater category and scope: a targeted batch
+ * (定点定向) counts for its own subjects only (see `issuedPerSubject`).
+ */
+export const issuedCodesByScope = (db: Database, appraisal: string) =>
+  db
+    .select({ raterCategory: codes.raterCategory, scope: codes.scope, n: count() })
+    .from(codes)
+    .where(liveCodes(appraisal))
+    .groupBy(codes.raterCategory, codes.scope);
+
 /** A code's appraisal and category if it is live, and the instruments it has taken a token for. */
 export async function lookUpCode(db: Database, hash: string, requests: Bucket, failures: Bucket) {
   const [counted, , failed, [code], done] = await db.batch([
     bump(db, requests),
     countIfUnknown(db, failures, hash),
     readHits(db, failures),
-    db.select({ appraisal: codes.appraisal, raterCategory: codes.raterCategory }).from(codes).where(liveCode(hash)),
+    db
+      .select({ appraisal: codes.appraisal, raterCategory: codes.raterCategory, scope: codes.scope })
+      .from(codes)
+      .where(liveCode(hash)),
     db.select({ instrument: redemptions.instrument }).from(redemptions).where(eq(redemptions.codeHash, hash)),
   ]);
   return {

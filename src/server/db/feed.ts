@@ -3,8 +3,9 @@
 // counter of the appraisal's instruments.
 import { and, eq, exists, isNull, lt, sql } from 'drizzle-orm';
 import type { TallyCount } from '../../domain/schemas/participation';
+import type { ScopedCount } from '../../domain/tally';
 import type { Database } from '../env';
-import { issuedCodes } from './codes';
+import { issuedCodesByScope } from './codes';
 import { feedKeys, feedNonces, tallies, turnout } from './schema';
 import { inList, oneRow, rowOf } from './sql';
 import { allOverrides, overrideMap } from './tallies';
@@ -15,7 +16,7 @@ export type FeedRead =
       ok: true;
       counts: (TallyCount & { instrument: string })[];
       turnout: { instrument: string; raterCategory: string; responses: number }[];
-      issued: Map<string, number>;
+      issued: ScopedCount[];
       overrides: ReturnType<typeof overrideMap>;
     };
 
@@ -54,7 +55,7 @@ export async function readFeed(
       .select({ instrument: turnout.instrument, raterCategory: turnout.raterCategory, responses: turnout.responses })
       .from(turnout)
       .where(inList(turnout.instrument, a.instruments)),
-    issuedCodes(db, a.appraisal),
+    issuedCodesByScope(db, a.appraisal),
     allOverrides(db),
   ]);
   if (recorded.length !== 1) return { ok: false, reason: key?.active ? 'replay' : 'unknown_key' };
@@ -62,7 +63,7 @@ export async function readFeed(
     ok: true,
     counts: counts as (TallyCount & { instrument: string })[],
     turnout: responses,
-    issued: new Map(issued.map((r) => [r.raterCategory, r.n])),
+    issued,
     overrides: overrideMap(overrides),
   };
 }

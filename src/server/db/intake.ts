@@ -9,6 +9,7 @@ export const spendIntake = sqliteTable('spend_intake', {
   tokenHash: text('token_hash').notNull(),
   instrument: text('instrument').notNull(),
   raterCategory: text('rater_category').notNull(),
+  scope: text('scope').notNull(),
   msg: text('msg').notNull(),
   sig: text('sig').notNull(),
   responseId: text('response_id').notNull(),

@@ -3,7 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { OverrideState } from '../../domain/schemas/instrument';
 import type { TallyCount } from '../../domain/schemas/participation';
 import type { Database } from '../env';
-import { issuedCodes } from './codes';
+import { issuedCodesByScope } from './codes';
 import { instrumentStates, tallies, turnout } from './schema';
 
 export async function readTally(db: Database, instrument: string) {
@@ -31,16 +31,20 @@ export async function readTally(db: Database, instrument: string) {
   };
 }
 
+/**
+ * Responses per category, and the appraisal's live codes per category and
+ * scope (turnout's denominator: `codesIssued` in src/domain/tally.ts tells
+ * which of them may answer this instrument, and about which subjects).
+ */
 export async function readTurnout(db: Database, instrument: string, appraisal: string) {
   const [responses, issued] = await db.batch([
     db
       .select({ raterCategory: turnout.raterCategory, n: turnout.responses })
       .from(turnout)
       .where(eq(turnout.instrument, instrument)),
-    issuedCodes(db, appraisal),
+    issuedCodesByScope(db, appraisal),
   ]);
-  const toMap = (rows: { raterCategory: string; n: number }[]) => new Map(rows.map((r) => [r.raterCategory, r.n]));
-  return { responses: toMap(responses), issued: toMap(issued) };
+  return { responses: new Map(responses.map((r) => [r.raterCategory, r.n])), issued };
 }
 
 /** Every staff override (closed early, paused), to read in a batch. */

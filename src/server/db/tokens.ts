@@ -16,6 +16,8 @@ export interface IssueInput {
   instrument: string;
   appraisal: string;
   categories: string[];
+  /** The instrument's subject ids: a targeted code may take a token only if its scope has one of them (or there are none). */
+  subjects: string[];
   codeHash: string;
   /** SHA-256 of the blinded message, hex. */
   blindedHash: string;
@@ -25,12 +27,21 @@ export interface IssueInput {
   failures: Bucket;
 }
 
-export type IssuedKey = Pick<typeof tokenKeys.$inferSelect, 'raterCategory' | 'spki' | 'modulus' | 'sealed'>;
+export type IssuedKey = Pick<typeof tokenKeys.$inferSelect, 'raterCategory' | 'scope' | 'spki' | 'modulus' | 'sealed'>;
 
 export type IssueOutcome =
   /** `first`: this request redeemed the code; otherwise the same blinded message was redeemed before. */
   | { kind: 'sign'; first: boolean; key: IssuedKey }
-  | { kind: 'rate_limited' | 'too_many_failures' | 'category' | 'no_key' | 'bad_blinded' | 'already_issued' }
+  | {
+      kind:
+        | 'rate_limited'
+        | 'too_many_failures'
+        | 'category'
+        | 'not_covered'
+        | 'no_key'
+        | 'bad_blinded'
+        | 'already_issued';
+    }
   | { kind: 'wrong_code'; failures: number }
   | { kind: 'override'; state: OverrideState };
 
@@ -47,7 +58,14 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
     .select({ one: sql`1` })
     .from(instrumentStates)
     .where(eq(instrumentStates.instrument, x.instrument));
-  const keyJoin = and(eq(tokenKeys.instrument, x.instrument), eq(tokenKeys.raterCategory, codes.raterCategory));
+  const keyJoin = and(
+    eq(tokenKeys.instrument, x.instrument),
+    eq(tokenKeys.raterCategory, codes.raterCategory),
+    eq(tokenKeys.scope, codes.scope),
+  );
+  const subjects = JSON.stringify(x.subjects);
+  // 定点定向: a targeted code's scope must name one of the instrument's subjects (an instrument without any takes all).
+  const covered = sql`(${codes.scope} = '*' OR ${subjects} = '[]' OR EXISTS (SELECT 1 FROM json_each(${subjects}) WHERE instr(',' || ${codes.scope} || ',', ',' || value || ',') > 0))`;
   const [requests, failed, redeemed, read] = await db.batch([
     bump(db, x.requests),
     countIfUnknown(db, x.failures, x.codeHash, x.appraisal),
@@ -66,6 +84,7 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
             and(
               liveCode(x.codeHash, x.appraisal),
               inArray(codes.raterCategory, x.categories),
+              covered,
               // Both are 512 lower-case hex digits, so text order is numeric order.
               sql`${x.blindedHex} < ${tokenKeys.modulus}`,
               notExists(overridden),
@@ -80,6 +99,8 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
       .select({
         appraisal: codes.appraisal,
         raterCategory: codes.raterCategory,
+        scope: codes.scope,
+        covered: sql<number>`${covered}`,
         revokedOn: codes.revokedOn,
         redeemed: sql<number>`${redemptions.codeHash} IS NOT NULL`,
         redeemedWith: redemptions.blindedHash,
@@ -102,7 +123,7 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
   }
   const key =
     row.spki && row.modulus && row.sealed
-      ? { raterCategory: row.raterCategory, spki: row.spki, modulus: row.modulus, sealed: row.sealed }
+      ? { raterCategory: row.raterCategory, scope: row.scope, spki: row.spki, modulus: row.modulus, sealed: row.sealed }
       : null;
   if (redeemed.length === 1 && key) return { kind: 'sign', first: true, key };
   if (row.redeemed) {
@@ -111,17 +132,18 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
   if (row.failures >= x.failures.limit.max) return { kind: 'too_many_failures' };
   if (row.override) return { kind: 'override', state: row.override };
   if (!x.categories.includes(row.raterCategory)) return { kind: 'category' };
+  if (!row.covered) return { kind: 'not_covered' };
   if (!key) return { kind: 'no_key' };
   return { kind: 'bad_blinded' };
 }
 
-/** The published keys of an instrument, one per rater category. */
+/** The published keys of an instrument, one per rater category and scope. */
 export function readPublicKeys(db: Database, instrument: string) {
   return db
-    .select({ raterCategory: tokenKeys.raterCategory, spki: tokenKeys.spki })
+    .select({ raterCategory: tokenKeys.raterCategory, scope: tokenKeys.scope, spki: tokenKeys.spki })
     .from(tokenKeys)
     .where(eq(tokenKeys.instrument, instrument))
-    .orderBy(asc(tokenKeys.raterCategory));
+    .orderBy(asc(tokenKeys.raterCategory), asc(tokenKeys.scope));
 }
 
 /** Store new keys; an existing key of the same instrument and category is kept (returns what was stored). */
@@ -129,6 +151,7 @@ export function insertTokenKeys(db: Database, rows: (typeof tokenKeys.$inferInse
   return db.insert(tokenKeys).values(rows).onConflictDoNothing().returning({
     instrument: tokenKeys.instrument,
     raterCategory: tokenKeys.raterCategory,
+    scope: tokenKeys.scope,
   });
 }
 
@@ -138,6 +161,7 @@ export function listTokenKeys(db: Database, instruments?: string[]) {
     .select({
       instrument: tokenKeys.instrument,
       raterCategory: tokenKeys.raterCategory,
+      scope: tokenKeys.scope,
       spki: tokenKeys.spki,
       createdOn: tokenKeys.createdOn,
     })
@@ -145,24 +169,33 @@ export function listTokenKeys(db: Database, instruments?: string[]) {
   return (instruments ? q.where(inArray(tokenKeys.instrument, instruments)) : q).orderBy(
     asc(tokenKeys.instrument),
     asc(tokenKeys.raterCategory),
+    asc(tokenKeys.scope),
   );
 }
 
-/** The spent tokens of an instrument sorted by message, with tokens issued and spent per category. */
+/** A key's name in the maps below: its category and scope. */
+export const keyName = (raterCategory: string, scope: string) => `${raterCategory}\n${scope}`;
+
+/** The spent tokens of an instrument sorted by message, with tokens issued and spent per key (category and scope). */
 export async function readSpentTokens(db: Database, instrument: string) {
   const [tokens, issued, keys] = await db.batch([
     db
-      .select({ raterCategory: spentTokens.raterCategory, msg: spentTokens.msg, sig: spentTokens.sig })
+      .select({
+        raterCategory: spentTokens.raterCategory,
+        scope: spentTokens.scope,
+        msg: spentTokens.msg,
+        sig: spentTokens.sig,
+      })
       .from(spentTokens)
       .where(eq(spentTokens.instrument, instrument))
       .orderBy(asc(spentTokens.msg)),
     db
-      .select({ raterCategory: codes.raterCategory, n: count() })
+      .select({ raterCategory: codes.raterCategory, scope: codes.scope, n: count() })
       .from(redemptions)
       .innerJoin(codes, eq(codes.hash, redemptions.codeHash))
       .where(eq(redemptions.instrument, instrument))
-      .groupBy(codes.raterCategory),
+      .groupBy(codes.raterCategory, codes.scope),
     readPublicKeys(db, instrument),
   ]);
-  return { tokens, issued: new Map(issued.map((r) => [r.raterCategory, r.n])), keys };
+  return { tokens, issued: new Map(issued.map((r) => [keyName(r.raterCategory, r.scope), r.n])), keys };
 }

@@ -2,10 +2,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
 import type { RuntimeCatalog } from '../../domain/catalog';
+import { categoryLabel } from '../../domain/catalog';
 import { buildFeed, FEED_HEADERS } from '../../domain/feed';
 import { instrumentStatus } from '../../domain/instrument';
 import { id } from '../../domain/schemas/common';
 import { type FeedBody, feedBody, feedQuery } from '../../domain/schemas/feed';
+import { codesIssued } from '../../domain/tally';
 import { pruneNonces, readFeed } from '../db/feed';
 import type { AppEnv } from '../env';
 import { ApiError } from '../middleware/errors';
@@ -120,13 +122,20 @@ for (const path of ['/feed/appraisals/{id}/tallies', '/feed/appraisals/{id}/tall
       const feed = await buildFeed(
         appraisal,
         now.toISOString(),
-        instruments.map((instrument) => ({
-          instrument,
-          status: instrumentStatus(instrument, now, read.overrides.get(instrument.id)),
-          counts: read.counts.filter((x) => x.instrument === instrument.id).map(({ instrument: _i, ...rest }) => rest),
-          turnout: read.turnout.filter((x) => x.instrument === instrument.id),
-          issued: read.issued,
-        })),
+        instruments.map((instrument) => {
+          const issued = codesIssued(instrument, read.issued);
+          return {
+            instrument,
+            status: instrumentStatus(instrument, now, read.overrides.get(instrument.id)),
+            counts: read.counts
+              .filter((x) => x.instrument === instrument.id)
+              .map(({ instrument: _i, ...rest }) => rest),
+            turnout: read.turnout.filter((x) => x.instrument === instrument.id),
+            issued: issued.byCategory,
+            issuedBySubject: issued.bySubject,
+            label: categoryLabel(catalog, appraisal),
+          };
+        }),
         c.req.valid('query').since,
       );
       const csv =

@@ -4,7 +4,7 @@ import { instrumentStatus } from '../../domain/instrument';
 import { id } from '../../domain/schemas/common';
 import type { Instrument } from '../../domain/schemas/instrument';
 import { instrumentWithStatus, receiptList, tallyBody, turnoutBody } from '../../domain/schemas/participation';
-import { shownTurnout, subjectScores, TURNOUT_STEP, talliesReleased } from '../../domain/tally';
+import { codesIssued, shownTurnout, subjectScores, TURNOUT_STEP, talliesReleased } from '../../domain/tally';
 import { findInstrument } from '../catalog';
 import { listReceipts } from '../db/receipts';
 import { readOverrides, readTally, readTurnout } from '../db/tallies';
@@ -85,10 +85,11 @@ instrumentRoutes.openapi(
     ]);
     const closed = instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) === 'closed';
     const cats = inst.access === 'public' ? (['public'] as const) : inst.raterCategories;
+    const issued = codesIssued(inst, t.issued);
     const categories = cats.map((raterCategory) => ({
       raterCategory,
       responses: shownTurnout(t.responses.get(raterCategory) ?? 0, closed),
-      codesIssued: inst.access === 'public' ? null : (t.issued.get(raterCategory) ?? 0),
+      codesIssued: inst.access === 'public' ? null : (issued.byCategory.get(raterCategory) ?? 0),
     }));
     return c.json(
       {

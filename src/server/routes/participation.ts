@@ -3,7 +3,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { codeProblem, hashCode } from '../../domain/code';
-import { instrumentStatus } from '../../domain/instrument';
+import { coversInstrument, instrumentStatus } from '../../domain/instrument';
 import { normaliseReceipt } from '../../domain/receipt';
 import {
   receiptCheckRequest,
@@ -11,7 +11,6 @@ import {
   verifyCodeRequest,
   verifyCodeResponse,
 } from '../../domain/schemas/participation';
-import type { CodeCategory } from '../../domain/schemas/rater-category';
 import { countFailure, lookUpCode } from '../db/codes';
 import { findReceipt } from '../db/receipts';
 import { readOverrides } from '../db/tallies';
@@ -63,14 +62,17 @@ participationRoutes.openapi(
       throw found.failures > failures.limit.max ? tooMany(failures) : new ApiError(401, 'unauthorized');
     }
     if (found.failures >= failures.limit.max) throw tooMany(failures);
-    const { appraisal, raterCategory } = found.code;
+    const { appraisal, raterCategory, scope } = found.code;
     const overrides = await readOverrides(c.get('db'));
     const now = c.get('now')();
     const instruments = c
       .get('catalog')
       .instruments.filter(
         (i) =>
-          i.appraisal === appraisal && i.access === 'code' && i.raterCategories.includes(raterCategory as CodeCategory),
+          i.appraisal === appraisal &&
+          i.access === 'code' &&
+          i.raterCategories.includes(raterCategory) &&
+          coversInstrument(i, scope),
       )
       .map((i) => ({
         id: i.id,
@@ -80,7 +82,7 @@ participationRoutes.openapi(
         opensAt: i.opensAt,
         closesAt: i.closesAt,
       }));
-    return c.json({ appraisal, raterCategory: raterCategory as CodeCategory, instruments }, 200);
+    return c.json({ appraisal, raterCategory, scope, instruments }, 200);
   },
 );
 

@@ -10,11 +10,11 @@ import type { Instrument, OverrideState } from '../../domain/schemas/instrument'
 import { submitRequest, submitResponse as submitResponseBody } from '../../domain/schemas/participation';
 import type { SpendToken } from '../../domain/schemas/token';
 import { canonicalAnswers, tallyPairs } from '../../domain/tally';
-import { fromBase64Url, readTokenMessage, sha256Hex, toBase64Url } from '../../domain/token';
+import { fromBase64Url, readTokenMessage, sha256Hex, type TokenClaims, toBase64Url } from '../../domain/token';
 import { verifyToken } from '../auth/token-keys';
 import { findInstrument } from '../catalog';
 import { spendToken, submitPublic } from '../db/submission';
-import { readPublicKeys } from '../db/tokens';
+import { keyName, readPublicKeys } from '../db/tokens';
 import type { AppEnv, Database } from '../env';
 import { clientBucket, LIMITS } from '../guards/rate-limit';
 import { checkTurnstile } from '../guards/turnstile';
@@ -24,15 +24,16 @@ import { body, errorResponses, invalid, json, tooMany } from './_helpers';
 export const responseRoutes = new OpenAPIHono<AppEnv>();
 
 /**
- * Published keys per instrument, kept per isolate: a spend then costs one D1
- * round trip. Keys are made before an instrument opens; a token that fails
- * against a cached key is checked once more against a fresh read.
+ * Published keys per instrument (by category and scope), kept per isolate: a
+ * spend then costs one D1 round trip. Keys are made before an instrument
+ * opens; a token that fails against a cached key is checked once more against
+ * a fresh read (a targeted batch issued later brings its own key).
  */
 const keyCache = new Map<string, Map<string, string>>();
 async function publicKeys(db: Database, instrument: string, fresh: boolean): Promise<Map<string, string>> {
   let keys = fresh ? undefined : keyCache.get(instrument);
   if (!keys) {
-    keys = new Map((await readPublicKeys(db, instrument)).map((k) => [k.raterCategory, k.spki]));
+    keys = new Map((await readPublicKeys(db, instrument)).map((k) => [keyName(k.raterCategory, k.scope), k.spki]));
     if (keys.size > 0) keyCache.set(instrument, keys);
   }
   return keys;
@@ -40,16 +41,22 @@ async function publicKeys(db: Database, instrument: string, fresh: boolean): Pro
 
 const badToken = () => new ApiError(401, 'token_invalid');
 
-/** The token's rater category, once its signature holds for this instrument; 401 otherwise. */
-async function checkToken(c: Context<AppEnv>, inst: Instrument, token: SpendToken): Promise<string> {
+/** What a token's message says (instrument, category, scope), before its signature is checked; null if unreadable. */
+const claimsOf = (token: SpendToken | undefined) => {
+  const msg = token && fromBase64Url(token.msg);
+  return msg ? readTokenMessage(msg) : null;
+};
+
+/** The token's claims, once its signature holds for this instrument; 401 otherwise. */
+async function checkToken(c: Context<AppEnv>, inst: Instrument, token: SpendToken): Promise<TokenClaims> {
   const msg = fromBase64Url(token.msg) as Uint8Array<ArrayBuffer>;
   const sig = fromBase64Url(token.sig) as Uint8Array<ArrayBuffer>;
   const claims = readTokenMessage(msg);
-  if (!claims || claims.instrument !== inst.id || !(inst.raterCategories as string[]).includes(claims.raterCategory))
+  if (!claims || claims.instrument !== inst.id || !inst.raterCategories.includes(claims.raterCategory))
     throw badToken();
   for (const fresh of [false, true]) {
-    const spki = (await publicKeys(c.get('db'), inst.id, fresh)).get(claims.raterCategory);
-    if (spki && (await verifyToken(spki, msg, sig))) return claims.raterCategory;
+    const spki = (await publicKeys(c.get('db'), inst.id, fresh)).get(keyName(claims.raterCategory, claims.scope));
+    if (spki && (await verifyToken(spki, msg, sig))) return claims;
   }
   throw badToken();
 }
@@ -73,7 +80,10 @@ responseRoutes.openapi(
     const now = c.get('now')();
     const status = instrumentStatus(inst, now);
     if (status !== 'open') throw new ApiError(423, status === 'closed' ? 'closed' : 'not_open');
-    const parsed = answersSchema(inst).safeParse(req.answers);
+    // A targeted token (定点定向) may answer only about its subjects: its claimed scope shapes the check; the
+    // signature that vouches for the claim is verified below, before anything is stored.
+    const scope = inst.access === 'code' ? (claimsOf(req.token)?.scope ?? null) : null;
+    const parsed = answersSchema(inst, scope).safeParse(req.answers);
     if (!parsed.success) {
       const issues = zodIssues(parsed.error).map((i) => ({ ...i, path: ['answers', ...i.path] }));
       throw new ApiError(400, 'validation_failed', issues);
@@ -97,12 +107,13 @@ responseRoutes.openapi(
     const refusedByStaff = (state: OverrideState) => new ApiError(423, state === 'closed' ? 'closed' : 'not_open');
 
     if (req.token) {
-      const raterCategory = await checkToken(c, inst, req.token);
+      const claims = await checkToken(c, inst, req.token);
       const msg = fromBase64Url(req.token.msg) as Uint8Array<ArrayBuffer>;
       const outcome = await spendToken(c.get('db'), {
         ...stored,
         tokenHash: await sha256Hex(msg),
-        raterCategory,
+        raterCategory: claims.raterCategory,
+        scope: claims.scope,
         // Stored as they will be published: canonical base64url of the bytes that were verified.
         msg: toBase64Url(msg),
         sig: toBase64Url(fromBase64Url(req.token.sig) as Uint8Array),

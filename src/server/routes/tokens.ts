@@ -7,14 +7,14 @@ import { codeProblem, hashCode } from '../../domain/code';
 import { instrumentStatus } from '../../domain/instrument';
 import { id } from '../../domain/schemas/common';
 import type { Instrument } from '../../domain/schemas/instrument';
-import type { CodeCategory } from '../../domain/schemas/rater-category';
 import { spentTokenList, tokenIssued, tokenKeyBody, tokenRequest } from '../../domain/schemas/token';
+import { subjectsOf } from '../../domain/tally';
 import { fromBase64Url, sha256Hex, TOKEN_ALG, toBase64Url, toHex } from '../../domain/token';
 import { blindSign } from '../auth/token-keys';
 import { findInstrument } from '../catalog';
 import { countFailure } from '../db/codes';
 import { readOverrides } from '../db/tallies';
-import { readPublicKeys, readSpentTokens, redeemForToken } from '../db/tokens';
+import { keyName, readPublicKeys, readSpentTokens, redeemForToken } from '../db/tokens';
 import type { AppEnv } from '../env';
 import { clientBucket, LIMITS } from '../guards/rate-limit';
 import { checkTurnstile } from '../guards/turnstile';
@@ -58,7 +58,7 @@ tokenRoutes.openapi(
       {
         instrument: inst.id,
         alg: TOKEN_ALG,
-        keys: keys.map((k) => ({ ...k, raterCategory: k.raterCategory as CodeCategory })),
+        keys,
       },
       200,
     );
@@ -96,6 +96,7 @@ tokenRoutes.openapi(
       instrument: inst.id,
       appraisal: inst.appraisal,
       categories: inst.raterCategories,
+      subjects: subjectsOf(inst).map((s) => s.id),
       codeHash: await hashCode(pepper, code),
       blindedHash: await sha256Hex(blinded),
       blindedHex: toHex(blinded),
@@ -106,8 +107,8 @@ tokenRoutes.openapi(
       case 'sign': {
         const key = { ...outcome.key, instrument: inst.id };
         const blindSig = toBase64Url(await blindSign(tokenKeySecret, key, blinded));
-        const raterCategory = outcome.key.raterCategory as CodeCategory;
-        return c.json({ instrument: inst.id, raterCategory, blindSig }, outcome.first ? 201 : 200);
+        const { raterCategory, scope } = outcome.key;
+        return c.json({ instrument: inst.id, raterCategory, scope, blindSig }, outcome.first ? 201 : 200);
       }
       case 'rate_limited':
         throw tooMany(requests);
@@ -120,12 +121,16 @@ tokenRoutes.openapi(
         throw new ApiError(423, outcome.state === 'closed' ? 'closed' : 'not_open');
       case 'category':
         throw new ApiError(403, 'category_not_allowed');
+      case 'not_covered':
+        throw new ApiError(403, 'not_targeted');
       case 'already_issued':
         throw new ApiError(409, 'token_already_issued');
       case 'bad_blinded':
         throw new ApiError(400, 'validation_failed', [{ path: ['blindedMsg'], message: 'blindedMsg 不小于公钥模数' }]);
       case 'no_key':
-        console.error(`no token key for ${inst.id}: run npm run token-keys -- create --appraisal ${inst.appraisal}`);
+        console.error(
+          `no token key for ${inst.id} (a category or targeted scope): run npm run token-keys -- create --appraisal ${inst.appraisal}`,
+        );
         throw new ApiError(503, 'service_unavailable');
     }
   },
@@ -148,7 +153,8 @@ tokenRoutes.openapi(
     }
     const { tokens, issued, keys } = await readSpentTokens(c.get('db'), inst.id);
     const spent = new Map<string, number>();
-    for (const t of tokens) spent.set(t.raterCategory, (spent.get(t.raterCategory) ?? 0) + 1);
+    for (const t of tokens)
+      spent.set(keyName(t.raterCategory, t.scope), (spent.get(keyName(t.raterCategory, t.scope)) ?? 0) + 1);
     c.header('Cache-Control', 'public, max-age=300');
     return c.json(
       {
@@ -157,10 +163,9 @@ tokenRoutes.openapi(
         issued: [...issued.values()].reduce((s, n) => s + n, 0),
         spent: tokens.length,
         keys: keys.map((k) => ({
-          raterCategory: k.raterCategory as CodeCategory,
-          spki: k.spki,
-          issued: issued.get(k.raterCategory) ?? 0,
-          spent: spent.get(k.raterCategory) ?? 0,
+          ...k,
+          issued: issued.get(keyName(k.raterCategory, k.scope)) ?? 0,
+          spent: spent.get(keyName(k.raterCategory, k.scope)) ?? 0,
         })),
         tokens: tokens.map(({ msg, sig }) => ({ msg, sig })),
       },

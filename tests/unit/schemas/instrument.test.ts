@@ -65,7 +65,9 @@ describe('instrument source', () => {
       problems({ ...rating, categoryWeights: { party_deputy: 33.3, npc_deputy: 33.3, masses_rep: 33.4 } }),
     ).toEqual([]);
     expect(problems({ ...rating, categoryWeights: { party_deputy: 110, npc_deputy: -10 } })).not.toEqual([]);
-    expect(problems({ ...rating, categoryWeights: { nobody: 100 } })).not.toEqual([]);
+    // Any category id is a name the appraisal may define (the content check ties it to the appraisal's list).
+    expect(problems({ ...rating, categoryWeights: { nobody: 100 } })).toEqual([]);
+    expect(problems({ ...rating, categoryWeights: { 'Not An Id': 100 } })).not.toEqual([]);
   });
 
   it("keeps a vote's max between min and the number of candidates", () => {

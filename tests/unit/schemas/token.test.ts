@@ -2,7 +2,13 @@
 // is base64url of an exact byte length, checked before any RSA operation runs.
 import { describe, expect, it } from 'vitest';
 import { spendToken, tokenIssued, tokenKeyBody, tokenRequest } from '../../../src/domain/schemas/token';
-import { TOKEN_ALG, TOKEN_MODULUS_BYTES, TOKEN_PREFIX_BYTES, toBase64Url } from '../../../src/domain/token';
+import {
+  TOKEN_ALG,
+  TOKEN_MESSAGE_MAX,
+  TOKEN_MODULUS_BYTES,
+  TOKEN_PREFIX_BYTES,
+  toBase64Url,
+} from '../../../src/domain/token';
 import { accepts } from '../../support/unit-fixtures';
 
 const b64 = (n: number) => toBase64Url(new Uint8Array(n).fill(0xfb));
@@ -39,11 +45,11 @@ describe('token request', () => {
 
 describe('spent token', () => {
   const sig = b64(TOKEN_MODULUS_BYTES);
-  it('carries the random prefix and a message of 1 to 200 bytes, and a one-modulus signature', () => {
+  it(`carries the random prefix and a message of 1 to ${TOKEN_MESSAGE_MAX} bytes, and a one-modulus signature`, () => {
     expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES + 1), sig })).toBe(true);
-    expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES + 200), sig })).toBe(true);
+    expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES + TOKEN_MESSAGE_MAX), sig })).toBe(true);
     expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES), sig })).toBe(false);
-    expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES + 201), sig })).toBe(false);
+    expect(accepts(spendToken, { msg: b64(TOKEN_PREFIX_BYTES + TOKEN_MESSAGE_MAX + 1), sig })).toBe(false);
     expect(accepts(spendToken, { msg: b64(40), sig: b64(TOKEN_MODULUS_BYTES - 1) })).toBe(false);
   });
 
@@ -55,14 +61,17 @@ describe('spent token', () => {
 describe('public token documents', () => {
   it('name the algorithm and only code categories', () => {
     const spki = 'A'.repeat(400);
-    expect(
-      accepts(tokenKeyBody, { instrument: 'b', alg: TOKEN_ALG, keys: [{ raterCategory: 'npc_deputy', spki }] }),
-    ).toBe(true);
-    expect(accepts(tokenKeyBody, { instrument: 'b', alg: 'RSA-PSS', keys: [] })).toBe(false);
-    expect(accepts(tokenKeyBody, { instrument: 'b', alg: TOKEN_ALG, keys: [{ raterCategory: 'public', spki }] })).toBe(
+    const key = (raterCategory: string, scope: string) => ({ raterCategory, scope, spki });
+    expect(accepts(tokenKeyBody, { instrument: 'b', alg: TOKEN_ALG, keys: [key('npc_deputy', '*')] })).toBe(true);
+    // A targeted scope: subject ids, sorted and comma-joined.
+    expect(accepts(tokenKeyBody, { instrument: 'b', alg: TOKEN_ALG, keys: [key('npc_deputy', 'czj,swj')] })).toBe(true);
+    expect(accepts(tokenKeyBody, { instrument: 'b', alg: TOKEN_ALG, keys: [key('npc_deputy', 'czj, swj')] })).toBe(
       false,
     );
+    expect(accepts(tokenKeyBody, { instrument: 'b', alg: 'RSA-PSS', keys: [] })).toBe(false);
+    expect(accepts(tokenKeyBody, { instrument: 'b', alg: TOKEN_ALG, keys: [key('public', '*')] })).toBe(false);
     const blindSig = b64(TOKEN_MODULUS_BYTES);
-    expect(accepts(tokenIssued, { instrument: 'b', raterCategory: 'public', blindSig })).toBe(false);
+    expect(accepts(tokenIssued, { instrument: 'b', raterCategory: 'public', scope: '*', blindSig })).toBe(false);
+    expect(accepts(tokenIssued, { instrument: 'b', raterCategory: 'npc_deputy', scope: '*', blindSig })).toBe(true);
   });
 });

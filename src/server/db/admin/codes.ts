@@ -3,6 +3,7 @@
 // a batch, and the issue and redemption statistics, which never select a hash.
 import { and, asc, count, eq, isNull, min, sql } from 'drizzle-orm';
 import type { Database } from '../../env';
+import { liveCodes } from '../codes';
 import { codes, redemptions } from '../schema';
 import { runBatch } from './batch';
 
@@ -12,6 +13,8 @@ export interface CodeRows {
   raterCategory: string;
   batch: string;
   issuedOn: string;
+  /** 定点定向: the subjects the batch may rate (sorted, comma-joined), or '*'. */
+  scope: string;
   hashes: string[];
 }
 
@@ -48,6 +51,7 @@ export async function insertCodes(
           batch: sql`${run.batch}`.as('batch'),
           issuedOn: sql`${run.issuedOn}`.as('issued_on'),
           revokedOn: sql`NULL`.as('revoked_on'),
+          scope: sql`${run.scope}`.as('scope'),
         })
         .from(sql`json_each(${JSON.stringify(run.hashes.slice(i, i + HASHES_PER_STATEMENT))})`)
         // SQLite reads "SELECT … ON CONFLICT" as a join unless the SELECT has a WHERE.
@@ -141,4 +145,12 @@ export function redeemBatch(db: Database, batch: string, instrument: string) {
       .from(codes)
       .where(eq(codes.batch, batch)),
   );
+}
+
+/** The distinct scopes of an appraisal's live codes per category: the targeted batches that need keys of their own. */
+export function codeScopes(db: Database, appraisal?: string) {
+  return db
+    .selectDistinct({ raterCategory: codes.raterCategory, scope: codes.scope })
+    .from(codes)
+    .where(liveCodes(appraisal));
 }

@@ -5,7 +5,7 @@
 import { and, asc, count, eq, inArray, ne, sql, sum } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Database } from '../../env';
-import { issuedCodes } from '../codes';
+import { issuedCodesByScope } from '../codes';
 import { codes, redemptions, responses, spentTokens, tallies, tokenKeys, turnout } from '../schema';
 
 /** `column = instrument`, or no condition at all when every instrument is wanted. */
@@ -26,13 +26,19 @@ export async function readForRecount(db: Database, instrument?: string) {
       .select({
         instrument: spentTokens.instrument,
         raterCategory: spentTokens.raterCategory,
+        scope: spentTokens.scope,
         msg: spentTokens.msg,
         sig: spentTokens.sig,
       })
       .from(spentTokens)
       .where(of(spentTokens.instrument)),
     db
-      .select({ instrument: tokenKeys.instrument, raterCategory: tokenKeys.raterCategory, spki: tokenKeys.spki })
+      .select({
+        instrument: tokenKeys.instrument,
+        raterCategory: tokenKeys.raterCategory,
+        scope: tokenKeys.scope,
+        spki: tokenKeys.spki,
+      })
       .from(tokenKeys)
       .where(of(tokenKeys.instrument)),
     db
@@ -50,14 +56,14 @@ export async function readFinalFigures(db: Database, appraisal: string, instrume
   const [counts, turnouts, issued, receipts] = await db.batch([
     db.select().from(tallies).where(inArray(tallies.instrument, instruments)),
     db.select().from(turnout).where(inArray(turnout.instrument, instruments)),
-    issuedCodes(db, appraisal),
+    issuedCodesByScope(db, appraisal),
     db
       .select({ instrument: responses.instrument, receipt: responses.receipt })
       .from(responses)
       .where(inArray(responses.instrument, instruments))
       .orderBy(asc(responses.receipt)),
   ]);
-  return { counts, turnout: turnouts, issued: new Map(issued.map((r) => [r.raterCategory, r.n])), receipts };
+  return { counts, turnout: turnouts, issued, receipts };
 }
 
 /** Responses counted for an instrument and rater category (0 if none). */

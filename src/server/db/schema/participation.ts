@@ -23,6 +23,12 @@ export const codes = sqliteTable(
     batch: text('batch').notNull(),
     issuedOn: text('issued_on').notNull(),
     revokedOn: text('revoked_on'),
+    /**
+     * 定点定向: the subjects a targeted batch may rate, sorted ids joined by
+     * commas ('*': every subject). A token carries it, vouched for by a key of
+     * its own, so the spend can refuse answers about other subjects.
+     */
+    scope: text('scope').notNull().default('*'),
   },
   (t) => [index('codes_batch').on(t.batch), index('codes_appraisal_category').on(t.appraisal, t.raterCategory)],
 );
@@ -46,8 +52,10 @@ export const redemptions = sqliteTable(
 );
 
 /**
- * The blind-signing keys: one RSA key pair per instrument and rater category
- * (RSABSSA-SHA384-PSS-Randomized, 2048 bits). The private key is stored
+ * The blind-signing keys: one RSA key pair per instrument, rater category and
+ * scope (RSABSSA-SHA384-PSS-Randomized, 2048 bits): the signer cannot read
+ * the message it signs, so the key is what vouches for the category and the
+ * subjects a token may rate. The private key is stored
  * sealed (AES-256-GCM under a key derived from TOKEN_KEY_SECRET, which is not
  * in the database); `modulus` (hex, 512 digits) lets the issuing statement
  * refuse a blinded message that is not below it before a code is redeemed.
@@ -57,6 +65,8 @@ export const tokenKeys = sqliteTable(
   {
     instrument: text('instrument').notNull(),
     raterCategory: text('rater_category').notNull(),
+    /** The codes' scope this key signs for ('*': untargeted codes). */
+    scope: text('scope').notNull().default('*'),
     /** base64url DER SubjectPublicKeyInfo, as published. */
     spki: text('spki').notNull(),
     modulus: text('modulus').notNull(),
@@ -64,7 +74,7 @@ export const tokenKeys = sqliteTable(
     sealed: text('sealed').notNull(),
     createdOn: text('created_on').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.instrument, t.raterCategory] })],
+  (t) => [primaryKey({ columns: [t.instrument, t.raterCategory, t.scope] })],
 );
 
 /**
@@ -79,6 +89,8 @@ export const spentTokens = sqliteTable(
     hash: text('hash').primaryKey(),
     instrument: text('instrument').notNull(),
     raterCategory: text('rater_category').notNull(),
+    /** The scope the token's message names, to count spent tokens per key in the public list. */
+    scope: text('scope').notNull().default('*'),
     msg: text('msg').notNull(),
     sig: text('sig').notNull(),
   },

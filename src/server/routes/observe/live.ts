@@ -3,13 +3,14 @@
 // override of an instrument's window (pause, close early, reopen).
 import { createRoute, z } from '@hono/zod-openapi';
 import type { RuntimeCatalog } from '../../../domain/catalog';
+import { categoryLabel } from '../../../domain/catalog';
 import { instrumentStatus } from '../../../domain/instrument';
 import { id } from '../../../domain/schemas/common';
 import { type Instrument, type OverrideState, overrideState } from '../../../domain/schemas/instrument';
 import { instrumentStateRequest, type LiveInstrument, liveView } from '../../../domain/schemas/observer-account';
 import type { SubjectRef } from '../../../domain/schemas/question';
 import { webhookList } from '../../../domain/schemas/webhook';
-import { subjectScores, talliesReleased } from '../../../domain/tally';
+import { codesIssued, subjectScores, talliesReleased, validityOf } from '../../../domain/tally';
 import { t } from '../../../i18n';
 import { findInstrument } from '../../catalog';
 import { setInstrumentState } from '../../db/observers';
@@ -37,10 +38,13 @@ export async function liveInstrument(
     readTurnout(c.get('db'), inst.id, inst.appraisal),
   ]);
   const cats = inst.access === 'public' ? (['public'] as const) : inst.raterCategories;
+  const issued = codesIssued(inst, turnout.issued);
+  const label = categoryLabel(c.get('catalog'), inst.appraisal);
   const perCategory = cats.map((raterCategory) => ({
     raterCategory,
+    label: label(raterCategory),
     responses: turnout.responses.get(raterCategory) ?? 0,
-    codesIssued: inst.access === 'public' ? null : (turnout.issued.get(raterCategory) ?? 0),
+    codesIssued: inst.access === 'public' ? null : (issued.byCategory.get(raterCategory) ?? 0),
   }));
   const questions = inst.questions
     .filter((q) => released && !q.subject && q.type !== 'text')
@@ -66,6 +70,7 @@ export async function liveInstrument(
     tallyPolicy: inst.tallyPolicy,
     total: perCategory.reduce((s, x) => s + x.responses, 0),
     turnout: perCategory,
+    validity: validityOf(inst, perCategory, label),
     subjects: released ? subjectScores(inst, counts) : [],
     questions,
   };
