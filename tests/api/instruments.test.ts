@@ -114,7 +114,9 @@ describe('receipts', () => {
 describe('instrument definitions', () => {
   it('list with status and full questions', async () => {
     const r = await api.request('/api/v1/instruments?appraisal=test-2026');
-    const { instruments } = (await r.json()) as { instruments: { id: string; status: string; questions: unknown[] }[] };
+    const { instruments } = (await r.json()) as {
+      instruments: { id: string; status: string; questions: { id: string; role?: string }[] }[];
+    };
     expect(instruments.map((i) => [i.id, i.status])).toEqual([
       ['ballot-t', 'open'],
       ['q-public', 'open'],
@@ -125,7 +127,7 @@ describe('instrument definitions', () => {
     ]);
     // Two subjects, each: overall, one item, and 不了解 (the ballot allows it); plus two summary questions.
     expect(instruments[0]?.questions).toHaveLength(2 * 3 + 2);
-    expect(instruments[0]?.questions.filter((q) => q.role === 'unknown').map((q) => q.id)).toEqual([
+    expect(instruments[0]?.questions.filter((q) => q.role === 'unknown').map((q: { id: string }) => q.id)).toEqual([
       expect.stringMatching(/\.unknown$/),
       expect.stringMatching(/\.unknown$/),
     ]);

@@ -5,6 +5,7 @@ import { codeInput, turnstileToken } from './credential';
 import { instrument, instrumentStatus } from './instrument';
 import { key, subjectRef } from './question';
 import { codeCategory, raterCategory } from './rater-category';
+import { scoreRule, validityResult } from './score-rule';
 import { spendToken, tokenScope } from './token';
 
 /** One answer: an option id, several option ids, or text. */
@@ -140,6 +141,10 @@ export const tallyBody = z
     turnout: z.array(z.object({ raterCategory, responses: z.number().int() })),
     counts: z.array(tallyCount),
     subjects: z.array(subjectScore),
+    /** How the counts become the scores (weights, grade points, minimum known answers). */
+    rule: scoreRule,
+    /** Whether the round counts, when the instrument sets a minimum turnout; null otherwise. */
+    validity: validityResult.nullable(),
   })
   .meta({ id: 'Tally' });
 export type TallyBody = z.infer<typeof tallyBody>;

@@ -6,29 +6,43 @@ import type { Database } from '../env';
 import { issuedCodesByScope } from './codes';
 import { instrumentStates, tallies, turnout } from './schema';
 
+const countsOf = (db: Database, instrument: string) =>
+  db
+    .select({
+      question: tallies.question,
+      option: tallies.option,
+      raterCategory: tallies.raterCategory,
+      count: tallies.count,
+    })
+    .from(tallies)
+    .where(eq(tallies.instrument, instrument))
+    .orderBy(asc(tallies.question), asc(tallies.option), asc(tallies.raterCategory));
+
+const turnoutOf = (db: Database, instrument: string) =>
+  db
+    .select({ raterCategory: turnout.raterCategory, responses: turnout.responses })
+    .from(turnout)
+    .where(eq(turnout.instrument, instrument))
+    .orderBy(asc(turnout.raterCategory));
+
+// The counters hold only the categories the tally schema knows (the intake triggers write them).
+type Counts = TallyCount[];
+type Turnout = { raterCategory: TallyCount['raterCategory']; responses: number }[];
+
+/** An instrument's counts and turnout. */
 export async function readTally(db: Database, instrument: string) {
-  const [counts, responses] = await db.batch([
-    db
-      .select({
-        question: tallies.question,
-        option: tallies.option,
-        raterCategory: tallies.raterCategory,
-        count: tallies.count,
-      })
-      .from(tallies)
-      .where(eq(tallies.instrument, instrument))
-      .orderBy(asc(tallies.question), asc(tallies.option), asc(tallies.raterCategory)),
-    db
-      .select({ raterCategory: turnout.raterCategory, responses: turnout.responses })
-      .from(turnout)
-      .where(eq(turnout.instrument, instrument))
-      .orderBy(asc(turnout.raterCategory)),
+  const [counts, responses] = await db.batch([countsOf(db, instrument), turnoutOf(db, instrument)]);
+  return { counts: counts as Counts, turnout: responses as Turnout };
+}
+
+/** The same, with the codes that may answer (turnout's and each subject's denominator), in one round trip. */
+export async function readPublishedTally(db: Database, instrument: string, appraisal: string) {
+  const [counts, responses, issued] = await db.batch([
+    countsOf(db, instrument),
+    turnoutOf(db, instrument),
+    issuedCodesByScope(db, appraisal),
   ]);
-  // The counters hold only the categories the tally schema knows (the intake triggers write them).
-  return {
-    counts: counts as TallyCount[],
-    turnout: responses as { raterCategory: TallyCount['raterCategory']; responses: number }[],
-  };
+  return { counts: counts as Counts, turnout: responses as Turnout, issued };
 }
 
 /**

@@ -1,13 +1,22 @@
 // Public instrument definitions, turnout, tallies and receipt lists.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { categoryLabel } from '../../domain/catalog';
 import { instrumentStatus } from '../../domain/instrument';
 import { id } from '../../domain/schemas/common';
 import type { Instrument } from '../../domain/schemas/instrument';
 import { instrumentWithStatus, receiptList, tallyBody, turnoutBody } from '../../domain/schemas/participation';
-import { codesIssued, shownTurnout, subjectScores, TURNOUT_STEP, talliesReleased } from '../../domain/tally';
+import {
+  codesIssued,
+  scoreRuleOf,
+  shownTurnout,
+  subjectScores,
+  TURNOUT_STEP,
+  talliesReleased,
+  validityOf,
+} from '../../domain/tally';
 import { findInstrument } from '../catalog';
 import { listReceipts } from '../db/receipts';
-import { readOverrides, readTally, readTurnout } from '../db/tallies';
+import { readOverrides, readPublishedTally, readTurnout } from '../db/tallies';
 import type { AppEnv, Database } from '../env';
 import { ApiError } from '../middleware/errors';
 import { errorResponses } from './_helpers';
@@ -127,7 +136,10 @@ instrumentRoutes.openapi(
   async (c) => {
     const inst = instrumentOr404(c, c.req.valid('param').id);
     await assertPublished(c, inst);
-    const { counts, turnout } = await readTally(c.get('db'), inst.id);
+    const { counts, turnout, issued: rows } = await readPublishedTally(c.get('db'), inst.id, inst.appraisal);
+    const issued = codesIssued(inst, rows);
+    const coded = inst.access === 'code';
+    const label = categoryLabel(c.get('catalog'), inst.appraisal);
     return c.json(
       {
         instrument: inst.id,
@@ -135,7 +147,16 @@ instrumentRoutes.openapi(
         share: inst.share,
         turnout,
         counts,
-        subjects: subjectScores(inst, counts),
+        subjects: subjectScores(inst, counts).map((x) => ({
+          ...x,
+          codesIssued: coded ? (issued.bySubject.get(x.subject.id) ?? 0) : null,
+        })),
+        rule: scoreRuleOf(inst),
+        validity: validityOf(
+          inst,
+          turnout.map((t) => ({ ...t, codesIssued: coded ? (issued.byCategory.get(t.raterCategory) ?? 0) : null })),
+          label,
+        ),
       },
       200,
     );
