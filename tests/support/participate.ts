@@ -6,11 +6,15 @@ import { expect } from 'vitest';
 export const SHOTS = 'test-results/screenshots';
 
 /** Unused demo codes of one category of the 2026 appraisal (the seed answers with the first ones). */
-export function demoCodes(category: string): string[] {
+/** Unused demo codes of a category; `subjects` picks a targeted batch (定点定向), default the untargeted ones. */
+export function demoCodes(category: string, subjects = '*'): string[] {
   const rows = readFileSync('.demo/codes.csv', 'utf8').trim().split('\n').slice(1);
   return rows
     .map((l) => l.split(','))
-    .filter(([, cat, appraisal, answered]) => cat === category && appraisal === 'county-2026' && !answered)
+    .filter(
+      ([, cat, appraisal, answered, scope]) =>
+        cat === category && appraisal === 'county-2026' && !answered && (scope ?? '*') === subjects,
+    )
     .map(([code]) => code as string);
 }
 
