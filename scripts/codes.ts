@@ -29,6 +29,8 @@ import type { Target } from './lib/wrangler';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_ORIGIN = 'http://127.0.0.1:8788';
 const MAX_COUNT = 1_000_000;
+/** The smallest targeted batch (定点定向): fewer raters with one scope would be too easy to tell apart. */
+const MIN_TARGETED_BATCH = 5;
 
 const HELP = `一人一号参与码工具
 
@@ -206,6 +208,15 @@ function issueSchema(catalog: Catalog) {
         return z.NEVER;
       }
       const scope = scopeOf(a.subjects);
+      // A targeted batch is its raters' anonymity set: its scope is in every token it buys.
+      if (scope !== ALL_SUBJECTS && a.count < MIN_TARGETED_BATCH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['count'],
+          message: `定点定向参与码每批至少 ${MIN_TARGETED_BATCH} 个: 令牌中带有评价范围, 批次太小时答卷可能被推断到个人`,
+        });
+        return z.NEVER;
+      }
       const covered = mine.filter((i) => coversInstrument(i, scope));
       return { ...a, category: def.id, categoryLabel: def.label, scope, covered };
     });

@@ -62,7 +62,7 @@ describe('results snapshot', () => {
     await p.close();
   });
 
-  it('links the spent-token list, and every token in it verifies with the published key of its category', async () => {
+  it('links the spent-token list, and every token in it verifies with the published key of its category and scope', async () => {
     const p = await b.page('/results/county-2025/');
     const link = p
       .locator('#tally-rating-units-2025')
@@ -76,7 +76,7 @@ describe('results snapshot', () => {
     const list = (await (await fetch(`${b.base}${href}`)).json()) as {
       spent: number;
       issued: number;
-      keys: { raterCategory: string; spki: string; issued: number; spent: number }[];
+      keys: { raterCategory: string; scope: string; spki: string; issued: number; spent: number }[];
       tokens: { msg: string; sig: string }[];
     };
     const live = (await feed('county-2025')).instruments.find((i) => i.id === 'rating-units-2025');
@@ -85,17 +85,18 @@ describe('results snapshot', () => {
     const keys = new Map<string, CryptoKey>();
     for (const k of list.keys) {
       keys.set(
-        k.raterCategory,
+        `${k.raterCategory}/${k.scope}`,
         await crypto.subtle.importKey('spki', b64(k.spki), { name: 'RSA-PSS', hash: 'SHA-384' }, false, ['verify']),
       );
     }
     const perCategory = new Map<string, number>();
     for (const t of list.tokens) {
       const msg = b64(t.msg);
-      const [label, instrument, category] = msg.subarray(32).toString('utf8').split('\n');
+      // Untargeted tokens have three lines; a targeted code's (定点定向) a fourth: its subjects.
+      const [label, instrument, category, scope = '*'] = msg.subarray(32).toString('utf8').split('\n');
       expect([label, instrument]).toEqual(['kaoping-token/v1', 'rating-units-2025']);
-      const key = keys.get(category as string);
-      if (!key) throw new Error(`no key for ${category}`);
+      const key = keys.get(`${category}/${scope}`);
+      if (!key) throw new Error(`no key for ${category}/${scope}`);
       expect(await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, b64(t.sig), msg)).toBe(true);
       perCategory.set(category as string, (perCategory.get(category as string) ?? 0) + 1);
     }

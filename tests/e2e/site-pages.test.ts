@@ -211,7 +211,7 @@ describe('results (结果公示)', () => {
     expect(await text(p, '.window .state')).toBe('申诉期已结束');
     const rows = p.locator('table.result-table tbody tr');
     expect(await rows.count()).toBe(24);
-    expect(await p.locator('tr[data-subject="czj"]').innerText()).toMatch(
+    expect(await p.locator('table.result-table tr[data-subject="czj"]').innerText()).toMatch(
       /澄川县财政局\s+经济管理类\s+达标\s+91\.4\s+91\.7/,
     );
     expect(await p.locator('tr[data-subject="txw"] td.band').innerText()).toBe('诫勉');
@@ -256,11 +256,15 @@ describe('results (结果公示)', () => {
       '合计',
     ]);
     expect(await tally.locator('table.options tr[data-question="czj"]').innerText()).toMatch(
-      /澄川县财政局\s+64\s+11\s+5\s+80/,
+      /澄川县财政局\s+40\s+26\s+6\s+72/,
+    );
+    // The other 8 of the 80 said 不了解: counted apart, beside the score.
+    expect(await tally.locator('table.subjects tr[data-subject="czj"]').innerText()).toMatch(
+      /县财政局\s+83\.1\s+72\s+8\s/,
     );
     expect(await tally.locator('svg rect.bar').count()).toBe(24);
     // The data table sits in a closed <details>: read its text, not its rendering.
-    expect(await tally.locator('details tr', { hasText: '县财政局' }).textContent()).toMatch(/91\.8/);
+    expect(await tally.locator('details tr', { hasText: '县财政局' }).textContent()).toMatch(/83\.1/);
     await expectSoundPage(p);
     await p.close();
   });
@@ -272,9 +276,11 @@ describe('results (结果公示)', () => {
     expect(await p.locator('table.result-table').count()).toBe(0);
     const tally = p.locator('section.tally#tally-rating-sessions-2026');
     expect(await tally.locator('table.options tr[data-question="czj"]').innerText()).toMatch(
-      /澄川县财政局\s+24\s+12\s+0\s+36/,
+      /澄川县财政局\s+24\s+10\s+2\s+36/,
     );
     expect(await tally.locator('table.turnout').innerText()).toMatch(/人大代表\s+18\s+30\s+60\.0%/);
+    // The instrument asks for half of each category: 60% reached, the round counts.
+    expect(await tally.locator('[data-validity]').innerText()).toBe('本轮测评有效: 各类评议主体参评率均达到要求。');
     await expectSoundPage(p);
     await p.close();
   });
@@ -297,12 +303,18 @@ describe('results (结果公示)', () => {
 describe('open data page and the rest', () => {
   it('documents every dataset with its files and columns', async () => {
     const p = await b.page('/data/');
-    expect(await p.locator('table.datasets tbody tr').count()).toBe(11);
+    // 14: rater categories, score rules and validity joined the scores (issue 18).
+    expect(await p.locator('table.datasets tbody tr').count()).toBe(14);
     const results = p.locator('table.datasets tr[data-dataset="results"]');
     expect(await results.locator('a[href="/data/results.csv"]').count()).toBe(1);
     expect(await results.locator('a[href="/data/results.json"]').count()).toBe(1);
     expect(await results.locator('td.num').innerText()).toBe('24');
-    expect(await p.locator('table.datasets tr[data-dataset="tallies"] td.num').innerText()).toBe('363');
+    // The row count shown is the file's (407 cells since 不了解 has its own).
+    const tallies = (await (await fetch(`${b.base}/data/tallies.json`)).json()) as unknown[];
+    expect(tallies.length).toBeGreaterThan(300);
+    expect(await p.locator('table.datasets tr[data-dataset="tallies"] td.num').innerText()).toBe(
+      String(tallies.length),
+    );
     // Every dataset has data: no "empty" notice left.
     expect(await p.locator('main .notice-box').count()).toBe(0);
     expect(await text(p, 'main')).toContain('字节顺序标记 (BOM)');

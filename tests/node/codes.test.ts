@@ -94,12 +94,12 @@ describe('npm run codes -- issue', () => {
   it('writes a CSV with a BOM, the header, and N distinct valid codes', () => {
     const { text, header, rows } = readCsv(csvPath);
     expect(text.startsWith('\uFEFF')).toBe(true);
-    expect(header).toBe('code,raterCategory,appraisal,batch');
+    expect(header).toBe('code,raterCategory,appraisal,batch,subjects');
     expect(rows).toHaveLength(1001);
     for (const row of rows) {
       expect(codeProblem(row[0] as string)).toBeNull();
       expect(row[0]).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
-      expect(row.slice(1)).toEqual(['npc_deputy', 'county-2026', batch]);
+      expect(row.slice(1)).toEqual(['npc_deputy', 'county-2026', batch, '*']);
     }
     expect(new Set(codeList).size).toBe(1001);
   });
@@ -209,6 +209,58 @@ describe('npm run codes -- issue', () => {
     expect(m).not.toBeNull();
     expect(readCsv(join(dir, files[0] as string)).rows.map((row) => row[3])).toEqual(Array(3).fill(m?.[1]));
     expect(await countRows(m?.[1])).toBe(3);
+  }, 120_000);
+
+  it('issues a targeted batch (定点定向): the subjects in the CSV, on the slips and in D1, with a key per scope', async () => {
+    const dir = newDir();
+    const r = codes(
+      // 一般干部 of two units (an internal ballot), so the service recipients' figures below stay as they are.
+      ['issue', '--appraisal', 'county-2026', '--category', '一般干部', '--count', '5', '--subjects', 'czj,fgj'],
+      { cwd: dir },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const csv = readdirSync(dir).find((f) => f.endsWith('.csv')) as string;
+    const { text, rows } = readCsv(join(dir, csv));
+    expect(rows).toHaveLength(5);
+    // The subjects are one CSV field, quoted because of its comma.
+    expect(
+      text
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .every((l) => l.endsWith(',"czj,fgj"')),
+    ).toBe(true);
+    const slips = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.html')) as string), 'utf8');
+    expect(slips).toContain('评价对象');
+    expect(slips).toContain('澄川县财政局');
+    const batchId = rows[0]?.[3] as string;
+    const stored = await sqlAll<{ scope: string }>(
+      target,
+      `SELECT DISTINCT scope FROM codes WHERE batch = '${batchId}'`,
+    );
+    expect(stored).toEqual([{ scope: 'czj,fgj' }]);
+    const keys = await sqlAll<{ instrument: string }>(
+      target,
+      "SELECT instrument FROM token_keys WHERE rater_category = 'staff' AND scope = 'czj,fgj'",
+    );
+    expect(keys.map((k) => k.instrument)).toEqual(['ballot-internal-2026']);
+  }, 120_000);
+
+  it('refuses a subject the category does not rate, and a targeted batch under 5 codes', async () => {
+    const before = await countRows();
+    const nowhere = codes(
+      ['issue', '--appraisal', 'county-2026', '--category', 'service_recipient', '--count', '5', '--subjects', 'nope'],
+      { cwd: newDir() },
+    );
+    expect(nowhere.status).toBe(2);
+    expect(nowhere.stderr).toMatch(/没有评价对象 nope/);
+    const small = codes(
+      ['issue', '--appraisal', 'county-2026', '--category', 'service_recipient', '--count', '4', '--subjects', 'czj'],
+      { cwd: newDir() },
+    );
+    expect(small.status).toBe(2);
+    expect(small.stderr).toMatch(/每批至少 5 个/);
+    expect(await countRows()).toBe(before);
   }, 120_000);
 
   it('refuses an existing batch or an existing file, and writes nothing', async () => {

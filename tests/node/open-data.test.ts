@@ -159,8 +159,22 @@ describe('open data agrees with the pages', () => {
       for (const instrument of new Set(tallies.filter((x) => x.appraisal === appraisal).map((x) => x.instrument))) {
         const sums = new Map<string, number>();
         // Written comments are counted under "_text" in the data; the page tables show choices only.
+        // 不了解 ("<subject>.unknown") is shown per subject beside the score, not among the options.
+        const unknown = new Map<string, number>();
         for (const r of tallies.filter((x) => x.instrument === instrument && x.option !== '_text')) {
+          if (r.question.endsWith('.unknown')) {
+            const subject = r.question.slice(0, -'.unknown'.length);
+            unknown.set(subject, (unknown.get(subject) ?? 0) + Number(r.count));
+            continue;
+          }
           sums.set(`${r.question}/${r.option}`, (sums.get(`${r.question}/${r.option}`) ?? 0) + Number(r.count));
+        }
+        for (const [subject, n] of unknown) {
+          // Cells: score, known, unknown, then the indicators.
+          const cells = await p
+            .locator(`table.subjects[data-instrument="${instrument}"] tr[data-subject="${subject}"] td`)
+            .allTextContents();
+          expect(Number(cells[2]), `${instrument} ${subject} 不了解`).toBe(n);
         }
         const rows = await p.locator(`table.options[data-instrument="${instrument}"] tbody tr`).evaluateAll((trs) =>
           trs.map((tr) => ({

@@ -47,7 +47,7 @@ describe('tally:verify', async () => {
     ]);
     let report = await verifyTallies(target, 'rating-sessions-2026');
     expect(report.ok).toBe(false);
-    expect(report.instruments[0]?.differences).toContain('令牌: 1 枚已花费令牌的签名无效或与类别不符');
+    expect(report.instruments[0]?.differences).toContain('令牌: 1 枚已花费令牌的签名无效或与类别、评价范围不符');
     // A token recorded as spent for a category it was not signed for is caught the same way.
     await sqlRun(target, [
       "UPDATE spent_tokens SET rater_category = 'cppcc_member' WHERE hash = (SELECT hash FROM spent_tokens WHERE instrument = 'rating-sessions-2026' AND rater_category = 'npc_deputy' ORDER BY msg DESC LIMIT 1)",
@@ -55,7 +55,7 @@ describe('tally:verify', async () => {
     report = await verifyTallies(target, 'rating-sessions-2026');
     expect(report.instruments[0]?.differences).toEqual(
       expect.arrayContaining([
-        '令牌: 2 枚已花费令牌的签名无效或与类别不符',
+        '令牌: 2 枚已花费令牌的签名无效或与类别、评价范围不符',
         '令牌 npc_deputy: 已花费 17 枚, 意见 18 份',
         '令牌 cppcc_member: 已花费 19 枚, 意见 18 份',
         '令牌 cppcc_member: 已花费 19 枚, 多于已发放的 18 枚',

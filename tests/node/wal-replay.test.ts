@@ -487,7 +487,7 @@ describe('an attacker replaying the D1 write-ahead log', () => {
         ('${hash('a')}', 'x', 'masses_rep', 'b', '2026-01-01'), ('${hash('b')}', 'x', 'masses_rep', 'b', '2026-01-01');
         PRAGMA wal_checkpoint(TRUNCATE);`);
       const spendSql = (token: string, id: string, answers: string) =>
-        `INSERT INTO spend_intake VALUES ('${token}', 'i', 'masses_rep', 'msg-${token}', 'sig-${token}', '${id}',
+        `INSERT INTO spend_intake VALUES ('${token}', 'i', 'masses_rep', '*', 'msg-${token}', 'sig-${token}', '${id}',
           '2026-11-23', '${answers}', 'receipt-${id}', '[["q","o"]]');`;
       const rateLimit = (key: string) =>
         `INSERT INTO rate_limits (key, window, hits, expires) VALUES ('${key}', 100, 1, 160)
