@@ -162,8 +162,9 @@ describe('open data agrees with the pages', () => {
         // 不了解 ("<subject>.unknown") is shown per subject beside the score, not among the options.
         const unknown = new Map<string, number>();
         for (const r of tallies.filter((x) => x.instrument === instrument && x.option !== '_text')) {
-          if (r.question.endsWith('.unknown')) {
-            const subject = r.question.slice(0, -'.unknown'.length);
+          const question = r.question ?? '';
+          if (question.endsWith('.unknown')) {
+            const subject = question.slice(0, -'.unknown'.length);
             unknown.set(subject, (unknown.get(subject) ?? 0) + Number(r.count));
             continue;
           }
