@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cleanLine, cleanText } from '../text';
+import { cleanLine, cleanText, hasVisibleText, posesAsOfficial } from '../text';
 import { id } from './common';
 import { codeInput, turnstileToken } from './credential';
 
@@ -13,7 +13,7 @@ export const typedText = (clean: (s: string) => string, min: number, max: number
     .string()
     .max(max * 2, tooLong)
     .transform(clean)
-    .pipe(z.string().min(min, tooShort).max(max, tooLong));
+    .pipe(z.string().min(min, tooShort).max(max, tooLong).refine(hasVisibleText, tooShort));
 
 export const POST_MAX = 2000;
 export const TITLE_MAX = 60;
@@ -25,7 +25,7 @@ export const displayName = typedText(
   DISPLAY_NAME_MAX,
   '请填写显示名称',
   `显示名称最多 ${DISPLAY_NAME_MAX} 字`,
-);
+).refine((name) => !posesAsOfficial(name), '显示名称不能使用机关、考核组、观察员或平台工作人员的名义');
 export const threadTitle = typedText(cleanLine, 4, TITLE_MAX, '标题至少 4 个字', `标题最多 ${TITLE_MAX} 字`);
 export const postBody = typedText(cleanText, 5, POST_MAX, '内容至少 5 个字', `内容最多 ${POST_MAX} 字`);
 
