@@ -45,6 +45,12 @@ const apiErrors = {
   csrf_failed: other,
   conflict: other,
   collection_closed: other,
+  duplicate_post: other,
+  feed_unsigned: other,
+  feed_clock_skew: other,
+  feed_signature_invalid: other,
+  feed_key_refused: other,
+  feed_nonce_reused: other,
 } as const satisfies Record<ApiErrorCode, string>;
 
 export const zhCNParticipate = {

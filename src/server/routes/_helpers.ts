@@ -25,7 +25,7 @@ export const body = <T>(schema: T) => ({ required: true, content: { 'application
 
 const descriptions: Record<number, string> = {
   400: '请求内容不符合要求 (issues 指出具体字段)',
-  401: '参与码无效',
+  401: '未通过验证 (参与码、登录会话或签名无效; code 指出是哪一项)',
   403: '人机验证失败或无权限',
   404: '不存在',
   409: '此参与码已提交过',
