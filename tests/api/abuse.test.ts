@@ -13,9 +13,18 @@ import { generateCode } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
 import { LIMITS } from '../../src/server/guards/rate-limit';
 import { TEST_SECRETS } from '../../src/server/guards/turnstile';
-import { randomBlinded } from '../support/api-client';
-import { ensureTokenKeys, issue } from '../support/api-fixtures';
-import { api, makeObserver, ORIGIN, signIn, startThread, TOKEN } from '../support/observe-fixtures';
+import { client, randomBlinded, spend, takeToken } from '../support/api-client';
+import { ballotAnswers, ensureTokenKeys, issue } from '../support/api-fixtures';
+import {
+  api,
+  catalog,
+  makeObserver,
+  NOW,
+  ORIGIN,
+  signIn,
+  startThread,
+  TOKEN,
+} from '../support/observe-fixtures';
 import { GUESS_COUNT, INTERNALS, type Operation, operations, stateFingerprint } from '../support/reliability';
 
 const OPS = operations(api);
@@ -303,6 +312,65 @@ describe('guessing codes', () => {
       const accepted = answers.filter((r) => r.status < 300).length;
       expect({ route: name, rightCodesAccepted: accepted }).toEqual({ route: name, rightCodesAccepted: 0 });
     });
+  });
+});
+
+// ---- refused requests count ---------------------------------------------------------
+
+// The issue report (before blind tokens): a duplicate submission rolled back its own rate-limit bump, so 150
+// resubmissions of a used code in a minute gave 150 × 409 and no 429. Every refusal now counts where a limit
+// applies; the spend of a spent token writes no row by design and is answered from memory instead.
+describe('refused requests count against the limits', () => {
+  const PER_MINUTE = LIMITS.participate.max;
+  const tally = (statuses: number[]) =>
+    statuses.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
+
+  it(`150 token requests with an already used code in a minute: ${PER_MINUTE} × 409, then 429`, async () => {
+    const [code] = await issue('npc_deputy');
+    const ip = '192.0.2.150';
+    expect((await guessRoutes.token(code as string, '192.0.2.151')).status).toBe(201);
+    const before = await stateFingerprint();
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++) statuses.push((await guessRoutes.token(code as string, ip)).status);
+    expect(tally(statuses)).toEqual({ 409: PER_MINUTE, 429: 150 - PER_MINUTE });
+    expect(await stateFingerprint()).toEqual(before);
+  });
+
+  it(`150 checks of a code that has answered: ${PER_MINUTE} × 200, then 429`, async () => {
+    const [code] = await issue('npc_deputy');
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++) statuses.push((await guessRoutes.verify(code as string, '192.0.2.152')).status);
+    expect(tally(statuses)).toEqual({ 200: PER_MINUTE, 429: 150 - PER_MINUTE });
+  });
+
+  it('150 replays of a spent token: 409 each, from memory after the first (no D1 statement, no rate-limit row)', async () => {
+    const [code] = await issue('npc_deputy');
+    const taken = await takeToken(api, 'ballot-t', code as string);
+    if (!taken.token) throw new Error('no token');
+    expect((await spend(api, 'ballot-t', taken.token, ballotAnswers())).status).toBe(201);
+    // A D1 binding that counts what reaches the database.
+    let statements = 0;
+    const counting = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === 'prepare' || prop === 'batch' || prop === 'exec') statements++;
+        const v = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const replaying = client({ catalog, now: () => NOW }, { DB: counting as unknown as string });
+    const before = await stateFingerprint();
+    const limits = await env.DB.prepare('SELECT count(*) AS n FROM rate_limits').first<{ n: number }>();
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++)
+      statuses.push(
+        (await spend(replaying, 'ballot-t', taken.token, ballotAnswers(), { 'cf-connecting-ip': '192.0.2.153' }))
+          .status,
+      );
+    expect(tally(statuses)).toEqual({ 409: 150 });
+    // The spend above remembered its token: no replay reached the database at all.
+    expect(statements).toBe(0);
+    expect(await stateFingerprint()).toEqual(before);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM rate_limits').first<{ n: number }>()).toEqual(limits);
   });
 });
 

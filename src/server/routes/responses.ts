@@ -40,6 +40,20 @@ async function publicKeys(db: Database, instrument: string, fresh: boolean): Pro
 
 const badToken = () => new ApiError(401, 'token_invalid');
 
+/**
+ * Hashes of tokens this isolate has seen spent: a replay of one is answered
+ * 409 from memory, with no D1 statement. A spend writes no rate-limit row (a
+ * valid token is its own limit, docs/privacy.md), so a flood of replays of a
+ * spent token is bounded by cost instead: a signature check and a lookup here.
+ * Holds hashes only (no address, no time); the oldest go first past the cap.
+ */
+const knownSpent = new Set<string>();
+const KNOWN_SPENT_MAX = 50_000;
+function rememberSpent(tokenHash: string) {
+  knownSpent.add(tokenHash);
+  if (knownSpent.size > KNOWN_SPENT_MAX) knownSpent.delete(knownSpent.values().next().value as string);
+}
+
 /** The token's rater category, once its signature holds for this instrument; 401 otherwise. */
 async function checkToken(c: Context<AppEnv>, inst: Instrument, token: SpendToken): Promise<string> {
   const msg = fromBase64Url(token.msg) as Uint8Array<ArrayBuffer>;
@@ -99,16 +113,19 @@ responseRoutes.openapi(
     if (req.token) {
       const raterCategory = await checkToken(c, inst, req.token);
       const msg = fromBase64Url(req.token.msg) as Uint8Array<ArrayBuffer>;
+      const tokenHash = await sha256Hex(msg);
+      if (knownSpent.has(tokenHash)) throw new ApiError(409, 'already_answered');
       const outcome = await spendToken(c.get('db'), {
         ...stored,
-        tokenHash: await sha256Hex(msg),
+        tokenHash,
         raterCategory,
         // Stored as they will be published: canonical base64url of the bytes that were verified.
         msg: toBase64Url(msg),
         sig: toBase64Url(fromBase64Url(req.token.sig) as Uint8Array),
       });
-      if (outcome.kind === 'stored') return created();
       if (outcome.kind === 'override') throw refusedByStaff(outcome.state);
+      rememberSpent(tokenHash);
+      if (outcome.kind === 'stored') return created();
       throw new ApiError(409, 'already_answered');
     }
     const bucket = await clientBucket(c, LIMITS.publicResponse);
