@@ -24,6 +24,7 @@ export const API_ERROR_CODES = [
   'not_open',
   'closed',
   'tally_not_public',
+  'daily_limit_reached',
   // The observers' console.
   'session_required',
   'login_failed',

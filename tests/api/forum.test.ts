@@ -2,13 +2,15 @@
 // checked but never consumed or stored), reading with paging, reporting.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { hashCode } from '../../src/domain/code';
+import { generateCode, hashCode } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
 import { forumSettingsBody, postCreated, threadList, threadPage } from '../../src/domain/schemas/forum';
-import { issue } from '../support/api-fixtures';
+import { LIMITS } from '../../src/server/guards/rate-limit';
+import { codeWithPrefix, issue } from '../support/api-fixtures';
 import { api, count, startThread, TOKEN } from '../support/observe-fixtures';
 
 const ip = (n: number | string) => ({ 'cf-connecting-ip': `198.51.100.${n}` });
+const MAX = LIMITS.codeFailures.max;
 const reply = (
   thread: string,
   body: string,
@@ -148,29 +150,29 @@ describe('posting under post-moderation with a required code', () => {
     expect(dump).not.toContain(await hashCode(env.CODE_PEPPER as string, code as string));
   });
 
-  it('cuts a burst of guesses off in the database: a right code sent amid 60 wrong ones at once is refused', async () => {
-    const { generateCode } = await import('../../src/domain/code');
+  it('cuts a burst of guesses off in the database: a right code sent amid 60 wrong ones with its prefix at once is refused', async () => {
     const [right] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
-    const codes = Array.from({ length: 60 }, (_, i) => (i === 45 ? (right as string) : generateCode()));
-    const answers = await Promise.all(codes.map((code) => startThread({ appraisal: 'open-2026', code }, ip(77))));
+    const prefix = (right as string).slice(0, 4);
+    const codes = Array.from({ length: 60 }, (_, i) => (i === 45 ? (right as string) : codeWithPrefix(prefix)));
+    const answers = await Promise.all(codes.map((code, i) => startThread({ appraisal: 'open-2026', code }, ip(i))));
     const statuses = answers.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(40);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(LIMITS.prefixFailures.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(60 - LIMITS.prefixFailures.max);
   });
 
-  it('counts a right code as no failure: 19 wrong, 3 right, then the 20th wrong is still a 401', async () => {
+  it(`counts a right code as no failure: ${MAX - 1} wrong, 3 right, then the ${MAX}th wrong is still a 401`, async () => {
     const [right] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
     const from = ip(79);
-    for (let i = 0; i < 19; i++)
-      expect((await startThread({ appraisal: 'open-2026', code: '0000-0000-0000-0' }, from)).status).toBe(401);
+    for (let i = 0; i < MAX - 1; i++)
+      expect((await startThread({ appraisal: 'open-2026', code: generateCode() }, from)).status).toBe(401);
     for (let i = 0; i < 3; i++) {
       expect((await startThread({ appraisal: 'open-2026', code: right, title: `第 ${i} 次发帖` }, from)).status).toBe(
         201,
       );
     }
-    expect((await startThread({ appraisal: 'open-2026', code: '0000-0000-0000-0' }, from)).status).toBe(401);
+    expect((await startThread({ appraisal: 'open-2026', code: generateCode() }, from)).status).toBe(401);
     expect((await startThread({ appraisal: 'open-2026', code: right }, from)).status).toBe(429);
-  });
+  }, 60_000);
 
   it('lists visible threads newest activity first and pages replies by 20', async () => {
     const [code] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });

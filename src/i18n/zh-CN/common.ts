@@ -21,6 +21,7 @@ const api = {
   not_open: '本项测评尚未开始',
   closed: '本项测评已截止',
   tally_not_public: '本项统计结果暂未公开',
+  daily_limit_reached: '同一网络今天对本项的提交已达上限, 次日零时 (北京时间) 重新计算',
   session_required: '请先登录观察员工作台 (或登录已过期)',
   login_failed: '用户名或密码不正确',
   login_locked: '登录失败次数过多, 请 15 分钟后再试',

@@ -16,7 +16,7 @@ import { findInstrument } from '../catalog';
 import { spendToken, submitPublic } from '../db/submission';
 import { readPublicKeys } from '../db/tokens';
 import type { AppEnv, Database } from '../env';
-import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { clientBucket, clientInstrumentBucket, LIMITS } from '../guards/rate-limit';
 import { checkTurnstile } from '../guards/turnstile';
 import { ApiError, zodIssues } from '../middleware/errors';
 import { body, errorResponses, invalid, json, tooMany } from './_helpers';
@@ -129,9 +129,13 @@ responseRoutes.openapi(
       throw new ApiError(409, 'already_answered');
     }
     const bucket = await clientBucket(c, LIMITS.publicResponse);
-    const outcome = await submitPublic(c.get('db'), { ...stored, bucket });
+    const daily = await clientInstrumentBucket(c, LIMITS.publicDaily, inst.id);
+    const outcome = await submitPublic(c.get('db'), { ...stored, bucket, daily });
     if (outcome.kind === 'stored') return created();
     if (outcome.kind === 'override') throw refusedByStaff(outcome.state);
+    if (outcome.over === daily) {
+      throw new ApiError(429, 'daily_limit_reached', undefined, { 'Retry-After': String(daily.retryAfter) });
+    }
     throw tooMany(bucket);
   },
 );
