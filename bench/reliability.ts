@@ -445,19 +445,24 @@ participants who got their token: ${hallIn} of ${HALL}. Nobody locked out: ${yes
       console.log(`guessing: a burst of ${size} at once (${name}) …`);
       const statuses = await tally(await Promise.all(codes.map((c) => send(c, ip))));
       const accepted = (statuses[200] ?? 0) + (statuses[201] ?? 0);
-      if (accepted) problems.push(`guessing burst (${name}): ${accepted} of 10 right codes past #${first} accepted`);
+      const checked = statuses[401] ?? 0;
+      if (checked > max) problems.push(`guessing burst (${name}): ${checked} wrong codes checked, limit ${max}`);
       bursts.push(
-        `- \`${name}\`: ${fmt(statuses)}; right codes accepted: ${accepted} of 10${accepted ? ' (bug)' : ''}`,
+        `- \`${name}\`: ${fmt(statuses)}; wrong codes checked: ${checked} (at most ${max}: ${yes(checked <= max)}); right codes accepted: ${accepted} of 10`,
       );
     }
     sections.push(`### A burst of ${size} guesses at once from one client
 
-All sent at once from one client address; ten of them are right codes, at #${first + 1}, #${first + 9}, …, so that in
-any likely order of arrival they come after ${max} failures and must all be refused:
+All sent at once from one client address, ten of them right codes (at #${first + 1}, #${first + 9}, …). What must
+hold is that no more than ${max} wrong codes get a verdict however the burst arrives: each failure is counted in the
+statement that looks the code up, so the database's own order cuts the burst off.
 
 ${bursts.join('\n')}
 
-The same check runs in workerd on all three code routes, forum included (\`tests/api/abuse.test.ts\`).`);
+Over HTTP the order in which the server takes up ${size} simultaneous connections is not the order they were
+opened in, so a right code may be processed before the limit is full, and is then rightly accepted; in workerd
+(\`tests/api/abuse.test.ts\`, all three code routes, forum included) the order holds and every right code past the
+limit is refused.`);
 
     // 4. Someone who has seen the first group of a slip tries the rest, from a new address each time.
     const prefix = (target as string).slice(0, 4);

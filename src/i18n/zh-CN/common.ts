@@ -24,7 +24,7 @@ const api = {
   daily_limit_reached: '同一网络今天对本项的提交已达上限, 次日零时 (北京时间) 重新计算',
   session_required: '请先登录观察员工作台 (或登录已过期)',
   login_failed: '用户名或密码不正确',
-  login_locked: '登录失败次数过多, 请 15 分钟后再试',
+  login_locked: '输错次数较多, 请稍候再试 (等待时间逐次加长)',
   csrf_failed: '请求校验失败, 请刷新页面后重试',
   conflict: '该内容已被其他观察员处理, 请刷新后查看',
   collection_closed: '本年度意见征集不在进行中',
