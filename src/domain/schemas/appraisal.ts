@@ -24,7 +24,7 @@ export const forumSettings = z.object({
   /** Posting needs a valid participation code (checked, never consumed or stored with the post). */
   requireCode: z.boolean().default(false),
   /** Reports that hide a post until it is reviewed. */
-  reportThreshold: z.number().int().min(1).max(100).default(3),
+  reportThreshold: z.number().int().min(1).max(100).default(5),
 });
 
 export const appraisal = z.object({
@@ -44,6 +44,6 @@ export const appraisal = z.object({
     days: z.number().int().min(1).max(60).default(10),
     howTo: z.string(),
   }),
-  forum: forumSettings.default({ moderation: 'pre', requireCode: false, reportThreshold: 3 }),
+  forum: forumSettings.default({ moderation: 'pre', requireCode: false, reportThreshold: 5 }),
 });
 export type Appraisal = z.infer<typeof appraisal>;

@@ -20,7 +20,8 @@ export const zhCNForum = {
       post: '先发后审: 新帖立即公开, 观察员可隐藏违规内容。',
     },
     requireCode: '本论坛须凭参与码发帖; 参与码只用于核验, 不会被消耗, 也不会与帖子一起保存。',
-    reportRule: (n: number) => `被 ${n} 位读者举报的帖子会暂时隐藏, 待观察员复核。`,
+    reportRule: (n: number) =>
+      `未经观察员审核的帖子被 ${n} 位读者举报后暂时隐藏, 待观察员复核; 观察员已审核通过的帖子被举报后仍然显示, 由观察员复核决定。`,
     period: (start: string, end: string) => `发帖时间: ${md(start)}至${md(end)} (意见征集期间)。`,
     closed: '现在不在意见征集期间, 论坛只能阅读, 不能发帖。',
     noScript: '论坛的主题列表需要启用 JavaScript 才能显示。您也可以通过热线电话、电子邮箱或民意调查箱反映意见。',

@@ -173,8 +173,10 @@ export async function readThread(db: Database, id: string, page: number) {
 
 /**
  * A report from one reporter (once per post), on a visible post. Reaching the
- * threshold of reports not yet reviewed puts the post back in the queue
- * (pending), hidden from the public until an observer decides.
+ * threshold of reports not yet reviewed hides a post no observer has looked at
+ * (pending, back in the queue until one decides). A post an observer approved
+ * stays up: its new reports only put it in the reported queue, so three
+ * people cannot undo an observer's decision (the issue report).
  */
 export async function reportPost(
   db: Database,
@@ -197,6 +199,7 @@ export async function reportPost(
       .set({
         reports,
         status: sql`CASE WHEN ${reports} - ${forumPosts.reviewedReports} >= ${r.threshold}
+                        AND ${forumPosts.moderatedBy} IS NULL
                       THEN 'pending' ELSE ${forumPosts.status} END`,
       })
       .where(and(eq(forumPosts.id, r.post), eq(forumPosts.status, 'visible'), changedBefore())),
