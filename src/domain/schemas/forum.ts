@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cleanLine, cleanText, hasVisibleText, posesAsOfficial } from '../text';
 import { id } from './common';
 import { codeInput, turnstileToken } from './credential';
+import { trackingInput } from './tracking';
 
 /**
  * Text typed by a person: cleaned (see text.ts) before its length is checked,
@@ -98,11 +99,35 @@ export const threadPage = z
   .meta({ id: 'ThreadPage' });
 export type ThreadPage = z.infer<typeof threadPage>;
 
-/** What the author is told: visible now, or waiting for an observer. */
+/**
+ * What the author is told: visible now, or waiting for an observer, and a
+ * tracking number (shown this once) to follow the post by.
+ */
 export const postCreated = z
-  .object({ thread: forumId, post: forumId, status: postStatus.exclude(['hidden']) })
+  .object({ thread: forumId, post: forumId, status: postStatus.exclude(['hidden']), tracking: z.string() })
   .meta({ id: 'PostCreated' });
 export type PostCreated = z.infer<typeof postCreated>;
+
+export const postTrackRequest = z.object({ tracking: trackingInput }).meta({ id: 'PostTrackRequest' });
+
+/**
+ * What the author of a post sees by its tracking number: where it stands
+ * (waiting, public, or hidden with the observer's reason) and the text sent.
+ */
+export const trackedPost = z
+  .object({
+    thread: forumId,
+    threadTitle: z.string(),
+    opening: z.boolean(),
+    body: z.string(),
+    status: postStatus,
+    hiddenReason: z.string().nullable(),
+    /** Dates in China's calendar. */
+    postedOn: z.string(),
+    moderatedOn: z.string().nullable(),
+  })
+  .meta({ id: 'TrackedPost' });
+export type TrackedPost = z.infer<typeof trackedPost>;
 
 export const forumSettingsBody = z
   .object({

@@ -54,12 +54,18 @@ describe('work queues', () => {
 // The issue report: three reports from three addresses hid any post, again right after an observer approved it.
 describe('reports', () => {
   const report = (post: string, from: string) =>
-    api.json(`/api/v1/forum/posts/${post}/reports`, { turnstileToken: TOKEN }, { headers: { 'cf-connecting-ip': from } });
+    api.json(
+      `/api/v1/forum/posts/${post}/reports`,
+      { turnstileToken: TOKEN },
+      { headers: { 'cf-connecting-ip': from } },
+    );
 
   it('a post an observer approved stays up whatever the reports, and waits in the reported queue', async () => {
     const lead = await signIn(await makeObserver('lead'));
     // Pre-moderated: every visible post has been approved by an observer.
-    const t = postCreated.parse(await (await startThread({ title: '被举报的已审帖子' }, { 'cf-connecting-ip': '10.4.0.1' })).json());
+    const t = postCreated.parse(
+      await (await startThread({ title: '被举报的已审帖子' }, { 'cf-connecting-ip': '10.4.0.1' })).json(),
+    );
     expect((await lead.post(`/api/v1/observe/posts/${t.post}/approve`)).status).toBe(200);
     for (let i = 0; i < 10; i++) expect((await report(t.post, `10.4.1.${i}`)).status).toBe(202);
     expect((await api.request(`/api/v1/forum/threads/${t.thread}`)).status).toBe(200);
@@ -74,7 +80,9 @@ describe('reports', () => {
     const lead = await signIn(await makeObserver('lead'));
     const [code] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
     const t = postCreated.parse(
-      await (await startThread({ appraisal: 'open-2026', code, title: '先发后审的帖子' }, { 'cf-connecting-ip': '10.4.0.2' })).json(),
+      await (
+        await startThread({ appraisal: 'open-2026', code, title: '先发后审的帖子' }, { 'cf-connecting-ip': '10.4.0.2' })
+      ).json(),
     );
     expect(t.status).toBe('visible');
     // open-2026's threshold is 2.
@@ -85,4 +93,3 @@ describe('reports', () => {
     expect((await api.request(`/api/v1/forum/threads/${t.thread}`)).status).toBe(200);
   });
 });
-
