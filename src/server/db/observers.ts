@@ -6,7 +6,7 @@ import type { InstrumentOverride, ObserverAccount } from '../../domain/schemas/o
 import type { LOGIN_THROTTLE } from '../auth/session';
 import type { Database } from '../env';
 import type { Bucket } from '../guards/rate-limit';
-import { type AuditInput, auditStatement } from './audit';
+import { type AuditInput, auditStatement, chained } from './audit';
 import { bump, underLimit } from './rate-limits';
 import { instrumentStates, loginAttempts, observerSessions, observers, observerUnits } from './schema';
 import { changedBefore, oneRow, rowOf } from './sql';
@@ -142,19 +142,21 @@ export interface NewSession {
 
 /** One batch: the session, the account's last login, the cleared failure count, the audit entry. */
 export async function startSession(db: Database, s: NewSession) {
-  await db.batch([
-    db.insert(observerSessions).values({
-      tokenHash: s.tokenHash,
-      observer: s.observer,
-      csrfToken: s.csrfToken,
-      createdAt: s.now,
-      lastSeenAt: s.now,
-      expiresAt: s.expiresAt,
-    }),
-    db.update(observers).set({ lastLoginAt: s.now }).where(eq(observers.id, s.observer)),
-    db.delete(loginAttempts).where(inArray(loginAttempts.key, [s.attemptKeys.pair, s.attemptKeys.name])),
-    auditStatement(db, s.audit),
-  ]);
+  await chained(db, s.audit, (entry) =>
+    db.batch([
+      db.insert(observerSessions).values({
+        tokenHash: s.tokenHash,
+        observer: s.observer,
+        csrfToken: s.csrfToken,
+        createdAt: s.now,
+        lastSeenAt: s.now,
+        expiresAt: s.expiresAt,
+      }),
+      db.update(observers).set({ lastLoginAt: s.now }).where(eq(observers.id, s.observer)),
+      db.delete(loginAttempts).where(inArray(loginAttempts.key, [s.attemptKeys.pair, s.attemptKeys.name])),
+      auditStatement(db, entry),
+    ]),
+  );
 }
 
 export type SessionRow = Pick<
@@ -217,7 +219,9 @@ export function dropSession(db: Database, tokenHash: string) {
 }
 
 export async function endSession(db: Database, tokenHash: string, audit: AuditInput) {
-  await db.batch([deleteSession(db, tokenHash), auditStatement(db, audit, { guarded: true })]);
+  await chained(db, audit, (entry) =>
+    db.batch([deleteSession(db, tokenHash), auditStatement(db, entry, { guarded: true })]),
+  );
 }
 
 export async function listObservers(db: Database) {
@@ -261,15 +265,15 @@ export async function setInstrumentState(
             set: { state, changedAt: now },
             setWhere: ne(instrumentStates.state, state),
           });
-  const [result] = await db.batch([
-    change,
-    auditStatement(db, audit, { guarded: true }),
-    ...(webhook ? [webhook] : []),
-  ]);
+  const [result] = await chained(db, audit, (entry) =>
+    db.batch([change, auditStatement(db, entry, { guarded: true }), ...(webhook ? [webhook] : [])]),
+  );
   return result.meta.changes > 0;
 }
 
 /** An audit entry on its own (an action that changes nothing else, such as reading contact details). */
 export async function recordAudit(db: Database, audit: AuditInput) {
-  await auditStatement(db, audit);
+  await chained(db, audit, async (entry) => {
+    await auditStatement(db, entry);
+  });
 }
