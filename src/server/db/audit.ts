@@ -98,6 +98,8 @@ const entries = (db: Database) =>
       targetId: auditLog.targetId,
       before: auditLog.before,
       after: auditLog.after,
+      requestId: auditLog.requestId,
+      prevHash: auditLog.prevHash,
       hash: auditLog.hash,
     })
     .from(auditLog)

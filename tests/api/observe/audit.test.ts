@@ -4,6 +4,7 @@
 // the entries form one hash chain, even under concurrent actions, so an edit
 // made with direct database access shows.
 import { env } from 'cloudflare:test';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_GENESIS, auditEntryHash, type StoredEntry, verifyAuditChain } from '../../../src/domain/audit-chain';
 import { auditPage } from '../../../src/domain/schemas/audit';
@@ -219,6 +220,35 @@ describe('the audit log as a hash chain', () => {
     // The console shows the head, to be written down.
     const page = await entries(lead);
     expect(page.chain.head).toEqual(report.head);
+  });
+
+  it('can be checked from the CSV export alone, by anyone holding it; an edited cell breaks it', async () => {
+    const lead = await signIn(await makeObserver('lead'));
+    const csv = await (await lead.get('/api/v1/observe/exports/audit.csv')).text();
+    const cell = (v: string | undefined) => (v === undefined || v === '' ? null : v);
+    const fromCsv = (text: string): StoredEntry[] =>
+      (parse(text, { bom: true, columns: true }) as Record<string, string>[]).map((r) => ({
+        id: Number(r.id),
+        at: r.at as string,
+        observer: cell(r.observerId),
+        action: r.action as string,
+        targetKind: r.targetKind as string,
+        targetId: r.targetId as string,
+        before: cell(r.before),
+        after: cell(r.after),
+        requestId: cell(r.requestId),
+        prevHash: cell(r.prevHash),
+        hash: cell(r.hash),
+      }));
+    const exported = fromCsv(csv);
+    expect(exported.length).toBe(await count('audit_log'));
+    const report = await verifyAuditChain(exported);
+    expect(report.problems).toEqual([]);
+    expect(report.unchained).toBe(0);
+    // The login's entry says who logged in; make it someone else's in the file.
+    const forged = csv.replace(/session\.login/, 'session.logout');
+    expect(forged).not.toBe(csv);
+    expect((await verifyAuditChain(fromCsv(forged))).problems[0]?.problem).toContain('本条内容与其哈希不符');
   });
 
   it('does not fork when observers act at the same moment: 24 actions at once, one straight chain', async () => {

@@ -181,7 +181,8 @@ auditRoutes.openapi(
   async (c) => {
     // The export is logged first, so the file includes its own entry.
     await recordAudit(c.get('db'), auditOf(c, 'export.audit', { kind: 'audit', id: 'all' }));
-    const entries = await inWords(c, await allAudit(c.get('db')));
+    const raw = await allAudit(c.get('db'));
+    const entries = await inWords(c, raw);
     return csvResponse(
       c,
       'audit.csv',
@@ -198,9 +199,12 @@ auditRoutes.openapi(
         'change',
         'before',
         'after',
+        'requestId',
+        'prevHash',
         'hash',
       ],
-      entries.map((e) => [
+      // Every field the hash covers is here, so anyone with the file can check the chain (docs/observers.md).
+      entries.map((e, i) => [
         e.id,
         e.at,
         e.observer?.id,
@@ -213,6 +217,8 @@ auditRoutes.openapi(
         changeLine(e.changes),
         e.before,
         e.after,
+        raw[i]?.requestId,
+        raw[i]?.prevHash,
         e.hash,
       ]),
     );
