@@ -8,7 +8,7 @@
 // link (migrations/0014_audit_chain_trigger.sql). When another action got
 // there first, the whole batch is refused and rolls back, and `chained` seals
 // the entry again on the new head and runs the batch again.
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns } from 'drizzle-orm';
 import { AUDIT_GENESIS, auditEntryHash } from '../../domain/audit-chain';
 import type { Database } from '../env';
 import { auditLog, forumPosts, forumThreads, messages, observers } from './schema';
@@ -86,22 +86,12 @@ export function auditStatement(db: Database, entry: SealedAudit, opts: { guarded
 
 export const AUDIT_PAGE = 50;
 
+/** Every stored column but the observer, which `entries` names and `auditChain` keeps as its id. */
+const { observer: _observer, ...stored } = getTableColumns(auditLog);
+
 const entries = (db: Database) =>
   db
-    .select({
-      id: auditLog.id,
-      at: auditLog.at,
-      observerId: auditLog.observer,
-      observerName: observers.displayName,
-      action: auditLog.action,
-      targetKind: auditLog.targetKind,
-      targetId: auditLog.targetId,
-      before: auditLog.before,
-      after: auditLog.after,
-      requestId: auditLog.requestId,
-      prevHash: auditLog.prevHash,
-      hash: auditLog.hash,
-    })
+    .select({ ...stored, observerId: auditLog.observer, observerName: observers.displayName })
     .from(auditLog)
     .leftJoin(observers, eq(observers.id, auditLog.observer));
 
@@ -137,19 +127,7 @@ export function allAudit(db: Database): Promise<RawAuditEntry[]> {
 /** Every entry with its links, oldest first (`npm run audit:verify`). */
 export function auditChain(db: Database) {
   return db
-    .select({
-      id: auditLog.id,
-      at: auditLog.at,
-      observer: auditLog.observer,
-      action: auditLog.action,
-      targetKind: auditLog.targetKind,
-      targetId: auditLog.targetId,
-      before: auditLog.before,
-      after: auditLog.after,
-      requestId: auditLog.requestId,
-      prevHash: auditLog.prevHash,
-      hash: auditLog.hash,
-    })
+    .select({ ...stored, observer: auditLog.observer })
     .from(auditLog)
     .orderBy(asc(auditLog.id));
 }
