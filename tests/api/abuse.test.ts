@@ -157,6 +157,7 @@ function reaching(op: Operation, code: string): RequestInit & { url: string } {
     'POST /api/v1/forum/posts/{id}/reports': { turnstileToken: TOKEN },
     'POST /api/v1/messages': { appraisal: 'test-2026', body: `反映窗口办事拖沓 ${code}`, turnstileToken: TOKEN },
     'POST /api/v1/messages/track': { tracking: 'ABCDE-FGHJK-MNPQ0' },
+    'POST /api/v1/forum/posts/track': { tracking: 'ABCDE-FGHJK-MNPQ0' },
     'POST /api/v1/observe/login': { username: 'someone', password: 'a long enough password' },
   };
   const query: Record<string, string> = {

@@ -13,6 +13,7 @@ import {
   replyRequest,
   threadTitle,
 } from '../../../src/domain/schemas/forum';
+import { newTrackingNumber } from '../../../src/domain/schemas/tracking';
 import { accepts } from '../../support/unit-fixtures';
 
 describe('typed text', () => {
@@ -67,9 +68,11 @@ describe('requests', () => {
   });
 
   it('never tell an author their post is hidden', () => {
+    // (Not when it is created; later, its tracking number shows a hide and its reason on purpose.)
     const id = crypto.randomUUID();
-    expect(accepts(postCreated, { thread: id, post: id, status: 'pending' })).toBe(true);
-    expect(accepts(postCreated, { thread: id, post: id, status: 'hidden' })).toBe(false);
+    const tracking = newTrackingNumber();
+    expect(accepts(postCreated, { thread: id, post: id, status: 'pending', tracking })).toBe(true);
+    expect(accepts(postCreated, { thread: id, post: id, status: 'hidden', tracking })).toBe(false);
   });
 });
 
