@@ -57,7 +57,7 @@ for (let i = 0; i < 120; i++) {
   首页        http://${HOST}:${PORT}/
   参与评议    http://${HOST}:${PORT}/participate/   (演示参与码见 .demo/codes.csv, answered 为空的未使用)
   结果公示    http://${HOST}:${PORT}/results/
-  互动论坛    http://${HOST}:${PORT}/forum/
+  互动论坛    http://${HOST}:${PORT}/forum/         (演示帖子查询号见 .demo/forum.csv: /forum/track/)
   观察员      http://${HOST}:${PORT}/observe/       (演示账号见 .demo/observers.csv)
   API 参考    http://${HOST}:${PORT}/developers/api/ (内部系统演示密钥见 .demo/feed-keys.csv, npm run feed -- --appraisal county-2026)
   健康检查    http://${HOST}:${PORT}/api/v1/health

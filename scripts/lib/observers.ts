@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { ALPHABET, checkCharacter, generateCode, hmacHex, normaliseCrockford } from '../../src/domain/code';
-import { formatTracking, TRACKING_RANDOM } from '../../src/domain/schemas/message';
+import { formatTracking, TRACKING_RANDOM } from '../../src/domain/schemas/tracking';
 import { encryptContact } from '../../src/server/auth/contact';
 import { hashPassword } from '../../src/server/auth/password';
 import { insertDemoForum, insertDemoMessage } from '../../src/server/db/admin/demo';
@@ -49,6 +49,8 @@ interface DemoPost {
   body: string;
   status: 'pending' | 'visible';
   at: string;
+  /** The demo author kept the tracking number (.demo/forum.csv). */
+  tracked?: boolean;
 }
 interface DemoThread {
   id: string;
@@ -113,12 +115,18 @@ export const DEMO_THREADS: DemoThread[] = [
         body: '整治完成后半年, 河道又有垃圾堆积, 建议明确日常保洁责任。',
         status: 'pending',
         at: day('2026-11-22', '21:18:00'),
+        tracked: true,
       },
     ],
   },
 ];
 
-function insertForum(db: Database, appraisal = 'county-2026') {
+/** The demo forum post's tracking number (deterministic, like the message's). */
+export const demoPostTracking = () => demoTrackingOf('forum-tracking');
+
+async function insertForum(db: Database, pepper: string, appraisal = 'county-2026') {
+  // The key routes/forum.ts hashes forum tracking numbers with.
+  const trackingHash = await hmacHex(`forum-tracking:${pepper}`, normaliseCrockford(demoPostTracking()));
   return insertDemoForum(
     db,
     DEMO_THREADS.map((t) => {
@@ -144,18 +152,21 @@ function insertForum(db: Database, appraisal = 'county-2026') {
         body: p.body,
         status: p.status,
         createdAt: p.at,
+        trackingHash: p.tracked ? trackingHash : null,
       })),
     ),
   );
 }
 
-/** The demo message's tracking number (deterministic, like the demo codes). */
-export function demoTracking(): string {
-  const bytes = demoBytes('message-tracking', TRACKING_RANDOM);
+function demoTrackingOf(label: string): string {
+  const bytes = demoBytes(label, TRACKING_RANDOM);
   let body = '';
   for (const b of bytes) body += ALPHABET[b & 31];
   return formatTracking(body + checkCharacter(body));
 }
+
+/** The demo message's tracking number (deterministic, like the demo codes). */
+export const demoTracking = () => demoTrackingOf('message-tracking');
 
 async function insertMessage(db: Database, pepper: string, contactKey: string, appraisal = 'county-2026') {
   const at = day('2026-11-21', '09:15:00');
@@ -176,8 +187,9 @@ async function insertMessage(db: Database, pepper: string, contactKey: string, a
 
 /**
  * The demo console: one lead observer (its login written to .demo/observers.csv),
- * a few forum threads (two posts awaiting moderation) and one message (its
- * tracking number in .demo/messages.csv).
+ * a few forum threads (two posts awaiting moderation, one with its tracking
+ * number in .demo/forum.csv) and one message (its tracking number in
+ * .demo/messages.csv).
  */
 export async function seedObservers(db: Database, vars: Map<string, string>) {
   const password = demoPassword();
@@ -185,7 +197,7 @@ export async function seedObservers(db: Database, vars: Map<string, string>) {
     const passwordHash = await hashPassword(password, demoBytes('observer-salt', 16));
     await createAccount(db, { ...DEMO_LEAD, passwordHash, createdAt: day('2026-11-15', '09:00:00') }, []);
   }
-  await insertForum(db);
+  await insertForum(db, vars.get('CODE_PEPPER') as string);
   await insertMessage(db, vars.get('CODE_PEPPER') as string, vars.get('CONTACT_KEY') as string);
   mkdirSync('.demo', { recursive: true });
   writeFileSync(
@@ -198,6 +210,10 @@ export async function seedObservers(db: Database, vars: Map<string, string>) {
   writeFileSync(
     '.demo/messages.csv',
     stringify([[demoTracking(), 'scjgj']], { header: true, columns: ['tracking', 'unit'] }),
+  );
+  writeFileSync(
+    '.demo/forum.csv',
+    stringify([[demoPostTracking(), DEMO_THREADS[2]?.title]], { header: true, columns: ['tracking', 'thread'] }),
   );
   console.log(`观察员工作台演示账号 ${DEMO_LEAD.username} (仅限本地演示): .demo/observers.csv`);
   return { username: DEMO_LEAD.username, password, tracking: demoTracking() };

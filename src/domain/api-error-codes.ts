@@ -25,6 +25,7 @@ export const API_ERROR_CODES = [
   'not_open',
   'closed',
   'tally_not_public',
+  'daily_limit_reached',
   // The observers' console.
   'session_required',
   'login_failed',
@@ -33,6 +34,13 @@ export const API_ERROR_CODES = [
   'conflict',
   // Forum and opinion box.
   'collection_closed',
+  'duplicate_post',
+  // The signed feed for the internal system: what was wrong with the signature.
+  'feed_unsigned',
+  'feed_clock_skew',
+  'feed_signature_invalid',
+  'feed_key_refused',
+  'feed_nonce_reused',
 ] as const;
 
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

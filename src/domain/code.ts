@@ -50,6 +50,15 @@ export function codeProblem(input: string): CodeProblem | null {
   return luhnSum(c, 1) % N === 0 ? null : 'check_failed';
 }
 
+/**
+ * The first group of a code: what a per-prefix failure limit counts, so that
+ * someone who has seen part of a slip (the first group, say) and tries the
+ * rest is stopped however many addresses he uses. Random guesses spread over
+ * 2^20 prefixes and are left to the per-address limit and Turnstile.
+ */
+export const CODE_PREFIX_LENGTH = 4;
+export const codePrefix = (input: string) => normaliseCrockford(input).slice(0, CODE_PREFIX_LENGTH);
+
 /** Group for reading: XXXX-XXXX-XXXX-X. */
 export function formatCode(normalised: string): string {
   return normalised.match(/.{1,4}/g)?.join('-') ?? '';

@@ -8,29 +8,107 @@ export type TextToken = { kind: 'text'; text: string } | { kind: 'link'; text: s
 /** What a link from user text carries: no ranking credit, marked as user content, no opener access. */
 export const USER_LINK_REL = 'nofollow ugc noopener';
 
-// C0/C1 controls except tab and line feed, bidi overrides (used to disguise
-// text) and zero-width characters that only serve to hide content.
-const UNWANTED = /(?![\t\n])[\p{Cc}\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\ufeff]/gu;
+// What cleaning drops everywhere: C0/C1 controls but tab and line feed, and
+// every format character (\p{Cf}: bidi marks, overrides and isolates, zero-width
+// space, word joiner, soft hyphen, Arabic letter mark, BOM, the invisible tag
+// characters U+E0000-E007F that can smuggle a whole hidden sentence), plus the
+// Hangul fillers, letters that draw nothing. The one format character body
+// text keeps is the zero-width joiner between two emoji (👨‍👩‍👧 is one picture;
+// without it, three): anywhere else it only hides or splits words. Names and
+// titles keep none (see cleanLine).
+const CONTROL = /(?![\t\n])\p{Cc}/gu;
+const INVISIBLE = /[\u115f\u1160\u3164\uffa0]/gu;
+const FORMAT_BUT_ZWJ = /(?!\u200d)\p{Cf}/gu;
+/** A ZWJ not inside an emoji sequence (an emoji, maybe with a presentation or skin-tone modifier, ZWJ, an emoji). */
+const STRAY_ZWJ =
+  /(?<!\p{Extended_Pictographic}[\ufe0f\u{1f3fb}-\u{1f3ff}]?)\u200d|\u200d(?!\p{Extended_Pictographic})/gu;
+/** Line and paragraph separators are line breaks written another way. */
+const LINE_BREAK = /\r\n?|[\u2028\u2029]/g;
 
 /**
- * Normalise typed text: one kind of line break, no control characters, no
- * trailing spaces, at most two consecutive empty lines, trimmed.
+ * Normalise typed text: one kind of line break, no control or format
+ * character (but the joiner inside emoji), no trailing spaces, at most two
+ * consecutive empty lines, trimmed.
  */
 export function cleanText(input: string): string {
   // Remove first, then compose: a dropped character between a letter and its
   // accent would otherwise leave text that is not NFC.
   return input
-    .replace(/\r\n?/g, '\n')
-    .replace(UNWANTED, '')
+    .replace(LINE_BREAK, '\n')
+    .replace(CONTROL, '')
+    .replace(FORMAT_BUT_ZWJ, '')
+    .replace(INVISIBLE, '')
+    .replace(STRAY_ZWJ, '')
     .normalize('NFC')
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{4,}/g, '\n\n\n')
     .trim();
 }
 
-/** Cleaned text on one line (titles, display names): every run of white space becomes one space. */
+/**
+ * Cleaned text on one line (titles, display names): every run of white space
+ * becomes one space, and no joiner survives, not even between emoji: a name is
+ * read and compared, and a joiner in it only serves to make two names that
+ * look alike differ. The braille blank (U+2800) draws nothing in a line either.
+ */
 export function cleanLine(input: string): string {
-  return cleanText(input).replace(/\s+/g, ' ');
+  return cleanText(input)
+    .replace(/[\u200d\u2800]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Whether text has something a reader can see: a letter, digit, punctuation mark or symbol. */
+export const hasVisibleText = (s: string) => /[\p{L}\p{N}\p{P}\p{S}]/u.test(s);
+
+/**
+ * Parts of a name that would make a post look as if it came from the
+ * appraisal's organisers or the authorities (县委组织部考核组, 管理员, …), in
+ * simplified and traditional writing. Compared after NFKC (full-width letters
+ * fold) with spaces, punctuation and symbols removed, so "县 委·组织部" is caught.
+ */
+export const RESERVED_NAME_PARTS = [
+  '县委',
+  '縣委',
+  '政府',
+  '组织部',
+  '組織部',
+  '考核',
+  '考评',
+  '考評',
+  '绩效办',
+  '績效辦',
+  '纪委',
+  '紀委',
+  '监委',
+  '監委',
+  '人大',
+  '政协',
+  '政協',
+  '观察员',
+  '觀察員',
+  '调查员',
+  '調查員',
+  '管理员',
+  '管理員',
+  '工作人员',
+  '工作人員',
+  '官方',
+  '版主',
+  '客服',
+  'admin',
+  'moderator',
+  'official',
+  'system',
+] as const;
+
+/** Whether a display name poses as an official or the platform (RESERVED_NAME_PARTS). */
+export function posesAsOfficial(name: string): boolean {
+  const folded = name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}\p{M}]/gu, '');
+  return RESERVED_NAME_PARTS.some((part) => folded.includes(part));
 }
 
 // A candidate address: scheme, then anything up to white space or a character

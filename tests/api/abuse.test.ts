@@ -2,8 +2,8 @@
 // Every route (from the app's own route table and the OpenAPI document)
 // answers with the security headers, right method or wrong; no error body
 // shows internals, even when D1 itself fails; guessing codes from one client
-// is cut off after 20 failures, however many are sent, one after the other or
-// all at once; Turnstile failures and replayed tokens are refused on every
+// is cut off after the failure limit, however many are sent, one after the
+// other or all at once; refused requests count against the limits; Turnstile failures and replayed tokens are refused on every
 // route that takes a token; user text comes back as inert JSON data.
 // GUESS_COUNT sets the number of wrong codes (300 in npm test, thousands
 // under `npm run reliability`).
@@ -13,9 +13,9 @@ import { generateCode } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
 import { LIMITS } from '../../src/server/guards/rate-limit';
 import { TEST_SECRETS } from '../../src/server/guards/turnstile';
-import { randomBlinded } from '../support/api-client';
-import { ensureTokenKeys, issue } from '../support/api-fixtures';
-import { api, makeObserver, ORIGIN, signIn, startThread, TOKEN } from '../support/observe-fixtures';
+import { client, randomBlinded, spend, takeToken } from '../support/api-client';
+import { ballotAnswers, ensureTokenKeys, issue } from '../support/api-fixtures';
+import { api, catalog, makeObserver, NOW, ORIGIN, signIn, startThread, TOKEN } from '../support/observe-fixtures';
 import { GUESS_COUNT, INTERNALS, type Operation, operations, stateFingerprint } from '../support/reliability';
 
 const OPS = operations(api);
@@ -157,6 +157,7 @@ function reaching(op: Operation, code: string): RequestInit & { url: string } {
     'POST /api/v1/forum/posts/{id}/reports': { turnstileToken: TOKEN },
     'POST /api/v1/messages': { appraisal: 'test-2026', body: `反映窗口办事拖沓 ${code}`, turnstileToken: TOKEN },
     'POST /api/v1/messages/track': { tracking: 'ABCDE-FGHJK-MNPQ0' },
+    'POST /api/v1/forum/posts/track': { tracking: 'ABCDE-FGHJK-MNPQ0' },
     'POST /api/v1/observe/login': { username: 'someone', password: 'a long enough password' },
   };
   const query: Record<string, string> = {
@@ -259,6 +260,8 @@ const guessRoutes = {
     ),
 };
 const MAX_FAILURES = LIMITS.codeFailures.max;
+/** A burst past the failure limit with twenty right codes near its end. */
+const BURST = MAX_FAILURES + 140;
 
 describe('guessing codes', () => {
   it(`${GUESS_COUNT} wrong codes from one client, one after the other, across every route that checks a code: ${MAX_FAILURES} answered 401, the rest 429, then even a right code is refused`, async ({
@@ -290,19 +293,94 @@ describe('guessing codes', () => {
 
   // Guessing in parallel: when the failure was counted in a second round trip after the lookup, every code of a
   // burst was looked up before any failure counted (found by this test; now counted in the lookup's own batch).
-  describe.each(Object.entries(guessRoutes))('a burst of 200 codes at once from one client (%s)', (name, send) => {
-    it('checks no more codes than the limit allows: right codes from the 41st on are all refused', async () => {
+  describe.each(Object.entries(guessRoutes))(`a burst of ${BURST} codes at once from one client (%s)`, (name, send) => {
+    it(`checks no more codes than the limit allows: right codes from the ${MAX_FAILURES + 60}th on are all refused`, async () => {
       const appraisal = name === 'forum' ? 'open-2026' : 'test-2026';
-      // Twenty right codes at #41, #49, … #193: far past the first 20, so any order of arrival puts them over the limit.
+      // Twenty right codes at #MAX+60, +64, …: far past the first MAX, so any likely order of arrival puts them over.
       const right = await issue('npc_deputy', 20, { appraisal });
       const ip = `192.0.2.${name.charCodeAt(0)}`;
-      const codes = Array.from({ length: 200 }, (_, i) =>
-        i >= 40 && (i - 40) % 8 === 0 ? (right[(i - 40) / 8] as string) : generateCode(),
+      const first = MAX_FAILURES + 60;
+      const codes = Array.from({ length: BURST }, (_, i) =>
+        i >= first && (i - first) % 4 === 0 ? (right[(i - first) / 4] as string) : generateCode(),
       );
       const answers = await Promise.all(codes.map((c) => send(c, ip)));
       const accepted = answers.filter((r) => r.status < 300).length;
       expect({ route: name, rightCodesAccepted: accepted }).toEqual({ route: name, rightCodesAccepted: 0 });
+    }, 60_000);
+  });
+});
+
+// ---- refused requests count ---------------------------------------------------------
+
+// The issue report (before blind tokens): a duplicate submission rolled back its own rate-limit bump, so 150
+// resubmissions of a used code in a minute gave 150 × 409 and no 429. Every refusal now counts where a limit
+// applies; the spend of a spent token writes no row by design and is answered from memory instead.
+describe('refused requests count against the limits', () => {
+  const DUPLICATES = LIMITS.duplicates.max;
+  const tally = (statuses: number[]) =>
+    statuses.reduce<Record<number, number>>((m, s) => {
+      m[s] = (m[s] ?? 0) + 1;
+      return m;
+    }, {});
+
+  it(`150 token requests with an already used code in a minute: ${DUPLICATES} × 409, then 429`, async () => {
+    const [code] = await issue('npc_deputy');
+    const ip = '192.0.2.150';
+    expect((await guessRoutes.token(code as string, '192.0.2.151')).status).toBe(201);
+    const before = await stateFingerprint();
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++) statuses.push((await guessRoutes.token(code as string, ip)).status);
+    expect(tally(statuses)).toEqual({ 409: DUPLICATES, 429: 150 - DUPLICATES });
+    const last = await guessRoutes.token(code as string, ip);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await stateFingerprint()).toEqual(before);
+    // The same address still takes tokens with fresh codes: the hall behind it is not locked out.
+    const [fresh] = await issue('npc_deputy');
+    expect((await guessRoutes.token(fresh as string, ip)).status).toBe(201);
+  });
+
+  it('150 checks of a code that has answered: every one counted against the client', async () => {
+    const [code] = await issue('npc_deputy');
+    expect((await guessRoutes.token(code as string, '192.0.2.151')).status).toBe(201);
+    const requests = async () =>
+      (
+        await env.DB.prepare("SELECT coalesce(sum(hits), 0) AS n FROM rate_limits WHERE key LIKE 'p:%'").first<{
+          n: number;
+        }>()
+      )?.n ?? 0;
+    const before = await requests();
+    for (let i = 0; i < 150; i++) expect((await guessRoutes.verify(code as string, '192.0.2.152')).status).toBe(200);
+    expect((await requests()) - before).toBe(150);
+  });
+
+  it('150 replays of a spent token: 409 each, from memory after the first (no D1 statement, no rate-limit row)', async () => {
+    const [code] = await issue('npc_deputy');
+    const taken = await takeToken(api, 'ballot-t', code as string);
+    if (!taken.token) throw new Error('no token');
+    expect((await spend(api, 'ballot-t', taken.token, ballotAnswers())).status).toBe(201);
+    // A D1 binding that counts what reaches the database.
+    let statements = 0;
+    const counting = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === 'prepare' || prop === 'batch' || prop === 'exec') statements++;
+        const v = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
     });
+    const replaying = client({ catalog, now: () => NOW }, { DB: counting as unknown as string });
+    const before = await stateFingerprint();
+    const limits = await env.DB.prepare('SELECT count(*) AS n FROM rate_limits').first<{ n: number }>();
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++)
+      statuses.push(
+        (await spend(replaying, 'ballot-t', taken.token, ballotAnswers(), { 'cf-connecting-ip': '192.0.2.153' }))
+          .status,
+      );
+    expect(tally(statuses)).toEqual({ 409: 150 });
+    // The spend above remembered its token: no replay reached the database at all.
+    expect(statements).toBe(0);
+    expect(await stateFingerprint()).toEqual(before);
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM rate_limits').first<{ n: number }>()).toEqual(limits);
   });
 });
 

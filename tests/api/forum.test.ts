@@ -2,13 +2,16 @@
 // checked but never consumed or stored), reading with paging, reporting.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { hashCode } from '../../src/domain/code';
+import { generateCode, hashCode, normaliseCrockford } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
-import { forumSettingsBody, postCreated, threadList, threadPage } from '../../src/domain/schemas/forum';
-import { issue } from '../support/api-fixtures';
-import { api, count, startThread, TOKEN } from '../support/observe-fixtures';
+import { forumSettingsBody, postCreated, threadList, threadPage, trackedPost } from '../../src/domain/schemas/forum';
+import { LIMITS } from '../../src/server/guards/rate-limit';
+import { client } from '../support/api-client';
+import { codeWithPrefix, issue } from '../support/api-fixtures';
+import { api, catalog, count, makeObserver, NOW, signIn, startThread, TOKEN } from '../support/observe-fixtures';
 
 const ip = (n: number | string) => ({ 'cf-connecting-ip': `198.51.100.${n}` });
+const MAX = LIMITS.codeFailures.max;
 const reply = (
   thread: string,
   body: string,
@@ -76,6 +79,8 @@ describe('posting under pre-moderation', () => {
         'reviewed_reports',
         'status',
         'thread',
+        // The keyed hash of the author's tracking number: follows the post, names nobody.
+        'tracking_hash',
         'unit',
       ].sort(),
     );
@@ -148,29 +153,29 @@ describe('posting under post-moderation with a required code', () => {
     expect(dump).not.toContain(await hashCode(env.CODE_PEPPER as string, code as string));
   });
 
-  it('cuts a burst of guesses off in the database: a right code sent amid 60 wrong ones at once is refused', async () => {
-    const { generateCode } = await import('../../src/domain/code');
+  it('cuts a burst of guesses off in the database: a right code sent amid 60 wrong ones with its prefix at once is refused', async () => {
     const [right] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
-    const codes = Array.from({ length: 60 }, (_, i) => (i === 45 ? (right as string) : generateCode()));
-    const answers = await Promise.all(codes.map((code) => startThread({ appraisal: 'open-2026', code }, ip(77))));
+    const prefix = (right as string).slice(0, 4);
+    const codes = Array.from({ length: 60 }, (_, i) => (i === 45 ? (right as string) : codeWithPrefix(prefix)));
+    const answers = await Promise.all(codes.map((code, i) => startThread({ appraisal: 'open-2026', code }, ip(i))));
     const statuses = answers.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(40);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(LIMITS.prefixFailures.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(60 - LIMITS.prefixFailures.max);
   });
 
-  it('counts a right code as no failure: 19 wrong, 3 right, then the 20th wrong is still a 401', async () => {
+  it(`counts a right code as no failure: ${MAX - 1} wrong, 3 right, then the ${MAX}th wrong is still a 401`, async () => {
     const [right] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
     const from = ip(79);
-    for (let i = 0; i < 19; i++)
-      expect((await startThread({ appraisal: 'open-2026', code: '0000-0000-0000-0' }, from)).status).toBe(401);
+    for (let i = 0; i < MAX - 1; i++)
+      expect((await startThread({ appraisal: 'open-2026', code: generateCode() }, from)).status).toBe(401);
     for (let i = 0; i < 3; i++) {
       expect((await startThread({ appraisal: 'open-2026', code: right, title: `第 ${i} 次发帖` }, from)).status).toBe(
         201,
       );
     }
-    expect((await startThread({ appraisal: 'open-2026', code: '0000-0000-0000-0' }, from)).status).toBe(401);
+    expect((await startThread({ appraisal: 'open-2026', code: generateCode() }, from)).status).toBe(401);
     expect((await startThread({ appraisal: 'open-2026', code: right }, from)).status).toBe(429);
-  });
+  }, 60_000);
 
   it('lists visible threads newest activity first and pages replies by 20', async () => {
     const [code] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
@@ -232,5 +237,116 @@ describe('posting under post-moderation with a required code', () => {
     const r = await startThread({ title: '限流测试 again' }, from);
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await count('forum_threads', "title LIKE '限流测试%'")).toBe(10);
+  });
+});
+
+describe('following a post, and posting it twice', () => {
+  const track = (tracking: string, headers: Record<string, string> = {}) =>
+    api.json('/api/v1/forum/posts/track', { tracking }, { headers });
+
+  it('gives the author a tracking number that follows a pre-moderated post through review', async () => {
+    const lead = await signIn(await makeObserver('lead'));
+    const created = postCreated.parse(await (await startThread({ title: '查询号跟踪测试' }, ip(120))).json());
+    expect(created.status).toBe('pending');
+    expect(created.tracking).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    const pending = trackedPost.parse(await (await track(created.tracking)).json());
+    expect(pending).toMatchObject({
+      thread: created.thread,
+      threadTitle: '查询号跟踪测试',
+      opening: true,
+      status: 'pending',
+      hiddenReason: null,
+      postedOn: '2026-11-23',
+      moderatedOn: null,
+    });
+    // Typed in lower case with spaces: the same number.
+    const typed = created.tracking.toLowerCase().replace(/-/g, ' ');
+    expect((await track(typed)).status).toBe(200);
+    expect((await lead.post(`/api/v1/observe/posts/${created.post}/approve`)).status).toBe(200);
+    expect(trackedPost.parse(await (await track(created.tracking)).json())).toMatchObject({
+      status: 'visible',
+      moderatedOn: '2026-11-23',
+    });
+    expect((await lead.post(`/api/v1/observe/posts/${created.post}/hide`, { reason: '含个人隐私信息' })).status).toBe(
+      200,
+    );
+    expect(trackedPost.parse(await (await track(created.tracking)).json())).toMatchObject({
+      status: 'hidden',
+      hiddenReason: '含个人隐私信息',
+    });
+    // A reply gets one too; the number is stored only as a keyed hash.
+    const [code] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
+    const open = postCreated.parse(
+      await (await startThread({ appraisal: 'open-2026', code, title: '可回复的主题' }, ip(121))).json(),
+    );
+    const replied = postCreated.parse(
+      await (await reply(open.thread, '一条带查询号的回复。', ip(122), { code })).json(),
+    );
+    expect(trackedPost.parse(await (await track(replied.tracking)).json())).toMatchObject({
+      opening: false,
+      status: 'visible',
+    });
+    const dump = JSON.stringify((await env.DB.prepare('SELECT * FROM forum_posts').all()).results);
+    for (const t of [created.tracking, replied.tracking]) {
+      expect(dump).not.toContain(t);
+      expect(dump).not.toContain(normaliseCrockford(t));
+    }
+  });
+
+  it('answers an unknown number 404 and a malformed one 400, and limits lookups per address', async () => {
+    await expectError(await track('ABCDE-FGHJK-MNPQR', ip(123)), 404, 'not_found');
+    await expectError(await track('ABC', ip(123)), 400, 'validation_failed');
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMITS.track.max + 2; i++) statuses.push((await track('ABCDE-FGHJK-MNPQR', ip(124))).status);
+    expect(statuses.slice(0, LIMITS.track.max).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(LIMITS.track.max)).toEqual([429, 429]);
+  });
+
+  // The issue report: an identical post was accepted twice.
+  it('refuses the same reply in the same thread within a day, from anyone, storing nothing', async () => {
+    const [code] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
+    const { thread } = postCreated.parse(
+      await (await startThread({ appraisal: 'open-2026', code, title: '重复回复测试' }, ip(125))).json(),
+    );
+    const text = '同意楼上的意见, 建议尽快整改。';
+    expect((await reply(thread, text, ip(126), { code })).status).toBe(201);
+    const posts = await count('forum_posts', `thread = '${thread}'`);
+    await expectError(await reply(thread, text, ip(126), { code }), 409, 'duplicate_post');
+    // From another address, and padded differently: cleaning makes it the same text.
+    await expectError(await reply(thread, `  ${text}\n`, ip(127), { code }), 409, 'duplicate_post');
+    expect(await count('forum_posts', `thread = '${thread}'`)).toBe(posts);
+    // Another text, or the same text in another thread, is a new post.
+    expect((await reply(thread, `${text}补充一句。`, ip(126), { code })).status).toBe(201);
+    const other = postCreated.parse(
+      await (await startThread({ appraisal: 'open-2026', code, title: '另一个主题' }, ip(125))).json(),
+    );
+    expect((await reply(other.thread, text, ip(126), { code })).status).toBe(201);
+    // A day later the same text may be posted again.
+    const tomorrow = client({ catalog, now: () => new Date(NOW.getTime() + 24 * 3600_000 + 60_000) });
+    const again = await tomorrow.json(
+      `/api/v1/forum/threads/${thread}/posts`,
+      { body: text, displayName: '回帖人', turnstileToken: TOKEN, code },
+      { headers: ip(126) },
+    );
+    expect(again.status).toBe(201);
+  });
+
+  it('refuses the same new thread (title and text) within a day; the attempt still counts against the limit', async () => {
+    const fields = { title: '重复主题测试', body: '请问办事大厅周六是否开放?' };
+    expect((await startThread(fields, ip(128))).status).toBe(201);
+    const limits = await env.DB.prepare('SELECT coalesce(sum(hits), 0) AS n FROM rate_limits').first<{ n: number }>();
+    await expectError(await startThread(fields, ip(128)), 409, 'duplicate_post');
+    await expectError(await startThread(fields, ip(129)), 409, 'duplicate_post');
+    expect(await count('forum_threads', "title = '重复主题测试'")).toBe(1);
+    const after = await env.DB.prepare('SELECT coalesce(sum(hits), 0) AS n FROM rate_limits').first<{ n: number }>();
+    expect((after?.n ?? 0) - (limits?.n ?? 0)).toBe(2);
+    expect((await startThread({ ...fields, title: '重复主题测试之二' }, ip(128))).status).toBe(201);
+  });
+
+  it('refuses a display name that poses as an official', async () => {
+    const r = await startThread({ displayName: '县委组织部考核组' }, ip(130));
+    const body = await expectError(r, 400, 'validation_failed');
+    expect(body.error.issues?.[0]?.path).toEqual(['displayName']);
+    await expectError(await startThread({ displayName: '\u3164\u3164' }, ip(130)), 400, 'validation_failed');
   });
 });

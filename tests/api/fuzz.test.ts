@@ -387,6 +387,7 @@ beforeAll(async () => {
   expect((await post(`/api/v1/observe/posts/${replyA.post}/approve`, {})).status).toBe(200);
   const b = (await (await startThread({ unit: 'unit-a' }, { 'cf-connecting-ip': '192.0.2.3' })).json()) as {
     post: string;
+    tracking: string;
   };
 
   const sent = (await (
@@ -449,6 +450,7 @@ beforeAll(async () => {
         },
       ],
       'POST /api/v1/messages/track': [{ tracking: sent.tracking }],
+      'POST /api/v1/forum/posts/track': [{ tracking: b.tracking }, { tracking: b.tracking.toLowerCase() }],
       'POST /api/v1/observe/login': [{ username: 'fuzz-login-target', password: 'not the password at all' }],
       'POST /api/v1/observe/logout': [{}],
       'POST /api/v1/observe/posts/{id}/approve': [{}],

@@ -2,6 +2,10 @@ import { applyD1Migrations, env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { describe, expect, it } from 'vitest';
+import { AUDIT_GENESIS, verifyAuditChain } from '../../src/domain/audit-chain';
+import { auditChain } from '../../src/server/db/audit';
+import { recordAudit } from '../../src/server/db/observers';
+import * as schema from '../../src/server/db/schema';
 import { codes } from '../../src/server/db/schema';
 
 describe('migrations on a real local D1', () => {
@@ -129,5 +133,65 @@ describe('migrations on a real local D1', () => {
     // A second key for the same instrument and category, for a targeted scope: the new primary key allows it.
     await db.prepare("INSERT INTO token_keys VALUES ('i', 'npc_deputy', 'swj', 'spki2', 'm', 's', '2026-11-16')").run();
     expect(await db.prepare('SELECT count(*) AS n FROM token_keys').first()).toEqual({ n: 2 });
+  });
+
+  // Data-carrying migrations: undo one to the schema before it, store rows the old way, apply it again.
+  const migration = (name: string) => {
+    const m = env.TEST_MIGRATIONS.find((x) => x.name.startsWith(name));
+    if (!m) throw new Error(`no migration ${name}`);
+    return m.queries;
+  };
+  const run = async (queries: string[]) => {
+    for (const q of queries) await env.DB.prepare(q).run();
+  };
+
+  it('0014/0015 keep the entries of an existing audit log; the chain starts after them, from the genesis link', async () => {
+    await run([
+      'DROP TRIGGER audit_log_chain',
+      'DROP INDEX audit_log_prev_hash',
+      'ALTER TABLE audit_log DROP COLUMN hash',
+      'ALTER TABLE audit_log DROP COLUMN prev_hash',
+    ]);
+    const legacy = (i: number) =>
+      env.DB.prepare(
+        "INSERT INTO audit_log (at, observer, action, target_kind, target_id, after, request_id) VALUES (?1, NULL, 'account.create', 'observer', ?2, '{}', 'cli')",
+      ).bind(`2026-11-0${i}T00:00:00.000Z`, `legacy-${i}`);
+    await env.DB.batch([legacy(1), legacy(2), legacy(3)]);
+    await run([...migration('0014'), ...migration('0015')]);
+    const db = drizzle(env.DB, { schema });
+    await recordAudit(db, {
+      at: '2026-11-23T02:00:00.000Z',
+      observer: null,
+      action: 'export.audit',
+      targetKind: 'audit',
+      targetId: 'all',
+    });
+    const rows = await auditChain(db);
+    expect(rows.map((r) => [r.targetId, r.prevHash === null])).toEqual([
+      ['legacy-1', true],
+      ['legacy-2', true],
+      ['legacy-3', true],
+      ['all', false],
+    ]);
+    const report = await verifyAuditChain(rows);
+    expect(report).toMatchObject({ entries: 4, unchained: 3, problems: [] });
+    expect(rows[3]?.prevHash).toBe(AUDIT_GENESIS);
+    // Still append-only.
+    await expect(env.DB.prepare('DELETE FROM audit_log').run()).rejects.toThrow(/append-only/);
+  });
+
+  it('0013 keeps the posts of an existing forum, without a tracking number', async () => {
+    await run(['DROP INDEX forum_posts_tracking', 'ALTER TABLE forum_posts DROP COLUMN tracking_hash']);
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO forum_threads (id, appraisal, unit, title, created_at, last_post_at) VALUES ('t-old', 'a', NULL, '旧主题', '2026-11-20T00:00:00Z', '2026-11-20T00:00:00Z')",
+      ),
+      env.DB.prepare(
+        "INSERT INTO forum_posts (id, thread, appraisal, unit, opening, display_name, body, status, created_at) VALUES ('p-old', 't-old', 'a', NULL, 1, '居民', '旧帖子的内容。', 'visible', '2026-11-20T00:00:00Z')",
+      ),
+    ]);
+    await run(migration('0013'));
+    const row = await env.DB.prepare("SELECT body, tracking_hash FROM forum_posts WHERE id = 'p-old'").first();
+    expect(row).toEqual({ body: '旧帖子的内容。', tracking_hash: null });
   });
 });

@@ -3,13 +3,15 @@
 // list of spent tokens are public.
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { generateCode } from '../../src/domain/code';
 import { apiError } from '../../src/domain/schemas/api';
 import { spentTokenList, tokenIssued, tokenKeyBody } from '../../src/domain/schemas/token';
 import { fromBase64Url, readTokenMessage, TOKEN_ALG } from '../../src/domain/token';
 import { finalizeToken } from '../../src/lib/participate/token';
 import { verifyToken } from '../../src/server/auth/token-keys';
-import { blindFor, client, requestToken, spend, takeToken } from '../support/api-client';
-import { ballotAnswers, catalog, ensureTokenKeys, issue, NOW, snapshot } from '../support/api-fixtures';
+import { LIMITS } from '../../src/server/guards/rate-limit';
+import { blindFor, client, randomBlinded, requestToken, spend, takeToken } from '../support/api-client';
+import { ballotAnswers, catalog, codeWithPrefix, ensureTokenKeys, issue, NOW, snapshot } from '../support/api-fixtures';
 
 const api = client({ catalog, now: () => NOW });
 
@@ -210,32 +212,49 @@ describe('issuing a token', () => {
       await unchanged();
     });
 
-    it('429: after 20 failed codes from one address even a right code is refused; other addresses are not', async () => {
+    const wrong = (headers: Record<string, string>) =>
+      requestToken(api, 'ballot-t', { code: generateCode(), blindedMsg: randomBlinded() }, headers);
+
+    it(`429: after ${LIMITS.codeFailures.max} failed codes from one address even a right code is refused; other addresses are not`, async () => {
       const [code] = await issue('npc_deputy');
       const from = { 'cf-connecting-ip': '203.0.113.9' };
-      for (let i = 0; i < 20; i++) {
-        expect((await takeToken(api, 'ballot-t', '0000-0000-0000-0', from)).response.status).toBe(401);
-      }
+      for (let i = 0; i < LIMITS.codeFailures.max; i++) expect((await wrong(from)).status).toBe(401);
       const r = (await takeToken(api, 'ballot-t', code as string, from)).response;
       await expectRefused(r, 429, 'rate_limited');
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
       await unchanged();
       const ok = await takeToken(api, 'ballot-t', code as string, { 'cf-connecting-ip': '198.51.100.7' });
       expect(ok.response.status).toBe(201);
+    }, 60_000);
+
+    it(`429: after ${LIMITS.prefixFailures.max} failed codes with one prefix from any addresses, the right code with it is refused`, async () => {
+      const [code] = await issue('npc_deputy');
+      const prefix = (code as string).slice(0, 4);
+      for (let i = 0; i < LIMITS.prefixFailures.max; i++) {
+        const r = await requestToken(
+          api,
+          'ballot-t',
+          { code: codeWithPrefix(prefix), blindedMsg: randomBlinded() },
+          { 'cf-connecting-ip': `198.18.9.${i}` },
+        );
+        expect(r.status).toBe(401);
+      }
+      const r = (await takeToken(api, 'ballot-t', code as string, { 'cf-connecting-ip': '198.18.10.1' })).response;
+      await expectRefused(r, 429, 'rate_limited');
+      expect((await snapshot()).redemptions).toBe(before.redemptions);
     });
 
     it('429: addresses of one IPv6 /64 share their limits', async () => {
       const [code] = await issue('npc_deputy');
-      for (let i = 0; i < 20; i++) {
-        const from = { 'cf-connecting-ip': `2001:db8:aa:bb:${i.toString(16)}::1` };
-        expect((await takeToken(api, 'ballot-t', '0000-0000-0000-0', from)).response.status).toBe(401);
+      for (let i = 0; i < LIMITS.codeFailures.max; i++) {
+        expect((await wrong({ 'cf-connecting-ip': `2001:db8:aa:bb:${i.toString(16)}::1` })).status).toBe(401);
       }
       const r = (await takeToken(api, 'ballot-t', code as string, { 'cf-connecting-ip': '2001:db8:aa:bb:ffff::9' }))
         .response;
       await expectRefused(r, 429, 'rate_limited');
       const other = await takeToken(api, 'ballot-t', code as string, { 'cf-connecting-ip': '2001:db8:aa:bc::1' });
       expect(other.response.status).toBe(201);
-    });
+    }, 60_000);
 
     it('503 when no key was made for the code’s category; the code is not redeemed', async () => {
       const [code] = await issue('npc_deputy');

@@ -1,6 +1,7 @@
 // The forum in Chromium: a resident posts into the pre-moderated demo forum,
-// the demo observer approves the post in the console, the resident then sees
-// it; and a corpus of XSS payloads renders as inert text.
+// follows it by its tracking number, cannot post it twice, the demo observer
+// approves the post in the console, the resident then sees it; and a corpus of
+// XSS payloads renders as inert text.
 import { describe, expect, it } from 'vitest';
 import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
 import { apiSession, consoleLogin } from '../support/observe';
@@ -36,6 +37,27 @@ describe('the forum', () => {
     await passCheck(resident);
     await resident.getByRole('button', { name: '发表' }).click();
     await expect.poll(() => resident.getByRole('status').first().textContent()).toContain('审核后公开');
+    // The tracking number, shown this once, follows the post through review.
+    const tracking = ((await resident.getByTestId('tracking').textContent()) ?? '').trim();
+    expect(tracking).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    const tracker = await b.page('/forum/track/');
+    await hydrated(tracker);
+    const lookUp = async () => {
+      await tracker.getByLabel('查询号').fill(tracking.toLowerCase());
+      await tracker.getByRole('button', { name: '查询' }).click();
+    };
+    await lookUp();
+    await expect.poll(() => tracker.locator('#post-track-status').textContent()).toContain('待审核');
+    expect(await tracker.locator('.result').textContent()).toContain(title);
+    await expectAccessible(tracker);
+    // The same text again is refused: nothing is posted twice.
+    await resident.getByLabel('标题').fill(title);
+    await resident
+      .getByLabel('内容', { exact: true })
+      .fill('上周在政务服务中心等了一个多小时。\n建议在网上公开各窗口的平均等候时间。');
+    await passCheck(resident);
+    await resident.getByRole('button', { name: '发表' }).click();
+    await expect.poll(() => resident.locator('.error-summary').textContent()).toContain('内容相同的帖子');
     await resident.reload();
     await hydrated(resident);
     await expect.poll(() => resident.locator('.threads').textContent()).toContain('建议政务服务中心');
@@ -52,6 +74,11 @@ describe('the forum', () => {
     await expect.poll(() => observer.locator('li.card', { hasText: title }).count()).toBe(0);
     expect(jsErrors(observer)).toEqual([]);
     await observer.close();
+
+    await lookUp();
+    await expect.poll(() => tracker.locator('#post-track-status').textContent()).toContain('已公开');
+    expect(jsErrors(tracker)).toEqual([]);
+    await tracker.close();
 
     await resident.reload();
     await hydrated(resident);

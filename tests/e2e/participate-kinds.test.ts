@@ -5,6 +5,7 @@
 // keeps the answers and offers a retry), and a response refused as closed.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { PUBLIC_DAILY_CAP } from '../../src/domain/limits';
 import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
 import { demoCodes, enterCode, passCheck, sessionDrafts, shot } from '../support/participate';
 
@@ -106,6 +107,8 @@ describe('a public vote', () => {
     const p = await b.page('/participate/vote-service-2026/');
     await hydrated(p);
     await p.locator('#q-choice').waitFor();
+    // The daily cap per address is said before anyone votes (issue 22: 120 votes a minute from one address).
+    expect(await p.locator('main').textContent()).toContain(`每天对本项最多提交 ${PUBLIC_DAILY_CAP} 份`);
     expect(await p.locator('#q-choice-hint').textContent()).toContain('请选择 1 至 3 项');
     expect(await p.locator('#q-choice-count').textContent()).toContain('已选 0 项');
     for (const label of ['综合受理窗口', '医保经办窗口', '办税服务厅']) await radio(p, 'choice', label).click();

@@ -4,7 +4,14 @@ import { env } from 'cloudflare:test';
 import { drizzle } from 'drizzle-orm/d1';
 import { expect } from 'vitest';
 import type { RuntimeCatalog } from '../../src/domain/catalog';
-import { generateCode, hashCode, normaliseCrockford } from '../../src/domain/code';
+import {
+  checkCharacter,
+  formatCode,
+  generateCode,
+  hashCode,
+  normaliseCrockford,
+  RANDOM_LENGTH,
+} from '../../src/domain/code';
 import { coversInstrument, expandInstrument } from '../../src/domain/instrument';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { countKey, recount } from '../../src/domain/tally';
@@ -218,6 +225,13 @@ export async function issue(
       .run();
   }
   return codes;
+}
+
+/** A well-formed code (right check character) that starts with the given group and was never issued. */
+export function codeWithPrefix(prefix: string): string {
+  const rest = normaliseCrockford(generateCode()).slice(prefix.length, RANDOM_LENGTH);
+  const body = normaliseCrockford(prefix) + rest;
+  return formatCode(body + checkCharacter(body));
 }
 
 /** Row counts of everything a submission may write. */

@@ -132,7 +132,11 @@ export async function signIn(who: { username: string }, via: ReturnType<typeof c
   };
 }
 
-/** Start a thread as a resident would; returns the ids and status. */
+let threadSeq = 0;
+/**
+ * Start a thread as a resident would; returns the ids and status. Each call
+ * sends a text of its own (the same text twice in a day is refused as a duplicate).
+ */
 export async function startThread(
   fields: Partial<{
     appraisal: string;
@@ -149,7 +153,7 @@ export async function startThread(
     {
       appraisal: 'test-2026',
       title: '关于办事窗口的建议',
-      body: '窗口排队时间较长, 建议增加周末服务。',
+      body: `窗口排队时间较长, 建议增加周末服务 (${++threadSeq})。`,
       displayName: '城关居民',
       turnstileToken: TOKEN,
       ...fields,

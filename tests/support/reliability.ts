@@ -22,8 +22,8 @@ const sizes = inject('reliabilitySizes') ?? {};
 export const FUZZ_RUNS = size(sizes.fuzzRuns, 200);
 /** Concurrent token requests of one code and spends of one token (CONTENTION_SIZE). */
 export const CONTENTION_SIZE = size(sizes.contention, 500);
-/** Wrong codes from one client (GUESS_COUNT). */
-export const GUESS_COUNT = size(sizes.guesses, 300);
+/** Wrong codes from one client (GUESS_COUNT): by default a hundred past the per-address failure limit (300). */
+export const GUESS_COUNT = size(sizes.guesses, 400);
 
 export interface Operation {
   method: string;

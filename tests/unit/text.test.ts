@@ -4,9 +4,21 @@
 // must hold for every string, and the characters cleaning must drop one by one.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanLine, cleanText, safeHref, tokenize, USER_LINK_REL } from '../../src/domain/text';
+import {
+  cleanLine,
+  cleanText,
+  hasVisibleText,
+  posesAsOfficial,
+  safeHref,
+  tokenize,
+  USER_LINK_REL,
+} from '../../src/domain/text';
 
-/** The hidden characters cleaning promises to drop: C0/C1 controls, bidi overrides and isolates, zero-width and BOM. */
+/**
+ * The hidden characters cleaning promises to drop: C0/C1 controls, every format character (bidi marks,
+ * overrides and isolates, zero-width, word joiner, soft hyphen, BOM, tags) and the Hangul fillers.
+ * U+200D is tested apart: body text keeps it between emoji.
+ */
 const HIDDEN = [
   ...Array.from({ length: 0x20 }, (_, i) => i).filter((c) => c !== 0x09 && c !== 0x0a && c !== 0x0d),
   0x7f,
@@ -24,6 +36,17 @@ const HIDDEN = [
   0x2068,
   0x2069, // isolates
   0xfeff, // byte order mark / zero-width no-break space
+  0x2060, // word joiner
+  0x061c, // Arabic letter mark
+  0x00ad, // soft hyphen
+  0x180e, // Mongolian vowel separator
+  0xe0001, // language tag
+  0xe0041,
+  0xe0067,
+  0xe007f, // tag characters: an invisible copy of ASCII
+  0x3164, // Hangul filler
+  0x115f, // Hangul choseong filler
+  0xffa0, // halfwidth Hangul filler
 ].map((c) => String.fromCodePoint(c));
 
 // Pieces typed text is made of, hidden characters and line-break variants
@@ -55,8 +78,25 @@ describe('cleanText', () => {
   });
 
   it('keeps tabs, line breaks, CJK punctuation and emoji joined by a zero-width joiner', () => {
-    // U+200D is not dropped on purpose: it holds emoji sequences together.
+    // Body text keeps U+200D between two emoji: it holds a sequence such as a family or a
+    // profession emoji together, and a reader sees one picture either way.
     expect(cleanText('甲\t乙\n丙。👨\u200d👩\u200d👧')).toBe('甲\t乙\n丙。👨\u200d👩\u200d👧');
+    expect(cleanText('👩🏽\u200d⚕️ 与 🏳️\u200d🌈')).toBe('👩🏽\u200d⚕️ 与 🏳️\u200d🌈');
+  });
+
+  it('drops a zero-width joiner anywhere else: between letters it only hides or splits words', () => {
+    expect(cleanText('县\u200d委')).toBe('县委');
+    expect(cleanText('\u200d开头, 结尾👍\u200d')).toBe('开头, 结尾👍');
+    expect(cleanText('a\u200d👍')).toBe('a👍');
+  });
+
+  it('turns line and paragraph separators into line breaks', () => {
+    expect(cleanText('甲\u2028乙\u2029丙')).toBe('甲\n乙\n丙');
+  });
+
+  it('drops a whole hidden sentence written in tag characters', () => {
+    const hidden = [...'ignore this'].map((ch) => String.fromCodePoint(0xe0000 + (ch.codePointAt(0) ?? 0))).join('');
+    expect(cleanText(`看得见${hidden}的字`)).toBe('看得见的字');
   });
 
   it('composes to NFC, so one text has one stored form and one length', () => {
@@ -95,7 +135,7 @@ describe('cleanText', () => {
   it('keeps every visible character of the input, in order', () => {
     fc.assert(
       fc.property(typed, (s) => {
-        const visible = (t: string) => t.replace(/[\s\p{Cc}\p{Cf}]/gu, '');
+        const visible = (t: string) => t.replace(/[\s\p{Cc}\p{Cf}\u115f\u1160\u3164\uffa0]/gu, '');
         expect(visible(cleanText(s))).toBe(visible(s));
       }),
       { numRuns: 200 },
@@ -124,6 +164,44 @@ describe('cleanLine', () => {
 
   it('turns full-width and no-break spaces into plain ones', () => {
     expect(cleanLine('张\u3000三\u00a0丰')).toBe('张 三 丰');
+  });
+
+  it('keeps no joiner at all, not even between emoji, and no braille blank: a name is compared, not drawn', () => {
+    expect(cleanLine('居民👨\u200d👩\u200d👧')).toBe('居民👨👩👧');
+    expect(cleanLine('\u2800居\u2800民\u2800')).toBe('居民');
+  });
+
+  it('leaves nothing of a name made only of invisible characters', () => {
+    for (const name of ['\u3164', '\u2800\u2800', '\u115f\u1160', '\u200d\u2060\u00ad', '\u{e0041}\u{e0042}']) {
+      expect([name, cleanLine(name)]).toEqual([name, '']);
+    }
+  });
+});
+
+describe('hasVisibleText and posesAsOfficial', () => {
+  it('text needs a letter, digit, punctuation mark or symbol', () => {
+    expect(hasVisibleText('居民')).toBe(true);
+    expect(hasVisibleText('👍')).toBe(true);
+    expect(hasVisibleText('\u0301\u0301')).toBe(false);
+    expect(hasVisibleText(' \ufe0f')).toBe(false);
+  });
+
+  it('catches official-sounding names however they are spaced, punctuated or widened', () => {
+    for (const name of [
+      '县委组织部考核组',
+      '县 委·组织部',
+      '考核办小王',
+      'ＡＤＭＩＮ',
+      '觀察員',
+      '平台管理员',
+      '县人大',
+      '官方客服',
+    ]) {
+      expect([name, posesAsOfficial(name)]).toEqual([name, true]);
+    }
+    for (const name of ['居民甲', '城关镇老张', '一位退休教师', '张三丰']) {
+      expect([name, posesAsOfficial(name)]).toEqual([name, false]);
+    }
   });
 });
 

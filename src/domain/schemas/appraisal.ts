@@ -25,7 +25,7 @@ export const forumSettings = z.object({
   /** Posting needs a valid participation code (checked, never consumed or stored with the post). */
   requireCode: z.boolean().default(false),
   /** Reports that hide a post until it is reviewed. */
-  reportThreshold: z.number().int().min(1).max(100).default(3),
+  reportThreshold: z.number().int().min(1).max(100).default(5),
 });
 
 export const appraisal = z.object({
@@ -45,7 +45,7 @@ export const appraisal = z.object({
     days: z.number().int().min(1).max(60).default(10),
     howTo: z.string(),
   }),
-  forum: forumSettings.default({ moderation: 'pre', requireCode: false, reportThreshold: 3 }),
+  forum: forumSettings.default({ moderation: 'pre', requireCode: false, reportThreshold: 5 }),
   /** 评议主体类别 of this round: who may rate, with their labels; instruments name them and weight them. */
   raterCategories: z
     .array(raterCategoryDef)

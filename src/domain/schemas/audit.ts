@@ -27,6 +27,12 @@ export const auditActions = [
 export const auditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditAction>;
 
+/** One changed field in words: its name, and its value before and after (null: none). */
+export const auditChange = z
+  .object({ field: z.string(), before: z.string().nullable(), after: z.string().nullable() })
+  .meta({ id: 'AuditChange' });
+export type AuditChange = z.infer<typeof auditChange>;
+
 export const auditEntry = z
   .object({
     id: z.number().int(),
@@ -36,14 +42,29 @@ export const auditEntry = z
     action: auditAction,
     targetKind: z.string(),
     targetId: z.string(),
+    /** The target in words: "帖子《…》", "观察员 张三", "测评《…》". */
+    targetName: z.string(),
     /** JSON of the changed fields before and after; never contact details or passwords. */
     before: z.string().nullable(),
     after: z.string().nullable(),
+    /** The same change in words, field by field (unchanged fields left out). */
+    changes: z.array(auditChange),
+    /** The entry's link in the hash chain (null on entries older than the chain). */
+    hash: z.string().nullable(),
   })
   .meta({ id: 'AuditEntry' });
 export type AuditEntry = z.infer<typeof auditEntry>;
 
+/** The chain's last entry: its hash, written down now and then, pins every entry up to it. */
+export const auditHead = z.object({ id: z.number().int(), at: z.string(), hash: z.string() }).meta({ id: 'AuditHead' });
+
 export const auditPage = z
-  .object({ entries: z.array(auditEntry), page: z.number().int(), pages: z.number().int(), total: z.number().int() })
+  .object({
+    entries: z.array(auditEntry),
+    page: z.number().int(),
+    pages: z.number().int(),
+    total: z.number().int(),
+    chain: z.object({ head: auditHead.nullable() }),
+  })
   .meta({ id: 'AuditPage' });
 export type AuditPage = z.infer<typeof auditPage>;

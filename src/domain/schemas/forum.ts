@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { cleanLine, cleanText } from '../text';
+import { cleanLine, cleanText, hasVisibleText, posesAsOfficial } from '../text';
 import { id } from './common';
 import { codeInput, turnstileToken } from './credential';
+import { trackingInput } from './tracking';
 
 /**
  * Text typed by a person: cleaned (see text.ts) before its length is checked,
@@ -13,7 +14,7 @@ export const typedText = (clean: (s: string) => string, min: number, max: number
     .string()
     .max(max * 2, tooLong)
     .transform(clean)
-    .pipe(z.string().min(min, tooShort).max(max, tooLong));
+    .pipe(z.string().min(min, tooShort).max(max, tooLong).refine(hasVisibleText, tooShort));
 
 export const POST_MAX = 2000;
 export const TITLE_MAX = 60;
@@ -25,7 +26,7 @@ export const displayName = typedText(
   DISPLAY_NAME_MAX,
   '请填写显示名称',
   `显示名称最多 ${DISPLAY_NAME_MAX} 字`,
-);
+).refine((name) => !posesAsOfficial(name), '显示名称不能使用机关、考核组、观察员或平台工作人员的名义');
 export const threadTitle = typedText(cleanLine, 4, TITLE_MAX, '标题至少 4 个字', `标题最多 ${TITLE_MAX} 字`);
 export const postBody = typedText(cleanText, 5, POST_MAX, '内容至少 5 个字', `内容最多 ${POST_MAX} 字`);
 
@@ -98,11 +99,35 @@ export const threadPage = z
   .meta({ id: 'ThreadPage' });
 export type ThreadPage = z.infer<typeof threadPage>;
 
-/** What the author is told: visible now, or waiting for an observer. */
+/**
+ * What the author is told: visible now, or waiting for an observer, and a
+ * tracking number (shown this once) to follow the post by.
+ */
 export const postCreated = z
-  .object({ thread: forumId, post: forumId, status: postStatus.exclude(['hidden']) })
+  .object({ thread: forumId, post: forumId, status: postStatus.exclude(['hidden']), tracking: z.string() })
   .meta({ id: 'PostCreated' });
 export type PostCreated = z.infer<typeof postCreated>;
+
+export const postTrackRequest = z.object({ tracking: trackingInput }).meta({ id: 'PostTrackRequest' });
+
+/**
+ * What the author of a post sees by its tracking number: where it stands
+ * (waiting, public, or hidden with the observer's reason) and the text sent.
+ */
+export const trackedPost = z
+  .object({
+    thread: forumId,
+    threadTitle: z.string(),
+    opening: z.boolean(),
+    body: z.string(),
+    status: postStatus,
+    hiddenReason: z.string().nullable(),
+    /** Dates in China's calendar. */
+    postedOn: z.string(),
+    moderatedOn: z.string().nullable(),
+  })
+  .meta({ id: 'TrackedPost' });
+export type TrackedPost = z.infer<typeof trackedPost>;
 
 export const forumSettingsBody = z
   .object({

@@ -22,12 +22,19 @@ const api = {
   not_open: '本项测评尚未开始',
   closed: '本项测评已截止',
   tally_not_public: '本项统计结果暂未公开',
+  daily_limit_reached: '同一网络今天对本项的提交已达上限, 次日零时 (北京时间) 重新计算',
   session_required: '请先登录观察员工作台 (或登录已过期)',
   login_failed: '用户名或密码不正确',
-  login_locked: '登录失败次数过多, 请 15 分钟后再试',
+  login_locked: '输错次数较多, 请稍候再试 (等待时间逐次加长)',
   csrf_failed: '请求校验失败, 请刷新页面后重试',
   conflict: '该内容已被其他观察员处理, 请刷新后查看',
   collection_closed: '本年度意见征集不在进行中',
+  duplicate_post: '本主题中已有内容相同的帖子 (24 小时内), 无须重复提交',
+  feed_unsigned: '数据接口只接受签名请求: 缺少签名请求头或其格式不对 (见 issues)',
+  feed_clock_skew: '请求时间戳与服务器时间相差超过 5 分钟, 请校准调用方的时钟',
+  feed_signature_invalid: '签名不符: 请核对密钥, 以及规范请求串 (方法、路径、查询、时间戳、随机串、请求体摘要) 的写法',
+  feed_key_refused: '密钥编号不存在或已撤销, 请向县绩效办申领新密钥',
+  feed_nonce_reused: '随机串 (nonce) 已用过: 每个请求须用新的随机串 (疑为重放)',
 } as const satisfies Record<ApiErrorCode, string>;
 
 export const zhCNCommon = {

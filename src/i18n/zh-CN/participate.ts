@@ -40,12 +40,20 @@ const apiErrors = {
   not_open: '本项测评尚未开始, 开始后才能提交。',
   closed: '本项测评已截止, 不再接受提交。',
   tally_not_public: other,
+  daily_limit_reached:
+    '您所用的网络 (同一 IP 地址) 今天对本项的提交已达上限, 次日零时重新计算。家庭或单位共用网络时, 可改用手机流量提交。',
   session_required: other,
   login_failed: other,
   login_locked: tooOften,
   csrf_failed: other,
   conflict: other,
   collection_closed: other,
+  duplicate_post: other,
+  feed_unsigned: other,
+  feed_clock_skew: other,
+  feed_signature_invalid: other,
+  feed_key_refused: other,
+  feed_nonce_reused: other,
 } as const satisfies Record<ApiErrorCode, string>;
 
 export const zhCNParticipate = {

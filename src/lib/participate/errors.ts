@@ -17,6 +17,8 @@ const FINAL = new Set<ApiErrorCode | undefined>([
   'closed',
   'not_found',
   'validation_failed',
+  // The daily cap of a public instrument: not before tomorrow (China's midnight).
+  'daily_limit_reached',
 ]);
 
 export interface Explained {

@@ -8,8 +8,23 @@ export const IDLE_MINUTES = 30;
 export const ABSOLUTE_HOURS = 8;
 /** last_seen_at is written at most this often, so reading the console does not write on every request. */
 export const TOUCH_SECONDS = 60;
-/** Per account name: 5 failures lock it for 15 minutes (failures are forgotten after 15 minutes too). */
-export const LOCKOUT = { max: 5, minutes: 15 } as const;
+/**
+ * Failed logins slow a name down instead of locking it, so nobody who merely
+ * knows a login name can shut its owner out. Each attempt is counted before
+ * the password is hashed; a success clears the counts. Past `free` attempts
+ * the next one must wait 1 s, then 2, 4, … up to `capSeconds`:
+ * - per name and address: an outsider's wrong tries slow down only his own
+ *   address, never the observer's;
+ * - per name from every address: bounds a guessing run spread over many
+ *   addresses, late (after 50) and short (at most a minute), so it can only
+ *   ever delay the owner, never lock him out.
+ * Counts are forgotten `forgetMinutes` after the last attempt.
+ */
+export const LOGIN_THROTTLE = {
+  pair: { free: 3, capSeconds: 900 },
+  name: { free: 50, capSeconds: 60 },
+  forgetMinutes: 60,
+} as const;
 
 export const minutesLater = (t: Date, minutes: number) => new Date(t.getTime() + minutes * 60_000);
 

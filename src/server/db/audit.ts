@@ -2,12 +2,17 @@
 // as the change it records, right after it, and only if that change happened
 // (`changes()` of the statement before): a refused or stale action leaves no
 // entry, and an entry never exists without its change. The table is
-// append-only (triggers in migrations/0004_audit_append_only.sql).
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import type { AuditEntry } from '../../domain/schemas/audit';
+// append-only (triggers in migrations/0004_audit_append_only.sql) and a hash
+// chain (src/domain/audit-chain.ts): an entry is sealed onto the head read
+// just before its batch, and the database accepts it only as the head's next
+// link (migrations/0015_audit_chain_trigger.sql). When another action got
+// there first, the whole batch is refused and rolls back, and `chained` seals
+// the entry again on the new head and runs the batch again.
+import { and, asc, count, desc, eq, getTableColumns } from 'drizzle-orm';
+import { AUDIT_GENESIS, auditEntryHash } from '../../domain/audit-chain';
 import type { Database } from '../env';
-import { auditLog, observers } from './schema';
-import { changedBefore, oneRow, rowOf } from './sql';
+import { auditLog, forumPosts, forumThreads, messages, observers } from './schema';
+import { changedBefore, inList, oneRow, rowOf } from './sql';
 
 type AuditRow = typeof auditLog.$inferInsert;
 
@@ -19,80 +24,135 @@ export type AuditInput = Pick<AuditRow, 'at' | 'action' | 'targetKind' | 'target
   after?: unknown;
 };
 
+/** An entry with its place in the chain: what is inserted. */
+export type SealedAudit = Required<Omit<AuditRow, 'prevHash' | 'hash'>> & { prevHash: string; hash: string };
+
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
-const rowOfInput = (a: AuditInput) => ({
-  at: a.at,
-  observer: a.observer,
-  action: a.action,
-  targetKind: a.targetKind,
-  targetId: a.targetId,
-  before: json(a.before),
-  after: json(a.after),
-  requestId: a.requestId ?? null,
-});
+/** The chain's last entry (null for an empty log). */
+export const auditHead = (db: Database) =>
+  db
+    .select({ id: auditLog.id, at: auditLog.at, hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.id))
+    .limit(1);
 
-/** The INSERT of one entry; `guarded`: only if the statement just before it changed a row. */
-export function auditStatement(db: Database, a: AuditInput, opts: { guarded?: boolean } = {}) {
-  const row = rowOfInput(a);
-  if (!opts.guarded) return db.insert(auditLog).values(row);
-  return db.insert(auditLog).select(
-    db
-      .select(rowOf(auditLog, { id: sql`NULL`, ...row }))
-      .from(oneRow())
-      .where(changedBefore()),
-  );
+/** The entry as the next link after `head`. */
+async function seal(a: AuditInput, head: { id: number; hash: string | null } | undefined): Promise<SealedAudit> {
+  const row = {
+    id: (head?.id ?? 0) + 1,
+    prevHash: head?.hash ?? AUDIT_GENESIS,
+    at: a.at,
+    observer: a.observer,
+    action: a.action,
+    targetKind: a.targetKind,
+    targetId: a.targetId,
+    before: json(a.before),
+    after: json(a.after),
+    requestId: a.requestId ?? null,
+  };
+  return { ...row, hash: await auditEntryHash(row) };
+}
+
+const CHAIN_ATTEMPTS = 30;
+/** The trigger's refusal, however drizzle and D1 wrap it. */
+const chainMoved = (e: unknown): boolean =>
+  e instanceof Error && (/audit_chain_moved/.test(e.message) || chainMoved(e.cause));
+
+/**
+ * Run `write` (a batch holding `auditStatement(db, entry)`) with the entry
+ * sealed onto the current head; again on the new head while another action
+ * takes the place first. D1 runs batches one at a time, so each round at
+ * least one of the contenders succeeds.
+ */
+export async function chained<T>(db: Database, a: AuditInput, write: (entry: SealedAudit) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const [head] = await auditHead(db);
+    try {
+      return await write(await seal(a, head));
+    } catch (e) {
+      if (!chainMoved(e) || attempt >= CHAIN_ATTEMPTS) throw e;
+      // A little jitter, so contenders that lost together do not meet again.
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/** The INSERT of one sealed entry; `guarded`: only if the statement just before it changed a row. */
+export function auditStatement(db: Database, entry: SealedAudit, opts: { guarded?: boolean } = {}) {
+  if (!opts.guarded) return db.insert(auditLog).values(entry);
+  return db.insert(auditLog).select(db.select(rowOf(auditLog, entry)).from(oneRow()).where(changedBefore()));
 }
 
 export const AUDIT_PAGE = 50;
 
+/** Every stored column but the observer, which `entries` names and `auditChain` keeps as its id. */
+const { observer: _observer, ...stored } = getTableColumns(auditLog);
+
 const entries = (db: Database) =>
   db
-    .select({
-      id: auditLog.id,
-      at: auditLog.at,
-      observerId: auditLog.observer,
-      observerName: observers.displayName,
-      action: auditLog.action,
-      targetKind: auditLog.targetKind,
-      targetId: auditLog.targetId,
-      before: auditLog.before,
-      after: auditLog.after,
-    })
+    .select({ ...stored, observerId: auditLog.observer, observerName: observers.displayName })
     .from(auditLog)
     .leftJoin(observers, eq(observers.id, auditLog.observer));
 
-const toEntry = (r: Awaited<ReturnType<typeof entries>>[number]): AuditEntry => ({
-  id: r.id,
-  at: r.at,
-  observer: r.observerId ? { id: r.observerId, displayName: r.observerName ?? r.observerId } : null,
-  action: r.action,
-  targetKind: r.targetKind,
-  targetId: r.targetId,
-  before: r.before,
-  after: r.after,
-});
+/** An entry as stored, with its observer's name: src/server/audit-text.ts puts it in words. */
+export type RawAuditEntry = Awaited<ReturnType<typeof entries>>[number];
 
-/** Newest first; optionally the entries of one target (a post, a message). */
-export async function listAudit(
-  db: Database,
-  opts: { page: number; target?: { kind: string; id: string } },
-): Promise<{ entries: AuditEntry[]; total: number }> {
+/** Newest first; optionally the entries of one target (a post, a message); and the chain's head. */
+export async function listAudit(db: Database, opts: { page: number; target?: { kind: string; id: string } }) {
   const where = opts.target
     ? and(eq(auditLog.targetKind, opts.target.kind), eq(auditLog.targetId, opts.target.id))
     : undefined;
-  const [rows, [total]] = await db.batch([
+  const [rows, [total], [head]] = await db.batch([
     entries(db)
       .where(where)
       .orderBy(desc(auditLog.id))
       .limit(AUDIT_PAGE)
       .offset((opts.page - 1) * AUDIT_PAGE),
     db.select({ n: count() }).from(auditLog).where(where),
+    auditHead(db),
   ]);
-  return { entries: rows.map(toEntry), total: total?.n ?? 0 };
+  return {
+    entries: rows,
+    total: total?.n ?? 0,
+    head: head?.hash ? { id: head.id, at: head.at, hash: head.hash } : null,
+  };
 }
 
 /** Every entry, oldest first (the export). */
-export async function allAudit(db: Database): Promise<AuditEntry[]> {
-  return (await entries(db).orderBy(asc(auditLog.id))).map(toEntry);
+export function allAudit(db: Database): Promise<RawAuditEntry[]> {
+  return entries(db).orderBy(asc(auditLog.id));
 }
+
+/** Every entry with its links, oldest first (`npm run audit:verify`). */
+export function auditChain(db: Database) {
+  return db
+    .select({ ...stored, observer: auditLog.observer })
+    .from(auditLog)
+    .orderBy(asc(auditLog.id));
+}
+
+/** What the entries name by id, for putting them in words: observers, posts (their thread), messages (their subject). */
+export async function auditNames(db: Database, ids: { observers: string[]; posts: string[]; messages: string[] }) {
+  const [people, posts, about] = await db.batch([
+    db
+      .select({ id: observers.id, name: observers.displayName })
+      .from(observers)
+      .where(inList(observers.id, ids.observers)),
+    db
+      .select({ id: forumPosts.id, title: forumThreads.title, opening: forumPosts.opening })
+      .from(forumPosts)
+      .innerJoin(forumThreads, eq(forumThreads.id, forumPosts.thread))
+      .where(inList(forumPosts.id, ids.posts)),
+    db
+      .select({ id: messages.id, subjectKind: messages.subjectKind, subjectId: messages.subjectId })
+      .from(messages)
+      .where(inList(messages.id, ids.messages)),
+  ]);
+  return {
+    observers: new Map(people.map((r) => [r.id, r.name])),
+    posts: new Map(posts.map((r) => [r.id, r])),
+    messages: new Map(about.map((r) => [r.id, r])),
+  };
+}
+export type AuditNames = Awaited<ReturnType<typeof auditNames>>;

@@ -6,9 +6,8 @@
 import { and, count, eq, isNull, notExists, sql } from 'drizzle-orm';
 import type { Database } from '../env';
 import type { Bucket } from '../guards/rate-limit';
-import { bump, onHit, readHits, unbump } from './rate-limits';
-import { codes, rateLimits, redemptions } from './schema';
-import { oneRow, rowOf } from './sql';
+import { bump, countIf, readHits } from './rate-limits';
+import { codes, redemptions } from './schema';
 
 /** Codes that may take part: not revoked, and of this appraisal when one is given. */
 export const liveCodes = (appraisal?: string) =>
@@ -23,16 +22,7 @@ export const liveCode = (codeHash: string, appraisal?: string) => and(eq(codes.h
  * cannot all be checked before any counts.
  */
 export const countIfUnknown = (db: Database, b: Bucket, codeHash: string, appraisal?: string) =>
-  db
-    .insert(rateLimits)
-    .select(
-      db
-        .select(rowOf(rateLimits, { key: b.key, window: b.window, hits: 1, expires: b.expires }))
-        .from(oneRow())
-        .where(notExists(db.select({ one: sql`1` }).from(codes).where(liveCode(codeHash, appraisal)))),
-    )
-    .onConflictDoUpdate(onHit)
-    .returning({ hits: rateLimits.hits });
+  countIf(db, b, notExists(db.select({ one: sql`1` }).from(codes).where(liveCode(codeHash, appraisal))));
 
 /** Live codes of an appraisal per rater category (turnout's denominator). */
 export const issuedCodes = (db: Database, appraisal: string) =>
@@ -53,12 +43,34 @@ export const issuedCodesByScope = (db: Database, appraisal: string) =>
     .where(liveCodes(appraisal))
     .groupBy(codes.raterCategory, codes.scope);
 
+/** The failure counters of a code check: the client's, and the code prefix's (from any address). */
+export interface FailureBuckets {
+  client: Bucket;
+  prefix: Bucket;
+}
+
+/** Count a failed check in both counters if the code is not live; then read both (the batch's tail). */
+const countFailures = (db: Database, f: FailureBuckets, hash: string, appraisal?: string) =>
+  [
+    countIfUnknown(db, f.client, hash, appraisal),
+    countIfUnknown(db, f.prefix, hash, appraisal),
+    readHits(db, f.client),
+    readHits(db, f.prefix),
+  ] as const;
+
+/** Which failure counter, if any, is over its limit: `counted` says whether this check was a failure. */
+export function overFailures(f: FailureBuckets, hits: { client: number; prefix: number }, counted: boolean) {
+  const over = (b: Bucket, n: number) => (counted ? n > b.limit.max : n >= b.limit.max);
+  if (over(f.prefix, hits.prefix)) return f.prefix;
+  if (over(f.client, hits.client)) return f.client;
+  return null;
+}
+
 /** A code's appraisal and category if it is live, and the instruments it has taken a token for. */
-export async function lookUpCode(db: Database, hash: string, requests: Bucket, failures: Bucket) {
-  const [counted, , failed, [code], done] = await db.batch([
+export async function lookUpCode(db: Database, hash: string, requests: Bucket, failures: FailureBuckets) {
+  const [counted, , , [client], [prefix], [code], done] = await db.batch([
     bump(db, requests),
-    countIfUnknown(db, failures, hash),
-    readHits(db, failures),
+    ...countFailures(db, failures, hash),
     db
       .select({ appraisal: codes.appraisal, raterCategory: codes.raterCategory, scope: codes.scope })
       .from(codes)
@@ -67,15 +79,15 @@ export async function lookUpCode(db: Database, hash: string, requests: Bucket, f
   ]);
   return {
     requests: counted[0]?.hits ?? 0,
-    failures: failed[0]?.hits ?? 0,
+    failures: { client: client?.hits ?? 0, prefix: prefix?.hits ?? 0 },
     code: code ?? null,
     answered: new Set(done.map((r) => r.instrument)),
   };
 }
 
 /**
- * A wrong code counts against the client's failure limit (the error path may
- * take a second round trip). Returns whether the client is now over it.
+ * A malformed code (it never reaches the lookup) counts against the client's
+ * failure limit. Returns whether the client is now over it.
  */
 export async function countFailure(db: Database, failures: Bucket): Promise<boolean> {
   const row = await bump(db, failures).get();
@@ -83,21 +95,16 @@ export async function countFailure(db: Database, failures: Bucket): Promise<bool
 }
 
 /**
- * Check a code for posting (a read only: never redeemed). The check counts as
- * a failure in the same batch as the lookup, so a burst of guesses sent at
- * once is cut off by the database's own ordering of the counter, not by a
- * read that every request of the burst passes; a right code is refunded
- * (refundFailure). Returns the failures counted so far in this window.
+ * Check a code for posting (a read only: never redeemed). The failure is
+ * counted in the statement that looks the code up (countIfUnknown), so a
+ * burst of guesses sent at once is cut off by the database's own ordering of
+ * the counter, not by a read that every request of the burst passes, and a
+ * right code writes no counter row at all.
  */
-export async function checkPostingCode(db: Database, hash: string, appraisal: string, failures: Bucket) {
-  const [fails, code] = await db.batch([
-    bump(db, failures),
+export async function checkPostingCode(db: Database, hash: string, appraisal: string, failures: FailureBuckets) {
+  const [, , [client], [prefix], code] = await db.batch([
+    ...countFailures(db, failures, hash, appraisal),
     db.select({ one: sql`1` }).from(codes).where(liveCode(hash, appraisal)),
   ]);
-  return { failures: fails[0]?.hits ?? 0, valid: code.length > 0 };
-}
-
-/** Take back the failure a right code was counted as. */
-export async function refundFailure(db: Database, failures: Bucket) {
-  await unbump(db, failures);
+  return { failures: { client: client?.hits ?? 0, prefix: prefix?.hits ?? 0 }, valid: code.length > 0 };
 }

@@ -3,7 +3,7 @@
 // visible exactly when its opening post is. Ties in time
 // (a pinned clock, one millisecond) are broken by insertion order (rowid):
 // posts are public and dated, so their order reveals nothing.
-import { and, asc, count, desc, eq, exists, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gte, inArray, notExists, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { PostStatus } from '../../domain/schemas/forum';
 import type { Database } from '../env';
@@ -14,16 +14,37 @@ import { changedBefore, oneRow, rowOf } from './sql';
 
 export const FORUM_PAGE = 20;
 
-export type NewPost = Pick<typeof forumPosts.$inferInsert, 'id' | 'displayName' | 'body' | 'createdAt'> & {
+export type NewPost = Pick<
+  typeof forumPosts.$inferInsert,
+  'id' | 'displayName' | 'body' | 'createdAt' | 'trackingHash'
+> & {
   status: Exclude<PostStatus, 'hidden'>;
 };
 
-export type WriteOutcome = 'stored' | 'rate_limited' | 'refused';
+export type WriteOutcome = 'stored' | 'rate_limited' | 'duplicate' | 'refused';
 
-function outcome(counted: { hits: number }[], written: D1Result, bucket: Bucket): WriteOutcome {
+/**
+ * How long the same text may not be posted again in the same thread (or, for
+ * a new thread, under the same title in the same appraisal), whoever sends
+ * it: only the text is compared, nothing about the writer is stored or used.
+ */
+export const DUPLICATE_HOURS = 24;
+
+const duplicateSince = (createdAt: string) =>
+  new Date(Date.parse(createdAt) - DUPLICATE_HOURS * 3600_000).toISOString();
+
+function outcome(counted: { hits: number }[], written: D1Result, duplicate: boolean, bucket: Bucket): WriteOutcome {
   if (written.meta.changes > 0) return 'stored';
-  return (counted[0]?.hits ?? 0) > bucket.limit.max ? 'rate_limited' : 'refused';
+  if ((counted[0]?.hits ?? 0) > bucket.limit.max) return 'rate_limited';
+  return duplicate ? 'duplicate' : 'refused';
 }
+
+/** Posts of the window with this text in the given thread(s). */
+const sameText = (db: Database, body: string, createdAt: string, inThread: SQL) =>
+  db
+    .select({ one: sql`1` })
+    .from(forumPosts)
+    .where(and(inThread, eq(forumPosts.body, body), gte(forumPosts.createdAt, duplicateSince(createdAt))));
 
 /** The opening post of a thread, joined only while it is visible (a thread is visible exactly then). */
 const op = alias(forumPosts, 'op');
@@ -53,6 +74,7 @@ const postFromThread = (post: NewPost, opening: boolean) =>
     createdAt: post.createdAt,
     moderatedAt: null,
     moderatedBy: null,
+    trackingHash: post.trackingHash ?? null,
   });
 
 export async function createThread(
@@ -60,7 +82,18 @@ export async function createThread(
   t: { id: string; appraisal: string; unit: string | null; title: string; post: NewPost; bucket: Bucket },
 ): Promise<WriteOutcome> {
   const at = t.post.createdAt;
-  const [counted, , opening] = await db.batch([
+  // The same opening text under the same title in this appraisal: the thread that was posted twice.
+  const sameThread = db
+    .select({ id: forumThreads.id })
+    .from(forumThreads)
+    .where(and(eq(forumThreads.appraisal, t.appraisal), eq(forumThreads.title, t.title)));
+  const duplicate = sameText(
+    db,
+    t.post.body,
+    at,
+    and(inArray(forumPosts.thread, sameThread), eq(forumPosts.opening, true)) as SQL,
+  );
+  const [counted, , opening, [seen]] = await db.batch([
     bump(db, t.bucket),
     db.insert(forumThreads).select(
       db
@@ -75,7 +108,7 @@ export async function createThread(
           }),
         )
         .from(oneRow())
-        .where(underLimit(db, t.bucket)),
+        .where(and(underLimit(db, t.bucket), notExists(duplicate))),
     ),
     db.insert(forumPosts).select(
       db
@@ -83,8 +116,9 @@ export async function createThread(
         .from(forumThreads)
         .where(and(eq(forumThreads.id, t.id), changedBefore())),
     ),
+    db.select({ duplicate: sql<number>`${exists(duplicate)}` }).from(oneRow()),
   ]);
-  return outcome(counted, opening, t.bucket);
+  return outcome(counted, opening, !!seen?.duplicate, t.bucket);
 }
 
 /** A reply, only to a visible thread; a visible reply moves the thread up the list. */
@@ -92,21 +126,23 @@ export async function createReply(
   db: Database,
   r: { thread: string; post: NewPost; bucket: Bucket },
 ): Promise<WriteOutcome> {
-  const [counted, reply] = await db.batch([
+  const duplicate = sameText(db, r.post.body, r.post.createdAt, eq(forumPosts.thread, r.thread));
+  const [counted, reply, , [seen]] = await db.batch([
     bump(db, r.bucket),
     db.insert(forumPosts).select(
       db
         .select(postFromThread(r.post, false))
         .from(forumThreads)
         .innerJoin(op, openingVisible(forumThreads.id))
-        .where(and(eq(forumThreads.id, r.thread), underLimit(db, r.bucket))),
+        .where(and(eq(forumThreads.id, r.thread), underLimit(db, r.bucket), notExists(duplicate))),
     ),
     db
       .update(forumThreads)
       .set({ lastPostAt: r.post.createdAt })
       .where(and(eq(forumThreads.id, r.thread), exists(visiblePost(db, r.post.id)))),
+    db.select({ duplicate: sql<number>`${exists(duplicate)}` }).from(oneRow()),
   ]);
-  return outcome(counted, reply, r.bucket);
+  return outcome(counted, reply, !!seen?.duplicate, r.bucket);
 }
 
 /** Visible threads, with their opening post's author and their visible replies. */
@@ -173,8 +209,10 @@ export async function readThread(db: Database, id: string, page: number) {
 
 /**
  * A report from one reporter (once per post), on a visible post. Reaching the
- * threshold of reports not yet reviewed puts the post back in the queue
- * (pending), hidden from the public until an observer decides.
+ * threshold of reports not yet reviewed hides a post no observer has looked at
+ * (pending, back in the queue until one decides). A post an observer approved
+ * stays up: its new reports only put it in the reported queue, so three
+ * people cannot undo an observer's decision (the issue report).
  */
 export async function reportPost(
   db: Database,
@@ -197,6 +235,7 @@ export async function reportPost(
       .set({
         reports,
         status: sql`CASE WHEN ${reports} - ${forumPosts.reviewedReports} >= ${r.threshold}
+                        AND ${forumPosts.moderatedBy} IS NULL
                       THEN 'pending' ELSE ${forumPosts.status} END`,
       })
       .where(and(eq(forumPosts.id, r.post), eq(forumPosts.status, 'visible'), changedBefore())),
@@ -204,4 +243,26 @@ export async function reportPost(
   if (reported.meta.changes > 0) return 'reported';
   if ((counted[0]?.hits ?? 0) > r.bucket.limit.max) return 'rate_limited';
   return (await visiblePost(db, r.post).get()) ? 'already' : 'not_found';
+}
+
+/** A post by its tracking number's hash, with its thread's title, whatever its status (its author asks). */
+export async function trackPost(db: Database, trackingHash: string, bucket: Bucket) {
+  const [counted, [post]] = await db.batch([
+    bump(db, bucket),
+    db
+      .select({
+        thread: forumPosts.thread,
+        threadTitle: forumThreads.title,
+        opening: forumPosts.opening,
+        body: forumPosts.body,
+        status: forumPosts.status,
+        hiddenReason: forumPosts.hiddenReason,
+        createdAt: forumPosts.createdAt,
+        moderatedAt: forumPosts.moderatedAt,
+      })
+      .from(forumPosts)
+      .innerJoin(forumThreads, eq(forumThreads.id, forumPosts.thread))
+      .where(eq(forumPosts.trackingHash, trackingHash)),
+  ]);
+  return { hits: counted[0]?.hits ?? 0, post: post ?? null };
 }

@@ -6,7 +6,7 @@ import { and, asc, count, desc, eq, exists, isNull, or, type SQL, sql } from 'dr
 import type { MessageStatus } from '../../domain/schemas/message';
 import type { Database } from '../env';
 import type { Bucket } from '../guards/rate-limit';
-import { type AuditInput, auditStatement } from './audit';
+import { type AuditInput, auditStatement, chained } from './audit';
 import type { Viewer } from './observers';
 import { bump, underLimit } from './rate-limits';
 import { messages, messageNotes as notes, observers } from './schema';
@@ -171,13 +171,15 @@ async function updateMessage(
   audit: AuditInput,
   guard?: SQL,
 ): Promise<boolean> {
-  const [result] = await db.batch([
-    db
-      .update(messages)
-      .set({ ...set, updatedAt: audit.at })
-      .where(and(eq(messages.id, id), eq(messages.updatedAt, was), guard)),
-    auditStatement(db, audit, { guarded: true }),
-  ]);
+  const [result] = await chained(db, audit, (entry) =>
+    db.batch([
+      db
+        .update(messages)
+        .set({ ...set, updatedAt: audit.at })
+        .where(and(eq(messages.id, id), eq(messages.updatedAt, was), guard)),
+      auditStatement(db, entry, { guarded: true }),
+    ]),
+  );
   return result.meta.changes > 0;
 }
 
@@ -208,15 +210,19 @@ export async function addMessageNote(
   db: Database,
   n: { message: string; observer: string; text: string; audit: AuditInput },
 ): Promise<boolean> {
-  const [result] = await db.batch([
-    db.insert(notes).select(
-      db
-        .select(rowOf(notes, { id: sql`NULL`, message: n.message, observer: n.observer, at: n.audit.at, text: n.text }))
-        .from(oneRow())
-        .where(exists(db.select({ one: sql`1` }).from(messages).where(eq(messages.id, n.message)))),
-    ),
-    auditStatement(db, n.audit, { guarded: true }),
-  ]);
+  const [result] = await chained(db, n.audit, (entry) =>
+    db.batch([
+      db.insert(notes).select(
+        db
+          .select(
+            rowOf(notes, { id: sql`NULL`, message: n.message, observer: n.observer, at: n.audit.at, text: n.text }),
+          )
+          .from(oneRow())
+          .where(exists(db.select({ one: sql`1` }).from(messages).where(eq(messages.id, n.message)))),
+      ),
+      auditStatement(db, entry, { guarded: true }),
+    ]),
+  );
   return result.meta.changes > 0;
 }
 

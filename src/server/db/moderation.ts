@@ -4,7 +4,7 @@
 import { and, asc, count, desc, eq, gt, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { ModerationItem, QueueCounts, QueueKind } from '../../domain/schemas/observer-account';
 import type { Database } from '../env';
-import { type AuditInput, auditStatement } from './audit';
+import { type AuditInput, auditStatement, chained } from './audit';
 import { FORUM_PAGE } from './forum';
 import type { Viewer } from './observers';
 import { forumPosts, forumThreads } from './schema';
@@ -114,33 +114,35 @@ export async function moderatePost(
     .select({ createdAt: forumPosts.createdAt })
     .from(forumPosts)
     .where(eq(forumPosts.id, m.before.id));
-  const [result] = await db.batch([
-    db
-      .update(forumPosts)
-      .set({
-        status: m.status,
-        hiddenReason: m.reason,
-        reviewedReports: sql`${forumPosts.reports}`,
-        moderatedAt: m.at,
-        moderatedBy: m.by,
-      })
-      .where(
-        and(
-          eq(forumPosts.id, m.before.id),
-          eq(forumPosts.status, m.before.status),
-          eq(forumPosts.reports, m.before.reports),
+  const [result] = await chained(db, m.audit, (entry) =>
+    db.batch([
+      db
+        .update(forumPosts)
+        .set({
+          status: m.status,
+          hiddenReason: m.reason,
+          reviewedReports: sql`${forumPosts.reports}`,
+          moderatedAt: m.at,
+          moderatedBy: m.by,
+        })
+        .where(
+          and(
+            eq(forumPosts.id, m.before.id),
+            eq(forumPosts.status, m.before.status),
+            eq(forumPosts.reports, m.before.reports),
+          ),
         ),
-      ),
-    auditStatement(db, m.audit, { guarded: true }),
-    // An approved reply moves its thread up the list, as if it had been visible from the start.
-    ...(m.status === 'visible'
-      ? [
-          db
-            .update(forumThreads)
-            .set({ lastPostAt: sql`max(${forumThreads.lastPostAt}, ${createdAt})` })
-            .where(and(eq(forumThreads.id, m.before.thread), changedBefore())),
-        ]
-      : []),
-  ]);
+      auditStatement(db, entry, { guarded: true }),
+      // An approved reply moves its thread up the list, as if it had been visible from the start.
+      ...(m.status === 'visible'
+        ? [
+            db
+              .update(forumThreads)
+              .set({ lastPostAt: sql`max(${forumThreads.lastPostAt}, ${createdAt})` })
+              .where(and(eq(forumThreads.id, m.before.thread), changedBefore())),
+          ]
+        : []),
+    ]),
+  );
   return result.meta.changes > 0;
 }

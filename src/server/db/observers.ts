@@ -1,13 +1,15 @@
 // Observer accounts, sessions and lock-outs, and the console's one write
 // outside its own tables: the staff override of an instrument's window.
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, max, ne, not, notExists, type SQL, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { InstrumentOverride, ObserverAccount } from '../../domain/schemas/observer-account';
+import type { LOGIN_THROTTLE } from '../auth/session';
 import type { Database } from '../env';
 import type { Bucket } from '../guards/rate-limit';
-import { type AuditInput, auditStatement } from './audit';
-import { bump } from './rate-limits';
+import { type AuditInput, auditStatement, chained } from './audit';
+import { bump, underLimit } from './rate-limits';
 import { instrumentStates, loginAttempts, observerSessions, observers, observerUnits } from './schema';
+import { changedBefore, oneRow, rowOf } from './sql';
 
 /** Who is looking, for scopes: a lead sees and acts on everything, an observer on its units. */
 export interface Viewer {
@@ -16,8 +18,9 @@ export interface Viewer {
   units: string[];
 }
 
-export function findLogin(db: Database, username: string) {
-  return db
+/** The account a login names, with its password hash. */
+const loginAccount = (db: Database, username: string) =>
+  db
     .select({
       id: observers.id,
       username: observers.username,
@@ -27,51 +30,103 @@ export function findLogin(db: Database, username: string) {
       disabled: observers.disabled,
     })
     .from(observers)
-    .where(eq(observers.username, username))
-    .get();
+    .where(eq(observers.username, username));
+
+export interface LoginKeys {
+  /** The name and the client's address (keyed: the table lists neither). */
+  pair: string;
+  /** The name alone. */
+  name: string;
 }
 
-export interface Lockout {
-  /** Failures that lock an account name. */
-  max: number;
-  /** How long a lock lasts, and how long failures are remembered. */
-  minutes: number;
+export interface Throttle {
+  free: number;
+  capSeconds: number;
 }
 
-/** Whether this name is locked now (until when). */
-export async function lockedUntil(db: Database, key: string, now: Date): Promise<string | null> {
-  const row = await db
-    .select({ lockedUntil: loginAttempts.lockedUntil })
-    .from(loginAttempts)
-    .where(eq(loginAttempts.key, key))
-    .get();
-  return row?.lockedUntil && row.lockedUntil > now.toISOString() ? row.lockedUntil : null;
+/** `now` plus the wait after the attempt counted `n`: none within the free ones, then 1 s, 2 s, 4 s … up to the cap. */
+const waitUntil = (n: SQL, t: Throttle, now: string) =>
+  sql`CASE WHEN ${n} < ${t.free} THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ', ${now}, '+' || min(1 << min(${n} - ${t.free}, 20), ${t.capSeconds}) || ' seconds') END`;
+
+export interface LoginAdmission {
+  /** Over the address limit (checked first). */
+  requests: number;
+  /** Whether this attempt may check a password (it has been counted). */
+  admitted: boolean;
+  /** If not: when the earliest next attempt may come. */
+  retryAt: string | null;
+  account: Awaited<ReturnType<typeof loginAccount>>[number] | null;
 }
 
 /**
- * Count a failed login for a name, in one statement: failures older than the
- * lock period are forgotten; reaching the maximum locks the name and starts
- * the count again. Returns the lock's end if this failure locked it.
+ * Count a login attempt and decide whether it may check a password, in one
+ * batch, before any hashing: the address's request counter; the (name,
+ * address) count, only if neither it nor the name's count asks this attempt to
+ * wait; the name's count, only if that one was counted; then the account. A
+ * burst of attempts is ordered by the database, so exactly as many are
+ * admitted as the counts allow, however many arrive at once.
  */
-export async function countLoginFailure(db: Database, key: string, now: Date, l: Lockout): Promise<string | null> {
-  const since = new Date(now.getTime() - l.minutes * 60_000).toISOString();
-  const until = new Date(now.getTime() + l.minutes * 60_000).toISOString();
-  const at = now.toISOString();
+export async function admitLogin(
+  db: Database,
+  a: { keys: LoginKeys; username: string; now: Date; bucket: Bucket; throttle: typeof LOGIN_THROTTLE },
+): Promise<LoginAdmission> {
+  const at = a.now.toISOString();
+  const since = new Date(a.now.getTime() - a.throttle.forgetMinutes * 60_000).toISOString();
+  /** A row that asks the next attempt to wait (a count not yet forgotten whose wait has not passed). */
+  const waiting = (key: string) =>
+    and(
+      eq(loginAttempts.key, key),
+      // Without it, a NULL wait would make the whole condition NULL, and NOT NULL is no better.
+      isNotNull(loginAttempts.lockedUntil),
+      gt(loginAttempts.lockedUntil, at),
+      gte(loginAttempts.updatedAt, since),
+    ) as SQL;
   const fresh = sql`CASE WHEN ${loginAttempts.updatedAt} < ${since} THEN 1 ELSE ${loginAttempts.failures} + 1 END`;
-  const row = await db
-    .insert(loginAttempts)
-    .values({ key, failures: 1, lockedUntil: l.max <= 1 ? until : null, updatedAt: at })
-    .onConflictDoUpdate({
-      target: loginAttempts.key,
-      set: {
-        lockedUntil: sql`CASE WHEN ${fresh} >= ${l.max} THEN ${until} ELSE ${loginAttempts.lockedUntil} END`,
-        failures: sql`CASE WHEN ${fresh} >= ${l.max} THEN 0 ELSE ${fresh} END`,
-        updatedAt: at,
-      },
-    })
-    .returning({ lockedUntil: loginAttempts.lockedUntil })
-    .get();
-  return row?.lockedUntil === until ? until : null;
+  const count = (key: string, t: Throttle, guard: SQL | undefined) =>
+    db
+      .insert(loginAttempts)
+      .select(
+        db
+          .select(rowOf(loginAttempts, { key, failures: 1, lockedUntil: waitUntil(sql`1`, t, at), updatedAt: at }))
+          .from(oneRow())
+          .where(guard),
+      )
+      .onConflictDoUpdate({
+        target: loginAttempts.key,
+        set: { failures: fresh, lockedUntil: waitUntil(fresh, t, at), updatedAt: at },
+        setWhere: not(waiting(key)),
+      })
+      .returning({ key: loginAttempts.key });
+  const [requests, pair, , [account], waits] = await db.batch([
+    bump(db, a.bucket),
+    count(
+      a.keys.pair,
+      a.throttle.pair,
+      and(
+        underLimit(db, a.bucket),
+        notExists(db.select({ one: sql`1` }).from(loginAttempts).where(waiting(a.keys.name))),
+      ),
+    ),
+    count(a.keys.name, a.throttle.name, changedBefore()),
+    loginAccount(db, a.username),
+    db
+      .select({ until: max(loginAttempts.lockedUntil) })
+      .from(loginAttempts)
+      .where(
+        and(
+          inArray(loginAttempts.key, [a.keys.pair, a.keys.name]),
+          gt(loginAttempts.lockedUntil, at),
+          gte(loginAttempts.updatedAt, since),
+        ),
+      ),
+  ]);
+  const admitted = pair.length === 1;
+  return {
+    requests: requests[0]?.hits ?? 0,
+    admitted,
+    retryAt: admitted ? null : (waits[0]?.until ?? null),
+    account: account ?? null,
+  };
 }
 
 export interface NewSession {
@@ -80,25 +135,28 @@ export interface NewSession {
   csrfToken: string;
   now: string;
   expiresAt: string;
-  attemptKey: string;
+  /** The login counts this success clears. */
+  attemptKeys: LoginKeys;
   audit: AuditInput;
 }
 
 /** One batch: the session, the account's last login, the cleared failure count, the audit entry. */
 export async function startSession(db: Database, s: NewSession) {
-  await db.batch([
-    db.insert(observerSessions).values({
-      tokenHash: s.tokenHash,
-      observer: s.observer,
-      csrfToken: s.csrfToken,
-      createdAt: s.now,
-      lastSeenAt: s.now,
-      expiresAt: s.expiresAt,
-    }),
-    db.update(observers).set({ lastLoginAt: s.now }).where(eq(observers.id, s.observer)),
-    db.delete(loginAttempts).where(eq(loginAttempts.key, s.attemptKey)),
-    auditStatement(db, s.audit),
-  ]);
+  await chained(db, s.audit, (entry) =>
+    db.batch([
+      db.insert(observerSessions).values({
+        tokenHash: s.tokenHash,
+        observer: s.observer,
+        csrfToken: s.csrfToken,
+        createdAt: s.now,
+        lastSeenAt: s.now,
+        expiresAt: s.expiresAt,
+      }),
+      db.update(observers).set({ lastLoginAt: s.now }).where(eq(observers.id, s.observer)),
+      db.delete(loginAttempts).where(inArray(loginAttempts.key, [s.attemptKeys.pair, s.attemptKeys.name])),
+      auditStatement(db, entry),
+    ]),
+  );
 }
 
 export type SessionRow = Pick<
@@ -161,7 +219,9 @@ export function dropSession(db: Database, tokenHash: string) {
 }
 
 export async function endSession(db: Database, tokenHash: string, audit: AuditInput) {
-  await db.batch([deleteSession(db, tokenHash), auditStatement(db, audit, { guarded: true })]);
+  await chained(db, audit, (entry) =>
+    db.batch([deleteSession(db, tokenHash), auditStatement(db, entry, { guarded: true })]),
+  );
 }
 
 export async function listObservers(db: Database) {
@@ -205,21 +265,15 @@ export async function setInstrumentState(
             set: { state, changedAt: now },
             setWhere: ne(instrumentStates.state, state),
           });
-  const [result] = await db.batch([
-    change,
-    auditStatement(db, audit, { guarded: true }),
-    ...(webhook ? [webhook] : []),
-  ]);
+  const [result] = await chained(db, audit, (entry) =>
+    db.batch([change, auditStatement(db, entry, { guarded: true }), ...(webhook ? [webhook] : [])]),
+  );
   return result.meta.changes > 0;
-}
-
-/** Count a login request against the client's address limit; the hits of this window. */
-export async function countLoginRequest(db: Database, bucket: Bucket): Promise<number> {
-  const row = await bump(db, bucket).get();
-  return row?.hits ?? 0;
 }
 
 /** An audit entry on its own (an action that changes nothing else, such as reading contact details). */
 export async function recordAudit(db: Database, audit: AuditInput) {
-  await auditStatement(db, audit);
+  await chained(db, audit, async (entry) => {
+    await auditStatement(db, entry);
+  });
 }

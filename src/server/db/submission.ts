@@ -13,8 +13,9 @@ import type { OverrideState } from '../../domain/schemas/instrument';
 import type { Database } from '../env';
 import type { Bucket } from '../guards/rate-limit';
 import { publicIntake, spendIntake } from './intake';
+import { bump, underLimit } from './rate-limits';
 import { responses, spentTokens } from './schema';
-import { oneRow } from './sql';
+import { oneRow, rowOf } from './sql';
 import { overrideOf } from './tallies';
 
 export type SpendInput = Omit<typeof spendIntake.$inferInsert, 'pairs'> & {
@@ -53,22 +54,42 @@ export type PublicInput = Pick<
 > & {
   /** The tally bumps: [question, option] of every answer counted. */
   pairs: [string, string][];
+  /** The client's requests a minute (the view's trigger counts it). */
   bucket: Bucket;
+  /** The client's answers to this instrument today: counted first, every request, and the insert's guard. */
+  daily: Bucket;
 };
 
-export type PublicOutcome = { kind: 'stored' | 'rate_limited' } | { kind: 'override'; state: OverrideState };
+export type PublicOutcome =
+  | { kind: 'stored' }
+  | { kind: 'rate_limited'; over: Bucket }
+  | { kind: 'override'; state: OverrideState };
 
+/**
+ * A public answer: count it against the client's daily cap for the instrument,
+ * then one INSERT into `public_intake`, only while under that cap (its trigger
+ * counts the minute's requests and stores the answer under that limit), and
+ * one read of what happened, in one batch.
+ */
 export async function submitPublic(db: Database, x: PublicInput): Promise<PublicOutcome> {
-  const { bucket: b, pairs, ...rest } = x;
-  const [, [read]] = await db.batch([
-    db.insert(publicIntake).values({
-      ...rest,
-      pairs: JSON.stringify(pairs),
-      requestKey: b.key,
-      requestWindow: b.window,
-      requestMax: b.limit.max,
-      requestExpires: b.expires,
-    }),
+  const { bucket: b, daily, pairs, ...rest } = x;
+  const [today, , [read]] = await db.batch([
+    bump(db, daily),
+    db.insert(publicIntake).select(
+      db
+        .select(
+          rowOf(publicIntake, {
+            ...rest,
+            pairs: JSON.stringify(pairs),
+            requestKey: b.key,
+            requestWindow: b.window,
+            requestMax: b.limit.max,
+            requestExpires: b.expires,
+          }),
+        )
+        .from(oneRow())
+        .where(underLimit(db, daily)),
+    ),
     db
       .select({
         stored: sql<number>`${exists(db.select({ one: sql`1` }).from(responses).where(eq(responses.id, x.responseId)))}`,
@@ -78,5 +99,5 @@ export async function submitPublic(db: Database, x: PublicInput): Promise<Public
   ]);
   if (read?.stored) return { kind: 'stored' };
   if (read?.override) return { kind: 'override', state: read.override };
-  return { kind: 'rate_limited' };
+  return { kind: 'rate_limited', over: (today[0]?.hits ?? 0) > daily.limit.max ? daily : b };
 }

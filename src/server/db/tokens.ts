@@ -3,12 +3,12 @@
 // the submission (db/submission.ts); the two writes share no row: issuing
 // touches `redemptions` and `rate_limits`, spending `spent_tokens`,
 // `responses`, `tallies` and `turnout`.
-import { and, asc, count, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, inArray, ne, notExists, sql } from 'drizzle-orm';
 import type { OverrideState } from '../../domain/schemas/instrument';
 import type { Database } from '../env';
 import type { Bucket } from '../guards/rate-limit';
-import { countIfUnknown, liveCode } from './codes';
-import { bump, hitsSoFar, underLimit } from './rate-limits';
+import { countIfUnknown, type FailureBuckets, liveCode, overFailures } from './codes';
+import { bump, countIf, hitsSoFar, underLimit } from './rate-limits';
 import { codes, instrumentStates, redemptions, spentTokens, tokenKeys } from './schema';
 import { overrideOf } from './tallies';
 
@@ -24,7 +24,9 @@ export interface IssueInput {
   /** The blinded message as 512 lower-case hex digits: compared with the key's modulus as text. */
   blindedHex: string;
   requests: Bucket;
-  failures: Bucket;
+  failures: FailureBuckets;
+  /** Requests refused because the code already took another token for the instrument. */
+  duplicates: Bucket;
 }
 
 export type IssuedKey = Pick<typeof tokenKeys.$inferSelect, 'raterCategory' | 'scope' | 'spki' | 'modulus' | 'sealed'>;
@@ -32,17 +34,10 @@ export type IssuedKey = Pick<typeof tokenKeys.$inferSelect, 'raterCategory' | 's
 export type IssueOutcome =
   /** `first`: this request redeemed the code; otherwise the same blinded message was redeemed before. */
   | { kind: 'sign'; first: boolean; key: IssuedKey }
-  | {
-      kind:
-        | 'rate_limited'
-        | 'too_many_failures'
-        | 'category'
-        | 'not_covered'
-        | 'no_key'
-        | 'bad_blinded'
-        | 'already_issued';
-    }
-  | { kind: 'wrong_code'; failures: number }
+  | { kind: 'rate_limited' | 'category' | 'not_covered' | 'no_key' | 'bad_blinded' }
+  | { kind: 'already_issued'; overLimit: boolean }
+  | { kind: 'too_many_failures'; over: Bucket }
+  | { kind: 'wrong_code'; over: Bucket | null }
   | { kind: 'override'; state: OverrideState };
 
 /**
@@ -66,9 +61,22 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
   const subjects = JSON.stringify(x.subjects);
   // 定点定向: a targeted code's scope must name one of the instrument's subjects (an instrument without any takes all).
   const covered = sql`(${codes.scope} = '*' OR ${subjects} = '[]' OR EXISTS (SELECT 1 FROM json_each(${subjects}) WHERE instr(',' || ${codes.scope} || ',', ',' || value || ',') > 0))`;
-  const [requests, failed, redeemed, read] = await db.batch([
+  const issuedElsewhere = db
+    .select({ one: sql`1` })
+    .from(redemptions)
+    .where(
+      and(
+        eq(redemptions.codeHash, x.codeHash),
+        eq(redemptions.instrument, x.instrument),
+        ne(redemptions.blindedHash, x.blindedHash),
+      ),
+    );
+  const [requests, duplicate, failed, failedPrefix, redeemed, read] = await db.batch([
     bump(db, x.requests),
-    countIfUnknown(db, x.failures, x.codeHash, x.appraisal),
+    // A refused duplicate counts too: before this redemption, so the request that redeems is never one.
+    countIf(db, x.duplicates, exists(issuedElsewhere)),
+    countIfUnknown(db, x.failures.client, x.codeHash, x.appraisal),
+    countIfUnknown(db, x.failures.prefix, x.codeHash, x.appraisal),
     db
       .insert(redemptions)
       .select(
@@ -89,7 +97,8 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
               sql`${x.blindedHex} < ${tokenKeys.modulus}`,
               notExists(overridden),
               underLimit(db, x.requests),
-              sql`${hitsSoFar(db, x.failures)} < ${x.failures.limit.max}`,
+              sql`${hitsSoFar(db, x.failures.client)} < ${x.failures.client.limit.max}`,
+              sql`${hitsSoFar(db, x.failures.prefix)} < ${x.failures.prefix.limit.max}`,
             ),
           ),
       )
@@ -107,7 +116,9 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
         spki: tokenKeys.spki,
         modulus: tokenKeys.modulus,
         sealed: tokenKeys.sealed,
-        failures: hitsSoFar(db, x.failures),
+        // Named: D1 returns a batch's rows keyed by column name, and the two are the same SQL text.
+        failures: hitsSoFar(db, x.failures.client).as('failures'),
+        prefixFailures: hitsSoFar(db, x.failures.prefix).as('prefix_failures'),
         override: overrideOf(db, x.instrument),
       })
       .from(codes)
@@ -119,7 +130,11 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
   const row = read[0];
   if (!row || row.revokedOn !== null || row.appraisal !== x.appraisal) {
     // The batch has counted this failure (countIfUnknown) unless the code is of another appraisal.
-    return { kind: 'wrong_code', failures: failed[0]?.hits ?? row?.failures ?? 0 };
+    const hits = {
+      client: failed[0]?.hits ?? row?.failures ?? 0,
+      prefix: failedPrefix[0]?.hits ?? row?.prefixFailures ?? 0,
+    };
+    return { kind: 'wrong_code', over: overFailures(x.failures, hits, true) };
   }
   const key =
     row.spki && row.modulus && row.sealed
@@ -127,9 +142,11 @@ export async function redeemForToken(db: Database, x: IssueInput): Promise<Issue
       : null;
   if (redeemed.length === 1 && key) return { kind: 'sign', first: true, key };
   if (row.redeemed) {
-    return row.redeemedWith === x.blindedHash && key ? { kind: 'sign', first: false, key } : { kind: 'already_issued' };
+    if (row.redeemedWith === x.blindedHash && key) return { kind: 'sign', first: false, key };
+    return { kind: 'already_issued', overLimit: (duplicate[0]?.hits ?? 0) > x.duplicates.limit.max };
   }
-  if (row.failures >= x.failures.limit.max) return { kind: 'too_many_failures' };
+  const over = overFailures(x.failures, { client: row.failures, prefix: row.prefixFailures }, false);
+  if (over) return { kind: 'too_many_failures', over };
   if (row.override) return { kind: 'override', state: row.override };
   if (!x.categories.includes(row.raterCategory)) return { kind: 'category' };
   if (!row.covered) return { kind: 'not_covered' };

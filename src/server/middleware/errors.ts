@@ -40,8 +40,13 @@ export const zodIssues = (e: Pick<ZodError, 'issues'>): Issue[] =>
 export const databaseError = (err: Error): Error =>
   err instanceof DrizzleQueryError && err.cause instanceof Error ? err.cause : err;
 
-/** D1 answers "overloaded" when its single writer queue is full: a retryable 503, not a 500. */
-const isOverloaded = (err: Error) => /overloaded|D1_ERROR.*(busy|timeout)|SQLITE_BUSY/i.test(err.message);
+/**
+ * D1 answers "overloaded" when its single writer queue is full: a retryable
+ * 503, not a 500. So is an audited action that lost the race for the audit
+ * chain's head every time it tried (db/audit.ts): the console may send it again.
+ */
+const isOverloaded = (err: Error) =>
+  /overloaded|D1_ERROR.*(busy|timeout)|SQLITE_BUSY|audit_chain_moved/i.test(err.message);
 
 export const onError: ErrorHandler = (err, c) => {
   if (err instanceof ApiError) {

@@ -10,9 +10,9 @@ import type { RuntimeCatalog } from '../../domain/catalog';
 import { codeProblem, hashCode } from '../../domain/code';
 import { localDate, rangeStatus } from '../../domain/phase';
 import { apiError } from '../../domain/schemas/api';
-import { checkPostingCode as countedCheck, countFailure, refundFailure } from '../db/codes';
+import { checkPostingCode as countedCheck, countFailure, overFailures } from '../db/codes';
 import type { AppEnv } from '../env';
-import { type Bucket, clientBucket, LIMITS } from '../guards/rate-limit';
+import { type Bucket, clientBucket, LIMITS, prefixBucket } from '../guards/rate-limit';
 import { ApiError } from '../middleware/errors';
 
 // --- OpenAPI pieces -----------------------------------------------------------
@@ -25,7 +25,7 @@ export const body = <T>(schema: T) => ({ required: true, content: { 'application
 
 const descriptions: Record<number, string> = {
   400: '请求内容不符合要求 (issues 指出具体字段)',
-  401: '参与码无效',
+  401: '未通过验证 (参与码、登录会话或签名无效; code 指出是哪一项)',
   403: '人机验证失败或无权限',
   404: '不存在',
   409: '此参与码已提交过',
@@ -114,20 +114,20 @@ function pepper(c: Context<AppEnv>): string {
 /**
  * A code required for posting: checked against the codes table (valid, this
  * appraisal, not revoked), never redeemed and never stored with the post.
- * Every check counts against the client's failure limit until the code
- * proves right (see db/forum.ts). Call after Turnstile.
+ * A wrong code counts against the client's and the code prefix's failure
+ * limits in the lookup's own statement (db/codes.ts). Call after Turnstile.
  */
 export async function checkPostingCode(c: Context<AppEnv>, appraisal: string, code: string | undefined) {
   if (!code) throw invalid(['code'], '本论坛须凭参与码发帖, 请输入参与码');
   const failures = await clientBucket(c, LIMITS.codeFailures);
-  const refuse = async (): Promise<never> => {
+  if (codeProblem(code) !== null) {
     throw (await countFailure(c.get('db'), failures)) ? tooMany(failures) : new ApiError(401, 'unauthorized');
-  };
-  if (codeProblem(code) !== null) await refuse();
-  const found = await countedCheck(c.get('db'), await hashCode(pepper(c), code), appraisal, failures);
-  if (found.failures > failures.limit.max) throw tooMany(failures);
+  }
+  const buckets = { client: failures, prefix: await prefixBucket(c, code) };
+  const found = await countedCheck(c.get('db'), await hashCode(pepper(c), code), appraisal, buckets);
+  const over = overFailures(buckets, found.failures, !found.valid);
+  if (over) throw tooMany(over);
   if (!found.valid) throw new ApiError(401, 'unauthorized');
-  await refundFailure(c.get('db'), failures);
 }
 
 /** The secret the tracking numbers are hashed with (the code pepper, with its own label). */

@@ -14,7 +14,7 @@ import { ApiError } from '../middleware/errors';
 import { verifySignedRequest } from '../middleware/feed-auth';
 import { errorResponses, type Security } from './_helpers';
 
-// Documented here; checked by verifySignedRequest, so a missing header is a 401 like any other auth failure.
+// Documented here; checked by verifySignedRequest, so a missing header is a 401 (feed_unsigned) naming it.
 const signedHeaders = z.object({
   [FEED_HEADERS.keyId]: z.string().optional().meta({ description: '密钥编号' }),
   [FEED_HEADERS.timestamp]: z.string().optional().meta({ description: 'Unix 秒, 与服务器相差不超过 300 秒' }),
@@ -110,7 +110,7 @@ for (const path of ['/feed/appraisals/{id}/tallies', '/feed/appraisals/{id}/tall
       const catalog = c.get('catalog');
       const instruments = catalog.instruments.filter((i) => i.appraisal === appraisal);
       const read = await readFeed(c.get('db'), { ...signed, appraisal, instruments: instruments.map((i) => i.id) });
-      if (!read.ok) throw new ApiError(401, 'unauthorized');
+      if (!read.ok) throw new ApiError(401, read.reason === 'replay' ? 'feed_nonce_reused' : 'feed_key_refused');
       if (!catalog.appraisals.some((a) => a.id === appraisal) && instruments.length === 0)
         throw new ApiError(404, 'not_found');
       const now = c.get('now')();

@@ -2,22 +2,36 @@
 // Writes need Turnstile, the appraisal's opinion phase, and (where the
 // appraisal says so) a valid code that is checked, not consumed, not stored.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { id } from '../../domain/schemas/common';
+import type { Context } from 'hono';
+import { hmacHex, normaliseCrockford } from '../../domain/code';
+import { dayInChina, id } from '../../domain/schemas/common';
 import {
   forumId,
   forumSettingsBody,
   newThreadRequest,
   pageQuery,
   postCreated,
+  postTrackRequest,
   replyRequest,
   reportRequest,
   threadList,
   threadPage,
+  trackedPost,
 } from '../../domain/schemas/forum';
-import { createReply, createThread, FORUM_PAGE, listThreads, readThread, reportPost } from '../db/forum';
+import { newTrackingNumber } from '../../domain/schemas/tracking';
+import {
+  createReply,
+  createThread,
+  FORUM_PAGE,
+  listThreads,
+  readThread,
+  reportPost,
+  trackPost,
+  type WriteOutcome,
+} from '../db/forum';
 import { postState } from '../db/moderation';
 import type { AppEnv } from '../env';
-import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { type Bucket, clientBucket, LIMITS } from '../guards/rate-limit';
 import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
 import {
@@ -31,12 +45,25 @@ import {
   opinionOpen,
   subjectUnit,
   tooMany,
+  trackingSecret,
 } from './_helpers';
 
 export const forumRoutes = new OpenAPIHono<AppEnv>();
 
 const pages = (total: number) => Math.ceil(total / FORUM_PAGE);
 const notFound = () => new ApiError(404, 'not_found');
+
+/** The keyed hash a post's tracking number is stored as (its own label: not the opinion box's). */
+const trackingHash = (c: Context<AppEnv>, tracking: string) =>
+  hmacHex(`forum-${trackingSecret(c)}`, normaliseCrockford(tracking));
+
+/** A write that stored nothing: over the limit, the same text again, or `otherwise`. */
+function refuseUnstored(outcome: WriteOutcome, bucket: Bucket, otherwise: () => ApiError) {
+  if (outcome === 'stored') return;
+  if (outcome === 'rate_limited') throw tooMany(bucket);
+  if (outcome === 'duplicate') throw new ApiError(409, 'duplicate_post');
+  throw otherwise();
+}
 
 forumRoutes.openapi(
   createRoute({
@@ -76,11 +103,11 @@ forumRoutes.openapi(
     method: 'post',
     path: '/forum/threads',
     tags: ['forum'],
-    summary: '发起主题 (先审后发时须待观察员审核)',
+    summary: '发起主题 (先审后发时须待观察员审核), 返回查询号; 24 小时内同一考核下同标题同内容的主题不受理 (409)',
     request: { body: body(newThreadRequest) },
     responses: {
-      201: json(postCreated, 'Stored'),
-      ...errorResponses(400, 401, 403, 413, 415, 423, 429, 503),
+      201: json(postCreated, 'Stored; the tracking number is shown this once'),
+      ...errorResponses(400, 401, 403, 409, 413, 415, 423, 429, 503),
     },
   }),
   async (c) => {
@@ -94,18 +121,25 @@ forumRoutes.openapi(
     const status = a.forum.moderation === 'pre' ? ('pending' as const) : ('visible' as const);
     const thread = crypto.randomUUID();
     const post = crypto.randomUUID();
+    const tracking = newTrackingNumber();
     const bucket = await clientBucket(c, LIMITS.forumPost);
     const outcome = await createThread(c.get('db'), {
       id: thread,
       appraisal: a.id,
       unit: req.unit ?? null,
       title: req.title,
-      post: { id: post, displayName: req.displayName, body: req.body, status, createdAt: now },
+      post: {
+        id: post,
+        displayName: req.displayName,
+        body: req.body,
+        status,
+        createdAt: now,
+        trackingHash: await trackingHash(c, tracking),
+      },
       bucket,
     });
-    if (outcome === 'rate_limited') throw tooMany(bucket);
-    if (outcome !== 'stored') throw new ApiError(503, 'service_unavailable');
-    return c.json({ thread, post, status }, 201);
+    refuseUnstored(outcome, bucket, () => new ApiError(503, 'service_unavailable'));
+    return c.json({ thread, post, status, tracking }, 201);
   },
 );
 
@@ -133,11 +167,11 @@ forumRoutes.openapi(
     method: 'post',
     path: '/forum/threads/{id}/posts',
     tags: ['forum'],
-    summary: '回复主题',
+    summary: '回复主题, 返回查询号; 24 小时内本主题中已有相同内容的回复不受理 (409)',
     request: { params: threadParams, body: body(replyRequest) },
     responses: {
-      201: json(postCreated, 'Stored'),
-      ...errorResponses(400, 401, 403, 404, 413, 415, 423, 429, 503),
+      201: json(postCreated, 'Stored; the tracking number is shown this once'),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 415, 423, 429, 503),
     },
   }),
   async (c) => {
@@ -151,16 +185,23 @@ forumRoutes.openapi(
     if (a.forum.requireCode) await checkPostingCode(c, a.id, req.code);
     const status = a.forum.moderation === 'pre' ? ('pending' as const) : ('visible' as const);
     const post = crypto.randomUUID();
+    const tracking = newTrackingNumber();
     const bucket = await clientBucket(c, LIMITS.forumPost);
     const outcome = await createReply(c.get('db'), {
       thread: threadId,
-      post: { id: post, displayName: req.displayName, body: req.body, status, createdAt: c.get('now')().toISOString() },
+      post: {
+        id: post,
+        displayName: req.displayName,
+        body: req.body,
+        status,
+        createdAt: c.get('now')().toISOString(),
+        trackingHash: await trackingHash(c, tracking),
+      },
       bucket,
     });
-    if (outcome === 'rate_limited') throw tooMany(bucket);
-    // Hidden between the read and the write.
-    if (outcome !== 'stored') throw notFound();
-    return c.json({ thread: threadId, post, status }, 201);
+    // Refused otherwise: hidden between the read and the write.
+    refuseUnstored(outcome, bucket, notFound);
+    return c.json({ thread: threadId, post, status, tracking }, 201);
   },
 );
 
@@ -194,5 +235,36 @@ forumRoutes.openapi(
     if (outcome === 'not_found') throw notFound();
     // A repeated report is received the same way; it just does not count twice.
     return c.json({ received: true as const }, 202);
+  },
+);
+
+forumRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/forum/posts/track',
+    tags: ['forum'],
+    summary: '凭查询号查看自己所发帖子的审核状态 (待审核、已公开、已隐藏及理由); 查询号放在请求体中',
+    request: { body: body(postTrackRequest) },
+    responses: { 200: json(trackedPost, 'The post'), ...errorResponses(400, 404, 413, 415, 429, 503) },
+  }),
+  async (c) => {
+    const bucket = await clientBucket(c, LIMITS.track);
+    const found = await trackPost(c.get('db'), await trackingHash(c, c.req.valid('json').tracking), bucket);
+    if (found.hits > bucket.limit.max) throw tooMany(bucket);
+    const p = found.post;
+    if (!p) throw notFound();
+    return c.json(
+      {
+        thread: p.thread,
+        threadTitle: p.threadTitle,
+        opening: p.opening,
+        body: p.body,
+        status: p.status,
+        hiddenReason: p.status === 'hidden' ? p.hiddenReason : null,
+        postedOn: dayInChina(new Date(p.createdAt)),
+        moderatedOn: p.moderatedAt ? dayInChina(new Date(p.moderatedAt)) : null,
+      },
+      200,
+    );
   },
 );

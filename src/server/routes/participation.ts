@@ -11,11 +11,12 @@ import {
   verifyCodeRequest,
   verifyCodeResponse,
 } from '../../domain/schemas/participation';
-import { countFailure, lookUpCode } from '../db/codes';
+import type { CodeCategory } from '../../domain/schemas/rater-category';
+import { countFailure, lookUpCode, overFailures } from '../db/codes';
 import { findReceipt } from '../db/receipts';
 import { readOverrides } from '../db/tallies';
 import type { AppEnv } from '../env';
-import { type Bucket, clientBucket, LIMITS } from '../guards/rate-limit';
+import { type Bucket, clientBucket, LIMITS, prefixBucket } from '../guards/rate-limit';
 import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
 import { body, errorResponses, json, tooMany } from './_helpers';
@@ -54,14 +55,14 @@ participationRoutes.openapi(
     // A malformed code never reaches D1, but still counts as a failed try.
     if (codeProblem(code) !== null) await wrongCode(c, failures);
     await checkTurnstile(c, turnstileToken);
-    const found = await lookUpCode(c.get('db'), await hashCode(pepper(c), code), requests, failures);
+    const buckets = { client: failures, prefix: await prefixBucket(c, code) };
+    const found = await lookUpCode(c.get('db'), await hashCode(pepper(c), code), requests, buckets);
     if (found.requests > requests.limit.max) throw tooMany(requests);
     // Unknown and revoked codes get the same answer as a wrong one (no existence oracle); the
-    // batch has already counted the failure.
-    if (!found.code) {
-      throw found.failures > failures.limit.max ? tooMany(failures) : new ApiError(401, 'unauthorized');
-    }
-    if (found.failures >= failures.limit.max) throw tooMany(failures);
+    // batch has already counted the failure. A right code is refused too once either counter is full.
+    const over = overFailures(buckets, found.failures, !found.code);
+    if (over) throw tooMany(over);
+    if (!found.code) throw new ApiError(401, 'unauthorized');
     const { appraisal, raterCategory, scope } = found.code;
     const overrides = await readOverrides(c.get('db'));
     const now = c.get('now')();

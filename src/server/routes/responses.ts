@@ -16,7 +16,7 @@ import { findInstrument } from '../catalog';
 import { spendToken, submitPublic } from '../db/submission';
 import { keyName, readPublicKeys } from '../db/tokens';
 import type { AppEnv, Database } from '../env';
-import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { clientBucket, clientInstrumentBucket, LIMITS } from '../guards/rate-limit';
 import { checkTurnstile } from '../guards/turnstile';
 import { ApiError, zodIssues } from '../middleware/errors';
 import { body, errorResponses, invalid, json, tooMany } from './_helpers';
@@ -40,6 +40,20 @@ async function publicKeys(db: Database, instrument: string, fresh: boolean): Pro
 }
 
 const badToken = () => new ApiError(401, 'token_invalid');
+
+/**
+ * Hashes of tokens this isolate has seen spent: a replay of one is answered
+ * 409 from memory, with no D1 statement. A spend writes no rate-limit row (a
+ * valid token is its own limit, docs/privacy.md), so a flood of replays of a
+ * spent token is bounded by cost instead: a signature check and a lookup here.
+ * Holds hashes only (no address, no time); the oldest go first past the cap.
+ */
+const knownSpent = new Set<string>();
+const KNOWN_SPENT_MAX = 50_000;
+function rememberSpent(tokenHash: string) {
+  knownSpent.add(tokenHash);
+  if (knownSpent.size > KNOWN_SPENT_MAX) knownSpent.delete(knownSpent.values().next().value as string);
+}
 
 /** What a token's message says (instrument, category, scope), before its signature is checked; null if unreadable. */
 const claimsOf = (token: SpendToken | undefined) => {
@@ -109,23 +123,30 @@ responseRoutes.openapi(
     if (req.token) {
       const claims = await checkToken(c, inst, req.token);
       const msg = fromBase64Url(req.token.msg) as Uint8Array<ArrayBuffer>;
+      const tokenHash = await sha256Hex(msg);
+      if (knownSpent.has(tokenHash)) throw new ApiError(409, 'already_answered');
       const outcome = await spendToken(c.get('db'), {
         ...stored,
-        tokenHash: await sha256Hex(msg),
+        tokenHash,
         raterCategory: claims.raterCategory,
         scope: claims.scope,
         // Stored as they will be published: canonical base64url of the bytes that were verified.
         msg: toBase64Url(msg),
         sig: toBase64Url(fromBase64Url(req.token.sig) as Uint8Array),
       });
-      if (outcome.kind === 'stored') return created();
       if (outcome.kind === 'override') throw refusedByStaff(outcome.state);
+      rememberSpent(tokenHash);
+      if (outcome.kind === 'stored') return created();
       throw new ApiError(409, 'already_answered');
     }
     const bucket = await clientBucket(c, LIMITS.publicResponse);
-    const outcome = await submitPublic(c.get('db'), { ...stored, bucket });
+    const daily = await clientInstrumentBucket(c, LIMITS.publicDaily, inst.id);
+    const outcome = await submitPublic(c.get('db'), { ...stored, bucket, daily });
     if (outcome.kind === 'stored') return created();
     if (outcome.kind === 'override') throw refusedByStaff(outcome.state);
+    if (outcome.over === daily) {
+      throw new ApiError(429, 'daily_limit_reached', undefined, { 'Retry-After': String(daily.retryAfter) });
+    }
     throw tooMany(bucket);
   },
 );

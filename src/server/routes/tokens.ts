@@ -16,7 +16,7 @@ import { countFailure } from '../db/codes';
 import { readOverrides } from '../db/tallies';
 import { keyName, readPublicKeys, readSpentTokens, redeemForToken } from '../db/tokens';
 import type { AppEnv } from '../env';
-import { clientBucket, LIMITS } from '../guards/rate-limit';
+import { clientBucket, LIMITS, prefixBucket } from '../guards/rate-limit';
 import { checkTurnstile } from '../guards/turnstile';
 import { ApiError } from '../middleware/errors';
 import { body, errorResponses, json, tooMany } from './_helpers';
@@ -92,6 +92,8 @@ tokenRoutes.openapi(
     }
     await checkTurnstile(c, turnstileToken);
     const blinded = fromBase64Url(blindedMsg) as Uint8Array<ArrayBuffer>;
+    const prefix = await prefixBucket(c, code);
+    const duplicates = await clientBucket(c, LIMITS.duplicates);
     const outcome = await redeemForToken(c.get('db'), {
       instrument: inst.id,
       appraisal: inst.appraisal,
@@ -101,7 +103,8 @@ tokenRoutes.openapi(
       blindedHash: await sha256Hex(blinded),
       blindedHex: toHex(blinded),
       requests,
-      failures,
+      failures: { client: failures, prefix },
+      duplicates,
     });
     switch (outcome.kind) {
       case 'sign': {
@@ -113,10 +116,10 @@ tokenRoutes.openapi(
       case 'rate_limited':
         throw tooMany(requests);
       case 'too_many_failures':
-        throw tooMany(failures);
+        throw tooMany(outcome.over);
       case 'wrong_code':
         // Unknown, revoked and mistyped codes get the same answer (no existence oracle).
-        throw outcome.failures > failures.limit.max ? tooMany(failures) : new ApiError(401, 'unauthorized');
+        throw outcome.over ? tooMany(outcome.over) : new ApiError(401, 'unauthorized');
       case 'override':
         throw new ApiError(423, outcome.state === 'closed' ? 'closed' : 'not_open');
       case 'category':
@@ -124,7 +127,8 @@ tokenRoutes.openapi(
       case 'not_covered':
         throw new ApiError(403, 'not_targeted');
       case 'already_issued':
-        throw new ApiError(409, 'token_already_issued');
+        // Counted either way: a script resubmitting a used code ends at 429, like any other client over a limit.
+        throw outcome.overLimit ? tooMany(duplicates) : new ApiError(409, 'token_already_issued');
       case 'bad_blinded':
         throw new ApiError(400, 'validation_failed', [{ path: ['blindedMsg'], message: 'blindedMsg 不小于公钥模数' }]);
       case 'no_key':

@@ -1,8 +1,12 @@
 // The audit log: every observer action writes exactly one entry (who, what,
 // when, before/after) in the batch of the change; refused actions write
-// none; nothing can alter an entry, through the API or in the database.
+// none; nothing can alter an entry, through the API or in the database; and
+// the entries form one hash chain, even under concurrent actions, so an edit
+// made with direct database access shows.
 import { env } from 'cloudflare:test';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { AUDIT_GENESIS, auditEntryHash, type StoredEntry, verifyAuditChain } from '../../../src/domain/audit-chain';
 import { auditPage } from '../../../src/domain/schemas/audit';
 import { postCreated } from '../../../src/domain/schemas/forum';
 import {
@@ -65,6 +69,24 @@ describe('the audit log', () => {
     expect(hide[0]?.observer?.displayName).toBe(lead.session.observer.displayName);
     const state = (await entries(viewer, '?targetKind=instrument&targetId=q-public')).entries[0];
     expect([state?.before, state?.after]).toEqual(['{"state":"open"}', '{"state":"closed"}']);
+    // In words for the console: names, not ids; each changed field in Chinese; unchanged ones left out.
+    expect(hide[0]?.targetName).toBe('主帖 (主题《日志测试主题》)');
+    expect(hide[0]?.changes).toEqual([
+      { field: '状态', before: '已公开', after: '已隐藏' },
+      { field: '隐藏理由', before: null, after: '重复内容' },
+    ]);
+    expect(state?.targetName).toBe('测评《公开问卷》');
+    expect(state?.changes).toEqual([{ field: '测评状态', before: '开放中', after: '已截止' }]);
+    const assign = (await entries(viewer, `?targetKind=message&targetId=${id}`)).entries.find(
+      (e) => e.action === 'message.assign',
+    );
+    expect(assign?.targetName).toBe('民意调查箱意见 (考核工作)');
+    const obsName = await env.DB.prepare('SELECT display_name AS n FROM observers WHERE id = ?1')
+      .bind(obs.id)
+      .first<{ n: string }>();
+    expect(assign?.changes).toEqual([{ field: '承办人', before: '未分配', after: obsName?.n }]);
+    const login = (await entries(viewer, `?targetKind=observer&targetId=${lead.session.observer.id}`)).entries;
+    expect(login.map((e) => e.targetName)).toContain(`观察员 ${lead.session.observer.displayName}`);
     // Contact details and passwords never go into the log.
     const dump = JSON.stringify((await env.DB.prepare('SELECT * FROM audit_log').all()).results);
     expect(dump).not.toContain('2222222');
@@ -173,5 +195,124 @@ describe('work queues', () => {
     expect(tallies.split('\r\n')[0]).toBe(
       'instrument,instrumentTitle,subject,question,questionLabel,option,optionLabel,raterCategory,count',
     );
+  });
+});
+
+// The issue report: the log was append-only against the app but not against someone with database access.
+describe('the audit log as a hash chain', () => {
+  const rows = async () =>
+    (
+      await env.DB.prepare(
+        'SELECT id, at, observer, action, target_kind AS targetKind, target_id AS targetId, before, after, request_id AS requestId, prev_hash AS prevHash, hash FROM audit_log ORDER BY id',
+      ).all<StoredEntry>()
+    ).results;
+
+  it('links every entry to the one before: consecutive ids, the previous hash, a hash of its own', async () => {
+    const lead = await signIn(await makeObserver('lead'));
+    await lead.get('/api/v1/observe/exports/audit.csv');
+    const all = await rows();
+    expect(all.length).toBeGreaterThan(10);
+    const report = await verifyAuditChain(all);
+    expect(report.problems).toEqual([]);
+    expect(report.unchained).toBe(0);
+    expect(all[0]?.prevHash).toBe(AUDIT_GENESIS);
+    expect(report.head).toEqual({ id: all.at(-1)?.id, at: all.at(-1)?.at, hash: all.at(-1)?.hash });
+    // The console shows the head, to be written down.
+    const page = await entries(lead);
+    expect(page.chain.head).toEqual(report.head);
+  });
+
+  it('can be checked from the CSV export alone, by anyone holding it; an edited cell breaks it', async () => {
+    const lead = await signIn(await makeObserver('lead'));
+    const csv = await (await lead.get('/api/v1/observe/exports/audit.csv')).text();
+    const cell = (v: string | undefined) => (v === undefined || v === '' ? null : v);
+    const fromCsv = (text: string): StoredEntry[] =>
+      (parse(text, { bom: true, columns: true }) as Record<string, string>[]).map((r) => ({
+        id: Number(r.id),
+        at: r.at as string,
+        observer: cell(r.observerId),
+        action: r.action as string,
+        targetKind: r.targetKind as string,
+        targetId: r.targetId as string,
+        before: cell(r.before),
+        after: cell(r.after),
+        requestId: cell(r.requestId),
+        prevHash: cell(r.prevHash),
+        hash: cell(r.hash),
+      }));
+    const exported = fromCsv(csv);
+    expect(exported.length).toBe(await count('audit_log'));
+    const report = await verifyAuditChain(exported);
+    expect(report.problems).toEqual([]);
+    expect(report.unchained).toBe(0);
+    // The login's entry says who logged in; make it someone else's in the file.
+    const forged = csv.replace(/session\.login/, 'session.logout');
+    expect(forged).not.toBe(csv);
+    expect((await verifyAuditChain(fromCsv(forged))).problems[0]?.problem).toContain('本条内容与其哈希不符');
+  });
+
+  it('does not fork when observers act at the same moment: 24 actions at once, one straight chain', async () => {
+    const lead = await signIn(await makeObserver('lead'));
+    const posts = await Promise.all(
+      Array.from({ length: 16 }, async (_, i) =>
+        postCreated.parse(
+          await (await startThread({ title: `并发链测试 ${i}` }, { 'cf-connecting-ip': `10.9.1.${i}` })).json(),
+        ),
+      ),
+    );
+    const start = await count('audit_log');
+    const answers = await Promise.all([
+      ...posts.map((p) => lead.post(`/api/v1/observe/posts/${p.post}/approve`)),
+      ...Array.from({ length: 8 }, () => lead.get('/api/v1/observe/exports/tallies.csv?appraisal=test-2026')),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual(Array(24).fill(200));
+    expect(await count('audit_log')).toBe(start + 24);
+    const all = await rows();
+    expect((await verifyAuditChain(all)).problems).toEqual([]);
+    expect(new Set(all.map((r) => r.prevHash)).size).toBe(all.length);
+  });
+
+  it('refuses, in the database, an entry that is not the next link after the head', async () => {
+    await signIn(await makeObserver('lead'));
+    const [head] = (await rows()).slice(-1);
+    if (!head?.hash) throw new Error('fixture');
+    const insert = (id: number, prev: string | null, hash: string | null) =>
+      env.DB.prepare(
+        "INSERT INTO audit_log (id, at, observer, action, target_kind, target_id, prev_hash, hash) VALUES (?1, '2026-11-23T02:00:00.000Z', NULL, 'export.audit', 'audit', 'all', ?2, ?3)",
+      )
+        .bind(id, prev, hash)
+        .run();
+    const n = await count('audit_log');
+    // A second successor of an older entry (a fork), a gap, a row without a hash, a link to nothing.
+    await expect(insert(head.id + 1, head.prevHash, 'f'.repeat(64))).rejects.toThrow(/audit_chain_moved/);
+    await expect(insert(head.id + 2, head.hash, 'f'.repeat(64))).rejects.toThrow(/audit_chain_moved/);
+    await expect(insert(head.id + 1, head.hash, null)).rejects.toThrow(/audit_chain_moved/);
+    await expect(insert(head.id + 1, AUDIT_GENESIS, 'f'.repeat(64))).rejects.toThrow(/audit_chain_moved/);
+    expect(await count('audit_log')).toBe(n);
+  });
+
+  // Last in the file: it drops the guards, as someone with direct database access could.
+  it('shows an edit made with direct database access: the entry, and every link after it', async () => {
+    await signIn(await makeObserver('lead'));
+    const before = await rows();
+    const victim = before[Math.floor(before.length / 2)] as StoredEntry;
+    await env.DB.prepare('DROP TRIGGER audit_log_no_update').run();
+    await env.DB.prepare('DROP TRIGGER audit_log_no_delete').run();
+    await env.DB.prepare("UPDATE audit_log SET action = 'export.tallies' WHERE id = ?1").bind(victim.id).run();
+    const edited = await verifyAuditChain(await rows());
+    expect(edited.problems).toEqual([{ id: victim.id, problem: expect.stringContaining('本条被改动') }]);
+    // Rewriting that entry's hash too moves the break to the next entry's link.
+    const forged = await auditEntryHash({ ...victim, action: 'export.tallies', prevHash: victim.prevHash as string });
+    await env.DB.prepare('UPDATE audit_log SET hash = ?2 WHERE id = ?1').bind(victim.id, forged).run();
+    const relinked = await verifyAuditChain(await rows());
+    expect(relinked.problems).toEqual([{ id: victim.id + 1, problem: expect.stringContaining('前一条的哈希') }]);
+    // Removing an entry leaves a gap and a broken link.
+    await env.DB.prepare('DELETE FROM audit_log WHERE id = ?1')
+      .bind(victim.id + 3)
+      .run();
+    const removed = await verifyAuditChain(await rows());
+    expect(removed.problems.map((p) => p.id)).toEqual([victim.id + 1, victim.id + 4, victim.id + 4]);
+    // Rebuilding every hash after the edit passes the check, but changes the head someone wrote down.
+    expect(removed.head?.hash).toBe(before.at(-1)?.hash);
   });
 });

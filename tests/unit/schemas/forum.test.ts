@@ -13,6 +13,7 @@ import {
   replyRequest,
   threadTitle,
 } from '../../../src/domain/schemas/forum';
+import { newTrackingNumber } from '../../../src/domain/schemas/tracking';
 import { accepts } from '../../support/unit-fixtures';
 
 describe('typed text', () => {
@@ -36,6 +37,22 @@ describe('typed text', () => {
     expect(accepts(displayName, '名'.repeat(DISPLAY_NAME_MAX + 1))).toBe(false);
     expect(accepts(displayName, ' \u200b ')).toBe(false);
   });
+
+  it('refuses names, titles and posts with nothing visible in them', () => {
+    for (const blank of ['\u3164', '\u2800\u2800\u2800', '\u115f', '\u200d\u2060', '\u0301\u0301']) {
+      expect([blank, accepts(displayName, blank)]).toEqual([blank, false]);
+    }
+    expect(accepts(threadTitle, '\u3164\u3164\u3164\u3164\u3164')).toBe(false);
+    expect(accepts(postBody, '\u0301\u0301\u0301\u0301\u0301')).toBe(false);
+  });
+
+  it('refuses display names that pose as officials or the platform', () => {
+    for (const name of ['县委组织部考核组', '县绩效办', '观察员', '管理员 ', '县人大代表']) {
+      expect([name, accepts(displayName, name)]).toEqual([name, false]);
+    }
+    expect(displayName.safeParse('县委组织部考核组').error?.issues[0]?.message).toContain('名义');
+    expect(accepts(displayName, '城关镇居民')).toBe(true);
+  });
 });
 
 describe('requests', () => {
@@ -51,9 +68,11 @@ describe('requests', () => {
   });
 
   it('never tell an author their post is hidden', () => {
+    // (Not when it is created; later, its tracking number shows a hide and its reason on purpose.)
     const id = crypto.randomUUID();
-    expect(accepts(postCreated, { thread: id, post: id, status: 'pending' })).toBe(true);
-    expect(accepts(postCreated, { thread: id, post: id, status: 'hidden' })).toBe(false);
+    const tracking = newTrackingNumber();
+    expect(accepts(postCreated, { thread: id, post: id, status: 'pending', tracking })).toBe(true);
+    expect(accepts(postCreated, { thread: id, post: id, status: 'hidden', tracking })).toBe(false);
   });
 });
 

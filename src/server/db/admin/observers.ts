@@ -3,24 +3,25 @@
 // (written by the CLI: no observer, request id "cli"); taking a password or
 // the account away also ends the account's sessions.
 import { asc, desc, eq, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { AuditAction } from '../../../domain/schemas/audit';
 import type { Database } from '../../env';
-import { auditLog, observerSessions, observers, observerUnits } from '../schema';
+import { auditStatement, chained } from '../audit';
+import { observerSessions, observers, observerUnits } from '../schema';
 import { runBatch } from './batch';
 
 export type AccountRow = typeof observers.$inferInsert;
 export type UnitRow = Omit<typeof observerUnits.$inferInsert, 'observer'>;
 
-const cliAudit = (db: Database, action: AuditAction, targetId: string, at: string, after: unknown) =>
-  db.insert(auditLog).values({
-    at,
-    observer: null,
-    action,
-    targetKind: 'observer',
-    targetId,
-    after: JSON.stringify(after),
-    requestId: 'cli',
-  });
+/** A change of an account with its audit entry, in one batch (chained onto the log's head). */
+const withCliAudit = (
+  db: Database,
+  entry: { action: AuditAction; targetId: string; at: string; after: unknown },
+  statements: (audit: BatchItem<'sqlite'>) => BatchItem<'sqlite'>[],
+) =>
+  chained(db, { ...entry, observer: null, targetKind: 'observer', requestId: 'cli' }, (sealed) =>
+    runBatch(db, statements(auditStatement(db, sealed))),
+  );
 
 /** One INSERT a unit: an account has few, and a multi-row one could pass D1's 100 parameters. */
 const insertUnits = (db: Database, observer: string, units: UnitRow[]) =>
@@ -41,9 +42,10 @@ export async function observerId(db: Database, username: string): Promise<string
 
 /** The account, its audit entry and its units. */
 export function createAccount(db: Database, a: AccountRow & { createdAt: string }, units: UnitRow[]) {
-  return runBatch(db, [
+  const after = { username: a.username, role: a.role };
+  return withCliAudit(db, { action: 'account.create', targetId: a.id, at: a.createdAt, after }, (audit) => [
     db.insert(observers).values(a),
-    cliAudit(db, 'account.create', a.id, a.createdAt, { username: a.username, role: a.role }),
+    audit,
     ...insertUnits(db, a.id, units),
   ]);
 }
@@ -68,26 +70,28 @@ export function listAccounts(db: Database) {
 }
 
 export function setPassword(db: Database, id: string, passwordHash: string, at: string, username: string) {
-  return runBatch(db, [
+  return withCliAudit(db, { action: 'account.password', targetId: id, at, after: { username } }, (audit) => [
     db.update(observers).set({ passwordHash }).where(eq(observers.id, id)),
-    cliAudit(db, 'account.password', id, at, { username }),
+    audit,
     endSessions(db, id),
   ]);
 }
 
 export function setDisabled(db: Database, id: string, disabled: boolean, at: string, username: string) {
-  return runBatch(db, [
+  const action = disabled ? 'account.disable' : 'account.enable';
+  return withCliAudit(db, { action, targetId: id, at, after: { username } }, (audit) => [
     db.update(observers).set({ disabled }).where(eq(observers.id, id)),
-    cliAudit(db, disabled ? 'account.disable' : 'account.enable', id, at, { username }),
+    audit,
     ...(disabled ? [endSessions(db, id)] : []),
   ]);
 }
 
 /** Replace the account's units (分片负责). */
 export function setUnits(db: Database, id: string, units: UnitRow[], at: string) {
-  return runBatch(db, [
+  const after = { units: units.map((u) => u.unit) };
+  return withCliAudit(db, { action: 'account.units', targetId: id, at, after }, (audit) => [
     db.delete(observerUnits).where(eq(observerUnits.observer, id)),
     ...insertUnits(db, id, units),
-    cliAudit(db, 'account.units', id, at, { units: units.map((u) => u.unit) }),
+    audit,
   ]);
 }

@@ -1,6 +1,6 @@
 // The forum (互动论坛): threads, posts and reports. An author is a display
 // name and nothing else: no address, account, agent or code is stored.
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { postStatuses } from '../../../domain/schemas/forum';
 
 export const forumThreads = sqliteTable(
@@ -43,10 +43,13 @@ export const forumPosts = sqliteTable(
     createdAt: text('created_at').notNull(),
     moderatedAt: text('moderated_at'),
     moderatedBy: text('moderated_by'),
+    /** HMAC of the tracking number the author was given: follows the post, says nothing of who wrote it. */
+    trackingHash: text('tracking_hash'),
   },
   (t) => [
     index('forum_posts_thread').on(t.thread, t.status, t.createdAt),
     index('forum_posts_status').on(t.status, t.createdAt),
+    uniqueIndex('forum_posts_tracking').on(t.trackingHash),
   ],
 );
 

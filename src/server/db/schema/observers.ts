@@ -64,7 +64,10 @@ export const loginAttempts = sqliteTable('login_attempts', {
 
 /**
  * Who did what, when, with the state before and after. Append-only: a custom
- * migration adds triggers that abort any UPDATE or DELETE.
+ * migration adds triggers that abort any UPDATE or DELETE. A hash chain
+ * (src/domain/audit-chain.ts) makes an edit by someone with direct access
+ * show: each entry holds the previous entry's hash and its own, and a trigger
+ * (migrations/0015_audit_chain_trigger.sql) accepts an entry only as the next link of the head.
  */
 export const auditLog = sqliteTable(
   'audit_log',
@@ -79,6 +82,13 @@ export const auditLog = sqliteTable(
     before: text('before'),
     after: text('after'),
     requestId: text('request_id'),
+    /** The previous entry's hash (the genesis link for the first); null on entries older than the chain. */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
-  (t) => [index('audit_log_target').on(t.targetKind, t.targetId)],
+  (t) => [
+    index('audit_log_target').on(t.targetKind, t.targetId),
+    // Two entries can never follow the same one: the chain cannot fork.
+    uniqueIndex('audit_log_prev_hash').on(t.prevHash),
+  ],
 );

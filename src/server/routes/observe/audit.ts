@@ -7,23 +7,31 @@ import { auditPage } from '../../../domain/schemas/audit';
 import { id } from '../../../domain/schemas/common';
 import { pageQuery } from '../../../domain/schemas/forum';
 import { talliesReleased } from '../../../domain/tally';
-import { AUDIT_PAGE, allAudit, listAudit } from '../../db/audit';
+import { t } from '../../../i18n';
+import { changeLine, describeAudit, namedIds } from '../../audit-text';
+import { AUDIT_PAGE, allAudit, auditNames, listAudit, type RawAuditEntry } from '../../db/audit';
 import { allMessages } from '../../db/messages';
 import { recordAudit } from '../../db/observers';
 import { readOverrides, readTally } from '../../db/tallies';
 import { ApiError } from '../../middleware/errors';
 import { errorResponses, json } from '../_helpers';
 import { subjectName } from './live';
-import { auditOf, csvResponse, observerApp } from './shared';
+import { auditOf, csvResponse, type ObserverContext, observerApp } from './shared';
 
 export const auditRoutes = observerApp();
+
+/** Entries with names and readable changes (one batch to look the names up). */
+async function inWords(c: ObserverContext, raw: RawAuditEntry[]) {
+  const names = await auditNames(c.get('db'), namedIds(raw));
+  return raw.map((e) => describeAudit(e, names, c.get('catalog')));
+}
 
 auditRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/observe/audit',
     tags: ['observe'],
-    summary: '操作日志 (只增不改), 最新的在前',
+    summary: '操作日志 (只增不改, 哈希链), 最新的在前: 操作人与对象的名称、逐项的中文变更, 以及链头哈希',
     request: {
       query: z.object({
         page: pageQuery,
@@ -36,8 +44,17 @@ auditRoutes.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const target = q.targetKind && q.targetId ? { kind: q.targetKind, id: q.targetId } : undefined;
-    const { entries, total } = await listAudit(c.get('db'), { page: q.page, target });
-    return c.json({ entries, page: q.page, pages: Math.ceil(total / AUDIT_PAGE), total }, 200);
+    const { entries, total, head } = await listAudit(c.get('db'), { page: q.page, target });
+    return c.json(
+      {
+        entries: await inWords(c, entries),
+        page: q.page,
+        pages: Math.ceil(total / AUDIT_PAGE),
+        total,
+        chain: { head },
+      },
+      200,
+    );
   },
 );
 
@@ -164,21 +181,45 @@ auditRoutes.openapi(
   async (c) => {
     // The export is logged first, so the file includes its own entry.
     await recordAudit(c.get('db'), auditOf(c, 'export.audit', { kind: 'audit', id: 'all' }));
-    const entries = await allAudit(c.get('db'));
+    const raw = await allAudit(c.get('db'));
+    const entries = await inWords(c, raw);
     return csvResponse(
       c,
       'audit.csv',
-      ['id', 'at', 'observerId', 'observer', 'action', 'targetKind', 'targetId', 'before', 'after'],
-      entries.map((e) => [
+      [
+        'id',
+        'at',
+        'observerId',
+        'observer',
+        'action',
+        'actionName',
+        'targetKind',
+        'targetId',
+        'target',
+        'change',
+        'before',
+        'after',
+        'requestId',
+        'prevHash',
+        'hash',
+      ],
+      // Every field the hash covers is here, so anyone with the file can check the chain (docs/observers.md).
+      entries.map((e, i) => [
         e.id,
         e.at,
         e.observer?.id,
         e.observer?.displayName,
         e.action,
+        t.observe.actions[e.action],
         e.targetKind,
         e.targetId,
+        e.targetName,
+        changeLine(e.changes),
         e.before,
         e.after,
+        raw[i]?.requestId,
+        raw[i]?.prevHash,
+        e.hash,
       ]),
     );
   },

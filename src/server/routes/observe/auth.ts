@@ -5,17 +5,16 @@ import { hmacHex } from '../../../domain/code';
 import { loginRequest, sessionBody } from '../../../domain/schemas/observer-account';
 import { randomToken, sha256Hex } from '../../auth/bytes';
 import { DUMMY_HASH, verifyPassword } from '../../auth/password';
-import { ABSOLUTE_HOURS, COOKIE_PREFIX, LOCKOUT, minutesLater, SESSION_COOKIE, sessionEnds } from '../../auth/session';
 import {
-  countLoginFailure,
-  countLoginRequest,
-  endSession,
-  findLogin,
-  loadSession,
-  lockedUntil,
-  startSession,
-} from '../../db/observers';
-import { clientBucket, LIMITS } from '../../guards/rate-limit';
+  ABSOLUTE_HOURS,
+  COOKIE_PREFIX,
+  LOGIN_THROTTLE,
+  minutesLater,
+  SESSION_COOKIE,
+  sessionEnds,
+} from '../../auth/session';
+import { admitLogin, endSession, type LoginKeys, loadSession, startSession } from '../../db/observers';
+import { clientBucket, clientNetwork, LIMITS } from '../../guards/rate-limit';
 import { ApiError } from '../../middleware/errors';
 import { body, errorResponses, json, tooMany } from '../_helpers';
 import { asAppContext, auditOf, type ObserverContext, observerApp } from './shared';
@@ -27,9 +26,21 @@ const locked = (until: string, now: Date) =>
     'Retry-After': String(Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000))),
   });
 
-/** The lock-out key of a name: keyed, so the table does not list the names people tried. */
-const attemptKey = (c: ObserverContext, username: string) =>
-  hmacHex(`login:${c.env.RATE_LIMIT_SECRET ?? 'kaoping-dev-only'}`, username);
+/**
+ * The counters of a login: the name with the client's address, and the name
+ * alone. Keyed (HMAC with the rate-limit secret; the pair with the day too, as
+ * rate limits are), so the table lists neither the names people tried nor
+ * their addresses.
+ */
+async function loginKeys(c: ObserverContext, username: string): Promise<LoginKeys> {
+  const secret = c.env.RATE_LIMIT_SECRET ?? 'kaoping-dev-only';
+  const day = c.get('now')().toISOString().slice(0, 10);
+  const address = clientNetwork(c.req.header('cf-connecting-ip') ?? c.req.header('x-real-ip') ?? 'local');
+  return {
+    pair: await hmacHex(`login:${secret}:${day}`, `${username}|${address}`),
+    name: await hmacHex(`login:${secret}`, username),
+  };
+}
 
 function sessionJson(c: ObserverContext) {
   const s = c.get('session');
@@ -41,7 +52,7 @@ authRoutes.openapi(
     method: 'post',
     path: '/observe/login',
     tags: ['observe'],
-    summary: '观察员登录 (连续 5 次失败锁定 15 分钟)',
+    summary: '观察员登录 (输错 3 次后, 同一地址的下一次须等待, 等待逐次加长; 不会锁定账号)',
     request: { body: body(loginRequest) },
     responses: {
       200: json(sessionBody, 'Logged in; sets the session cookie'),
@@ -53,17 +64,15 @@ authRoutes.openapi(
     const username = c.req.valid('json').username.trim().toLowerCase();
     const now = c.get('now')();
     const bucket = await clientBucket(asAppContext(c), LIMITS.login);
-    if ((await countLoginRequest(c.get('db'), bucket)) > bucket.limit.max) throw tooMany(bucket);
-    const key = await attemptKey(c, username);
-    const until = await lockedUntil(c.get('db'), key, now);
-    if (until) throw locked(until, now);
-    const account = await findLogin(c.get('db'), username);
+    const keys = await loginKeys(c, username);
+    // Counted and decided before the slow hash: a burst of guesses cannot all be checked before any counts.
+    const admission = await admitLogin(c.get('db'), { keys, username, now, bucket, throttle: LOGIN_THROTTLE });
+    if (admission.requests > bucket.limit.max) throw tooMany(bucket);
+    if (!admission.admitted) throw locked(admission.retryAt ?? new Date(now.getTime() + 1000).toISOString(), now);
+    const account = admission.account;
     // Unknown names cost one hash too: the answer's timing says nothing about which names exist.
     const matches = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-    if (!account || account.disabled || !matches) {
-      const lockedNow = await countLoginFailure(c.get('db'), key, now, LOCKOUT);
-      throw lockedNow ? locked(lockedNow, now) : new ApiError(401, 'login_failed');
-    }
+    if (!account || account.disabled || !matches) throw new ApiError(401, 'login_failed');
     const token = randomToken();
     const csrfToken = randomToken();
     const expiresAt = minutesLater(now, ABSOLUTE_HOURS * 60).toISOString();
@@ -74,7 +83,7 @@ authRoutes.openapi(
       csrfToken,
       now: now.toISOString(),
       expiresAt,
-      attemptKey: key,
+      attemptKeys: keys,
       audit: {
         at: now.toISOString(),
         observer: account.id,
