@@ -3,7 +3,7 @@ import sitemap from '@astrojs/sitemap';
 import svelte from '@astrojs/svelte';
 import { defineConfig } from 'astro/config';
 import { buildCatalog } from './src/build/content.ts';
-import { openApiDocument, pagefindIndex, zodMiniApart } from './src/lib/site/integrations.ts';
+import { islandStyleInHead, openApiDocument, pagefindIndex, zodMiniApart } from './src/lib/site/integrations.ts';
 
 /** Fails `astro build` / `astro dev` on invalid content, naming file and field; emits the API's catalog. */
 const contentCheck = {
@@ -32,6 +32,7 @@ export default defineConfig({
     zodMiniApart(),
     // Staff pages stay out of the sitemap (and out of robots.txt's reach).
     sitemap({ filter: (page) => !new URL(page).pathname.startsWith('/observe/') }),
+    islandStyleInHead(),
     pagefindIndex(),
   ],
   // No code blocks in our content; Shiki's inline styles would break the CSP.
