@@ -10,7 +10,7 @@ import type { AppEnv, Bindings, Database } from './env';
 import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
 import { jsonOnly, requestSizeLimit } from './middleware/limits';
 import { apiSecurityHeaders } from './middleware/security';
-import { documentSecurity } from './routes/_helpers';
+import { documentOperationIds, documentSecurity } from './routes/_helpers';
 import { benchRoutes } from './routes/bench';
 import { configRoutes } from './routes/config';
 import { feedRoutes } from './routes/feed';
@@ -113,6 +113,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', observeRoutes);
   // The feed and the console name their schemes; every other operation is open to anyone.
   documentSecurity(app, []);
+  documentOperationIds(app);
 
   app.doc31('/api/v1/openapi.json', (c) => openApiConfig(c.env.PUBLIC_ORIGIN));
   app.onError(onError);
