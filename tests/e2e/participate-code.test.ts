@@ -65,7 +65,7 @@ describe('giving an opinion with a code', () => {
     await p.locator('li', { hasText: '2026年度县直单位领导班子民主测评表' }).getByRole('button').focus();
     await p.keyboard.press('Enter');
     await p.getByRole('heading', { name: '2026年度县直单位领导班子民主测评表' }).waitFor();
-    expect(await p.locator('.progress').textContent()).toContain('已完成 0/140');
+    expect(await p.locator('.progress').textContent()).toContain('已答 0/150 题, 还有 140 道必答题');
     expect(await p.locator('.anonymous').textContent()).toContain('不发送参与码');
 
     await shot(p, 'ballot-1280');

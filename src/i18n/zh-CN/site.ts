@@ -6,6 +6,8 @@ import { raterCategoryLabels } from './rater-categories';
 
 const md = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 const ymd = (iso: string) => `${iso.slice(0, 4)}年${md(iso)}`;
+/** "12月20日" within the year of `ref`, "2027年1月15日" outside it: a date across New Year needs its year. */
+const near = (iso: string, ref: string) => (iso.slice(0, 4) === ref.slice(0, 4) ? md(iso) : ymd(iso));
 
 export const zhCNSite = {
   portal: {
@@ -14,6 +16,8 @@ export const zhCNSite = {
     format: {
       /** "12月20日" */
       monthDay: md,
+      /** "12月20日", or "2027年1月15日" when its year is not that of the second date. */
+      near,
       /** "2026年12月20日" */
       date: ymd,
       /** The publicity window as the issue words it: "2026-12-01 至 2026-12-08". */
@@ -34,6 +38,7 @@ export const zhCNSite = {
       data: '开放数据',
       search: '搜索',
       participate: '参与评议',
+      message: '写意见',
     },
     footer: {
       label: '页脚',
@@ -54,10 +59,10 @@ export const zhCNSite = {
         results: '结果公示',
         objection: '申诉受理',
       } satisfies Record<PhaseKey, string>,
-      /** "意见征集进行中, 截至 12月20日" */
-      active: (phase: string, end: string) => `${phase}进行中, 截至 ${md(end)}`,
-      upcoming: (phase: string, start: string) => `${phase}将于 ${md(start)} 开始`,
-      between: (phase: string, start: string) => `综合评价中, ${phase}将于 ${md(start)} 开始`,
+      /** "意见征集进行中, 截至 12月20日"; the year is said when it is not today's. */
+      active: (phase: string, end: string, today: string) => `${phase}进行中, 截至 ${near(end, today)}`,
+      upcoming: (phase: string, start: string, today: string) => `${phase}将于 ${near(start, today)} 开始`,
+      between: (phase: string, start: string, today: string) => `综合评价中, ${phase}将于 ${near(start, today)} 开始`,
       closed: '本年度考核已结束, 结果见结果公示',
       status: { upcoming: '未开始', open: '进行中', ended: '已结束' },
       timelineCaption: '考核日程',
