@@ -66,7 +66,8 @@ export const zhCNSite = {
       closed: '本年度考核已结束, 结果见结果公示',
       status: { upcoming: '未开始', open: '进行中', ended: '已结束' },
       timelineCaption: '考核日程',
-      today: (date: string) => `今天: ${ymd(date)}`,
+      /** Followed by today's date (a <time data-today> the server rewrites each day). */
+      today: '今天: ',
     },
     home: {
       title: '考评公开与民意征集平台',

@@ -90,6 +90,54 @@ export function islandStyleInHead(): AstroIntegration {
   };
 }
 
+/** dist/_headers, from the one list of page headers (src/server/page-headers.ts). */
+export function pageHeaders(): AstroIntegration {
+  return {
+    name: 'kaoping-page-headers',
+    hooks: {
+      'astro:build:done': async ({ dir }) => {
+        const { headersFile }: typeof import('../../server/page-headers') = await tsImport(
+          '../../server/page-headers.ts',
+          import.meta.url,
+        );
+        writeFileSync(join(fileURLToPath(dir), '_headers'), headersFile());
+      },
+    },
+  };
+}
+
+/** Cloudflare's limit on _routes.json: include and exclude rules together. */
+const MAX_ROUTE_RULES = 100;
+
+/**
+ * dist/_routes.json: which requests run the Pages Functions. The API, and the
+ * pages with a dated part or today's date (src/lib/site/dated.ts), which
+ * functions/[[path]].ts serves as of the request; every other file goes
+ * straight from Pages' asset server, at no Functions cost. Past the rule limit,
+ * pages are grouped by their first path segment.
+ */
+export function datedRoutes(extra: string[] = ['/feed.xml']): AstroIntegration {
+  return {
+    name: 'kaoping-dated-routes',
+    hooks: {
+      'astro:build:done': ({ dir, logger }) => {
+        const root = fileURLToPath(dir);
+        const pages = htmlFiles(root)
+          .filter((file) => /<kp-when[\s>]|<time data-today/.test(readFileSync(file, 'utf8')))
+          .map((file) => `/${file.slice(root.length).replace(/^\/+/, '')}`.replace(/index\.html$/, ''))
+          .sort();
+        let include = ['/api/*', ...extra, ...pages];
+        if (include.length > MAX_ROUTE_RULES)
+          include = [...new Set(include.map((p) => p.replace(/^(\/[^/]+\/).+$/, '$1*')))];
+        if (include.length > MAX_ROUTE_RULES)
+          throw new Error(`_routes.json: ${include.length} rules, at most ${MAX_ROUTE_RULES}`);
+        writeFileSync(join(root, '_routes.json'), `${JSON.stringify({ version: 1, include, exclude: [] }, null, 2)}\n`);
+        logger.info(`_routes.json: ${pages.length} dated pages through the Functions`);
+      },
+    },
+  };
+}
+
 const MINI = '?zod-mini';
 
 /**
