@@ -9,6 +9,7 @@ import {
   openApiDocument,
   pagefindIndex,
   pageHeaders,
+  shortLinks,
   zodMiniApart,
 } from './src/lib/site/integrations.ts';
 
@@ -42,6 +43,7 @@ export default defineConfig({
     islandStyleInHead(),
     datedRoutes(),
     pageHeaders(),
+    shortLinks(),
     pagefindIndex(),
   ],
   // No code blocks in our content; Shiki's inline styles would break the CSP.

@@ -5,10 +5,12 @@
 // dated pages' Function (src/server/dated-pages.ts) must show that day.
 // biome-ignore-all lint/performance/useDomNodeTextContent: innerText is the rendered text a reader sees.
 import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Migrate } from '../../scripts/lib/wrangler';
+import { PAGE_HEADERS } from '../../src/server/page-headers';
 import { expectAccessible, jsErrors, launch } from '../support/browser';
 import { E2E_NOW, E2E_PORT, startServer, waitForHealth } from '../support/e2e-server';
 
@@ -92,6 +94,19 @@ describe(`the site built for ${E2E_NOW.slice(0, 10)}, read on ${LATER.slice(0, 1
     await p.close();
   });
 
+  it('feed: the work summaries in publicity by then are items, each linking to its summary', async () => {
+    const xml = await (await fetch(`${base}/feed.xml`)).text();
+    const items = [...xml.matchAll(/<item>[\s\S]*?<\/item>/g)].map((m) => m[0]);
+    const summaries = items.filter((i) => i.includes('<title>工作总结公示: '));
+    expect(summaries.length).toBe(24);
+    const czj = summaries.find((i) => i.includes('澄川县财政局2026年度工作总结'));
+    expect(czj).toMatch(/<link>https?:\/\/[^<]+\/units\/czj\/#czj-2026<\/link>/);
+    expect(czj).toContain('过紧日子');
+    const p = await open('/units/czj/');
+    expect(await p.locator('article#czj-2026').count()).toBe(1);
+    await p.close();
+  });
+
   it('is answered 304 while the day reads the same, with the page headers', async () => {
     const first = await fetch(`${base}/`);
     const etag = first.headers.get('etag') ?? '';
@@ -99,5 +114,26 @@ describe(`the site built for ${E2E_NOW.slice(0, 10)}, read on ${LATER.slice(0, 1
     expect(first.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     const again = await fetch(`${base}/`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
+  });
+
+  it('runs the Function only on the dated pages; every page has the same security headers', async () => {
+    const routes = JSON.parse(readFileSync(join(process.env.KAOPING_DIST ?? 'dist', '_routes.json'), 'utf8')) as {
+      include: string[];
+      exclude: string[];
+    };
+    expect(routes.include.length + routes.exclude.length).toBeLessThanOrEqual(100);
+    expect(routes.include).toEqual(expect.arrayContaining(['/api/*', '/feed.xml', '/', '/participate/']));
+    for (const path of ['/*', '/search/', '/data/', '/_astro/*', '/units/czj/*'])
+      expect(routes.include).not.toContain(path);
+    const dated = await fetch(`${base}/`);
+    const [plain, asset] = await Promise.all([fetch(`${base}/search/`), fetch(`${base}/favicon.svg`)]);
+    for (const r of [plain, asset]) expect(r.status).toBe(200);
+    // A static page is Pages' own answer (its ETag, not the Function's digest of the day's page).
+    expect(plain.headers.get('etag') ?? '').not.toMatch(/^"[0-9a-f]{24}"$/);
+    for (const [name, value] of Object.entries(PAGE_HEADERS)) {
+      expect(dated.headers.get(name), `${name} on a dated page`).toBe(value);
+      expect(plain.headers.get(name), `${name} on a static page`).toBe(value);
+      expect(asset.headers.get(name), `${name} on an asset`).toBe(value);
+    }
   });
 });

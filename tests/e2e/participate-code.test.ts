@@ -181,10 +181,15 @@ describe('giving an opinion with a code', () => {
     expect(await sessions.getByRole('button').count()).toBe(0);
     await p.close();
 
+    // Its own page says it is closed and links the results: no code asked, no 核验参与码 offered.
     const own = await b.page('/participate/rating-sessions-2026/');
+    expect(await own.locator('[data-closed]').innerText()).toContain('已于 2026年2月28日');
+    expect(await own.locator('[data-closed] a').getAttribute('href')).toBe('/results/county-2026/');
     await hydrated(own);
-    await enterCode(own, closedCode!);
     await expect.poll(() => own.locator('[role=alert]').first().textContent()).toContain('本项测评已截止');
+    expect(await own.getByLabel('参与码', { exact: true }).count()).toBe(0);
+    expect(await own.getByRole('button', { name: '核验参与码' }).count()).toBe(0);
+    expect(await own.locator('.participate a[href="/results/county-2026/"]').count()).toBe(1);
     expect(await own.locator('fieldset').count()).toBe(0);
     await expectAccessible(own);
     expect(jsErrors(own)).toEqual([]);

@@ -114,6 +114,15 @@ describe('a public vote', () => {
     await p.locator('#q-choice').waitFor();
     expect(await p.locator('#q-choice-hint').textContent()).toContain('请选择 1 至 3 项');
     expect(await p.locator('#q-choice-count').textContent()).toContain('已选 0 项');
+    // The page's promise (投票人数实时公开): the turnout the API shows, in steps of 5, and no count per option.
+    const api = (await (await fetch(`${b.base}/api/v1/instruments/vote-service-2026/turnout`)).json()) as {
+      total: number;
+    };
+    expect(api.total % 5).toBe(0);
+    const turnout = await p.locator('[data-turnout]').textContent();
+    expect(turnout).toContain(api.total === 0 ? '参与人数不足 5 人' : `已有 ${api.total} 人以上参与`);
+    expect(turnout).toContain('各选项得票在截止后公布');
+    expect(await p.locator('.description').textContent()).toContain('各窗口得票数在投票截止后公布');
     for (const label of ['综合受理窗口', '医保经办窗口', '办税服务厅']) await radio(p, 'choice', label).click();
     expect(await p.locator('#q-choice-count').textContent()).toContain('已选 3 项, 已达上限');
     expect(await p.locator('#q-choice input:disabled').count()).toBe(5);

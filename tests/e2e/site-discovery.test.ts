@@ -62,12 +62,13 @@ describe('feed', () => {
           link: text(i, 'link'),
           guid: text(i, 'guid'),
           pubDate: text(i, 'pubDate'),
+          description: text(i, 'description'),
         })),
       };
     }, xml);
     expect(doc.error).toBe(0);
     expect(doc.version).toBe('2.0');
-    expect(doc.channel.title).toBe('考评公开: 考核预告和结果公示');
+    expect(doc.channel.title).toBe('考评公开: 考核预告、工作总结和结果公示');
     expect(doc.channel.link).toMatch(/^https?:\/\//);
     expect(doc.channel.description).toBeTruthy();
     expect(doc.self).toBe('self');
@@ -87,6 +88,11 @@ describe('feed', () => {
     const dates = doc.items.map((i) => Date.parse(i.pubDate!));
     expect([...dates].sort((x, y) => y - x)).toEqual(dates);
     expect(doc.items[2]?.link).toMatch(/\/results\/county-2025\/$/);
+    // The statistics item says what it is, not the notice's paragraph again.
+    expect(doc.items[0]?.description).toContain('最终统计已公布');
+    expect(doc.items[0]?.description).not.toBe(doc.items[1]?.description);
+    // No work summary is in publicity yet on this day (the first begins 2026-11-28): none listed before it.
+    expect(doc.items.filter((i) => i.title?.startsWith('工作总结公示'))).toEqual([]);
     await p.close();
   });
 });

@@ -76,6 +76,11 @@ export const zhCNParticipate = {
     opensOn: (opens: string) => `开始时间: ${when(opens)}`,
     start: '开始填写',
     resume: '继续填写 (已保存草稿)',
+    turnout: (total: number, step: number) =>
+      step === 1
+        ? `共 ${total} 人参与。`
+        : `${total === 0 ? `参与人数不足 ${step} 人` : `已有 ${total} 人以上参与`} (每满 ${step} 人更新); 各选项得票在截止后公布。`,
+    resultsLink: '查看本年度考核结果和参与情况',
     notInList: '您的参与码不能参与本项测评 (评议主体类别不符或不属于本年度考核)。',
 
     draftRestored: '已恢复您上次未提交的答案 (保存在本机浏览器中)。',

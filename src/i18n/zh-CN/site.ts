@@ -429,9 +429,12 @@ export const zhCNSite = {
       },
     },
     feed: {
-      title: '考评公开: 考核预告和结果公示',
-      description: '考核预告、结果公示的更新。',
+      title: '考评公开: 考核预告、工作总结和结果公示',
+      description: '考核预告、单位工作总结公示、民意征集统计和结果公示的更新。',
       notice: (title: string) => `考核预告: ${title}`,
+      tallies: (title: string, date: string) =>
+        `${title}已截止测评的参与情况和最终统计已公布, 取自 ${ymd(date)} 公布的统计快照, 附统计摘要 (SHA-256) 供核对。`,
+      summary: (title: string) => `工作总结公示: ${title}`,
       result: (title: string) => title,
     },
     search: {

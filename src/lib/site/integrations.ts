@@ -106,6 +106,29 @@ export function pageHeaders(): AstroIntegration {
   };
 }
 
+/**
+ * dist/_redirects: each public instrument's short link (/s/<short>/, content
+ * field `short`) to its page, for posters and WeChat groups. 302, not 301: a
+ * browser must not keep a short link that may be pointed elsewhere next year.
+ */
+export function shortLinks(): AstroIntegration {
+  return {
+    name: 'kaoping-short-links',
+    hooks: {
+      'astro:build:done': ({ dir, logger }) => {
+        const catalog = JSON.parse(readFileSync('src/generated/catalog.json', 'utf8')) as {
+          instruments: { id: string; short?: string }[];
+        };
+        const lines = catalog.instruments.flatMap((i) =>
+          i.short ? [`/s/${i.short} /participate/${i.id}/ 302`, `/s/${i.short}/ /participate/${i.id}/ 302`] : [],
+        );
+        writeFileSync(join(fileURLToPath(dir), '_redirects'), `${lines.join('\n')}\n`);
+        logger.info(`_redirects: ${lines.length / 2} short links`);
+      },
+    },
+  };
+}
+
 /** Cloudflare's limit on _routes.json: include and exclude rules together. */
 const MAX_ROUTE_RULES = 100;
 
