@@ -4,4 +4,5 @@
 import { serveDatedPage } from '../src/server/dated-pages';
 import type { Bindings } from '../src/server/env';
 
-export const onRequest: PagesFunction<Bindings & { ASSETS: Fetcher }> = (ctx) => serveDatedPage(ctx.request, ctx.env);
+export const onRequest: PagesFunction<Bindings & { ASSETS: Fetcher }> = (ctx) =>
+  serveDatedPage(ctx.request, ctx.env, { waitUntil: (p) => ctx.waitUntil(p), cache: caches.default });

@@ -72,6 +72,7 @@ export const GET: APIRoute = async ({ site }) => {
     xmlns: { atom: 'http://www.w3.org/2005/Atom' },
     // A feed names its own address (RSS Advisory Board; the W3C validator warns without it).
     customData: `<language>${t.portal.lang}</language><atom:link href="${new URL('/feed.xml', origin)}" rel="self" type="application/rss+xml"/>`,
-    trailingSlash: true,
+    // Every link already ends in a slash (or a #fragment, which a slash would break).
+    trailingSlash: false,
   });
 };

@@ -4,7 +4,9 @@
 // (src/domain/dated.ts has the markup). No JavaScript reaches the browser and
 // nothing is rebuilt. functions/[[path]].ts hands over only the pages that
 // need it: dist/_routes.json lists them (written by the build), every other
-// file is served by Pages directly.
+// file is served by Pages directly. A rendered page is kept by the isolate and
+// in the data centre's cache (Cache API) until its span ends, so a page is
+// rewritten about once per span and data centre.
 import { DATED_TAG, hiddenName, ID_ATTRIBUTES, TODAY_ATTR, variantHolds } from '../domain/dated';
 import { CHINA_OFFSET_MINUTES, localDate } from '../domain/phase';
 import { zhCNSite } from '../i18n/zh-CN/site';
@@ -32,8 +34,21 @@ interface Sent {
   until: number;
 }
 const sent = new Map<string, Sent>();
+/** What a fresh isolate starts with (tests). */
+export const forgetHeldPages = () => sent.clear();
 
-export async function serveDatedPage(request: Request, env: DatedPagesEnv): Promise<Response> {
+/** What runs after the answer is sent (the Function's `waitUntil`), and the shared cache, when there is one. */
+export interface DatedPagesContext {
+  waitUntil?: (p: Promise<unknown>) => void;
+  /** The data centre's cache (Cache API), shared by its isolates; tests pass their own. */
+  cache?: Cache;
+}
+
+export async function serveDatedPage(
+  request: Request,
+  env: DatedPagesEnv,
+  ctx: DatedPagesContext = {},
+): Promise<Response> {
   const path = new URL(request.url).pathname;
   const now = clock(env)();
   const t = now.getTime();
@@ -48,13 +63,61 @@ export async function serveDatedPage(request: Request, env: DatedPagesEnv): Prom
   let page = current && asset.status === 304 ? current : undefined;
   if (!page) {
     if (asset.status !== 200) return asset;
-    page = await render(asset, path, now);
-    if (!page) return asset;
+    const key = sharedKey(request.url, asset, now);
+    page = key && ctx.cache ? await fromShared(ctx.cache, key, t, asset.headers.get('etag') ?? '') : undefined;
+    if (!page) {
+      page = await render(asset, path, now);
+      if (!page) return asset;
+      if (key && ctx.cache) ctx.waitUntil?.(toShared(ctx.cache, key, page, t));
+    } else await asset.body?.cancel();
     sent.set(path, page);
   }
   if (matches(request.headers.get('if-none-match'), page.etag))
     return new Response(null, { status: 304, headers: page.headers });
   return new Response(page.body, { status: 200, headers: page.headers });
+}
+
+/**
+ * A page's key in the shared cache: its path, the stored file's ETag (a new
+ * deployment is a new key) and the day. Several spans in one day (an instrument
+ * closing at 18:00) share the key; the entry says which span it holds. None for
+ * the feed (filtered anew each time) or a file without an ETag.
+ */
+function sharedKey(url: string, asset: Response, now: Date): Request | undefined {
+  const file = asset.headers.get('etag');
+  if (!file || !(asset.headers.get('content-type') ?? '').startsWith('text/html')) return undefined;
+  const u = new URL(url);
+  const key = new URL(`/__dated${u.pathname}`, u.origin);
+  key.searchParams.set('file', file);
+  key.searchParams.set('day', localDate(now));
+  return new Request(key);
+}
+
+const FROM = 'x-kp-from';
+const UNTIL = 'x-kp-until';
+
+async function fromShared(cache: Cache, key: Request, t: number, file: string): Promise<Sent | undefined> {
+  const hit = await cache.match(key);
+  if (!hit) return undefined;
+  const from = Number(hit.headers.get(FROM));
+  const until = Number(hit.headers.get(UNTIL));
+  if (!(from <= t && t < until)) {
+    await hit.body?.cancel();
+    return undefined;
+  }
+  const headers = new Headers(hit.headers);
+  for (const h of [FROM, UNTIL]) headers.delete(h);
+  headers.set('cache-control', CACHE_CONTROL);
+  return { file, body: await hit.text(), etag: headers.get('etag') ?? '', headers, from, until };
+}
+
+/** Kept by the cache until the span ends (at most a day: the key holds the day). */
+function toShared(cache: Cache, key: Request, page: Sent, t: number): Promise<void> {
+  const headers = new Headers(page.headers);
+  headers.set(FROM, String(page.from));
+  headers.set(UNTIL, String(page.until));
+  headers.set('cache-control', `public, max-age=${Math.max(1, Math.ceil((page.until - t) / 1000))}`);
+  return cache.put(key, new Response(page.body, { headers })).catch(() => undefined);
 }
 
 /** The file as of `now`; undefined for a file that is neither a page nor the feed. */

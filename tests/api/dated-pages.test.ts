@@ -4,7 +4,7 @@
 // date is written in; the feed drops what is dated later; an ETag of what is
 // sent answers 304; the page headers are set; anything else passes through.
 import { describe, expect, it } from 'vitest';
-import { type DatedPagesEnv, feedAsOf, serveDatedPage } from '../../src/server/dated-pages';
+import { type DatedPagesEnv, feedAsOf, forgetHeldPages, serveDatedPage } from '../../src/server/dated-pages';
 import { PAGE_HEADERS } from '../../src/server/page-headers';
 
 const PAGE = `<!doctype html><html lang="zh-CN"><head><title>t</title></head><body><main>
@@ -91,6 +91,33 @@ describe('a dated page', () => {
     // Past its span (a variant boundary): rendered anew though the file is the same.
     const later = await (await serveDatedPage(get('/'), at('2026-12-20T10:00:00Z', deployed))).text();
     expect(later).toContain('已截止');
+  });
+
+  it("shares a rendering through the data centre's cache: another isolate takes it, until its span ends or a deploy", async () => {
+    const cache = await caches.open(`dated-${crypto.randomUUID()}`);
+    const pending: Promise<unknown>[] = [];
+    const ctx = { cache, waitUntil: (p: Promise<unknown>) => pending.push(p) };
+    forgetHeldPages();
+    const first = await serveDatedPage(get('/'), at('2026-12-06T01:00:00Z'), ctx);
+    const body = await first.text();
+    await Promise.all(pending);
+    // Another isolate, the same file (same ETag) but, to tell them apart, other bytes: the cached page is sent.
+    forgetHeldPages();
+    const other = assets(PAGE.replace('征集中', '另一份'), '"file"');
+    const shared = await serveDatedPage(get('/'), at('2026-12-06T05:00:00Z', other), ctx);
+    expect(await shared.text()).toBe(body);
+    expect(shared.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(shared.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+    expect(shared.headers.get('x-kp-until')).toBeNull();
+    for (const [name, value] of Object.entries(PAGE_HEADERS)) expect(shared.headers.get(name), name).toBe(value);
+    // The next day, or a new deployment (another ETag): rendered anew.
+    forgetHeldPages();
+    expect(await (await serveDatedPage(get('/'), at('2026-12-07T01:00:00Z', other), ctx)).text()).toContain('另一份');
+    forgetHeldPages();
+    const deployed = assets(PAGE.replace('征集中', '新部署'), '"file-3"');
+    expect(await (await serveDatedPage(get('/'), at('2026-12-06T06:00:00Z', deployed), ctx)).text()).toContain(
+      '新部署',
+    );
   });
 
   it('sends the page headers, which _headers does not add to what a Function answers', async () => {

@@ -193,6 +193,22 @@ describe('search', () => {
     await p.close();
   });
 
+  it('finds forum threads (they live in D1, not in the build) by a word of a visible post, never a pending one', async () => {
+    // "营业执照变更" is in a visible reply of the demo thread on opening hours; "人工窗口" only in a post awaiting moderation.
+    const p = await b.page(`/search/?q=${encodeURIComponent('营业执照变更')}`);
+    const hit = p.locator('#search-results li', { hasText: '建议政务服务中心午间和周末延时服务' });
+    await hit.waitFor();
+    expect(await hit.locator('a').getAttribute('href')).toBe('/forum/thread/?id=00000000-0000-4000-8000-000000000101');
+    expect(await hit.innerText()).toContain('互动论坛主题 · 1 条回复');
+    await expectAccessible(p);
+    await p.getByLabel('搜索关键词').fill('人工窗口');
+    await p.getByRole('button', { name: '搜索' }).click();
+    await expect.poll(() => p.locator('#search-status').innerText()).toContain('“人工窗口”');
+    expect(await p.locator('#search-results li a[href^="/forum/thread/"]').count()).toBe(0);
+    expect(jsErrors(p)).toEqual([]);
+    await p.close();
+  });
+
   it('loads Pagefind only on the search page', async () => {
     const loaded: string[] = [];
     const p = await b.page('/');

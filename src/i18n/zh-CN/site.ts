@@ -439,7 +439,7 @@ export const zhCNSite = {
     },
     search: {
       title: '站内搜索',
-      lead: '搜索单位、考核组、工作总结、述职报告和考评结果。',
+      lead: '搜索单位、考核组、工作总结、述职报告、考评结果和互动论坛的主题。',
       label: '搜索关键词',
       submit: '搜索',
       noScript: '搜索需要启用 JavaScript。您也可以通过导航浏览全部单位和结果。',
@@ -447,6 +447,8 @@ export const zhCNSite = {
       none: (q: string) => `没有找到与“${q}”相关的内容。`,
       count: (n: number, q: string) => `找到 ${n} 条与“${q}”相关的结果。`,
       failed: '搜索暂时无法使用, 请稍后再试。',
+      forumResult: (replies: number, lastPostAt: string) =>
+        `互动论坛主题 · ${replies} 条回复 · 最后发言 ${lastPostAt.slice(0, 10)}`,
     },
     notFound: {
       title: '找不到该页面',

@@ -115,11 +115,12 @@ export function shortLinks(): AstroIntegration {
   return {
     name: 'kaoping-short-links',
     hooks: {
-      'astro:build:done': ({ dir, logger }) => {
-        const catalog = JSON.parse(readFileSync('src/generated/catalog.json', 'utf8')) as {
-          instruments: { id: string; short?: string }[];
-        };
-        const lines = catalog.instruments.flatMap((i) =>
+      'astro:build:done': async ({ dir, logger }) => {
+        const { loadContent }: typeof import('../../build/content') = await tsImport(
+          '../../build/content.ts',
+          import.meta.url,
+        );
+        const lines = loadContent('src/content').catalog.instruments.flatMap(({ data: i }) =>
           i.short ? [`/s/${i.short} /participate/${i.id}/ 302`, `/s/${i.short}/ /participate/${i.id}/ 302`] : [],
         );
         writeFileSync(join(fileURLToPath(dir), '_redirects'), `${lines.join('\n')}\n`);

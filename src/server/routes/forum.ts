@@ -5,6 +5,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { id } from '../../domain/schemas/common';
 import {
   forumId,
+  forumSearchQuery,
   forumSettingsBody,
   newThreadRequest,
   pageQuery,
@@ -14,7 +15,7 @@ import {
   threadList,
   threadPage,
 } from '../../domain/schemas/forum';
-import { createReply, createThread, FORUM_PAGE, listThreads, readThread, reportPost } from '../db/forum';
+import { createReply, createThread, FORUM_PAGE, listThreads, readThread, reportPost, searchThreads } from '../db/forum';
 import { postState } from '../db/moderation';
 import type { AppEnv } from '../env';
 import { clientBucket, LIMITS } from '../guards/rate-limit';
@@ -110,6 +111,22 @@ forumRoutes.openapi(
 );
 
 const threadParams = z.object({ id: forumId });
+
+forumRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/forum/search',
+    tags: ['forum'],
+    summary: '搜索主题: 标题或任一公开帖子含有该词的主题 (最近活动在前, 每页 20 条)',
+    request: { query: forumSearchQuery },
+    responses: { 200: json(threadList, 'Threads'), ...errorResponses(400) },
+  }),
+  async (c) => {
+    const q = c.req.valid('query');
+    const { threads, total } = await searchThreads(c.get('db'), q.q, q.page);
+    return c.json({ threads, page: q.page, pages: pages(total), total }, 200);
+  },
+);
 
 forumRoutes.openapi(
   createRoute({
