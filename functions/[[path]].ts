@@ -4,5 +4,5 @@
 import { serveDatedPage } from '../src/server/dated-pages';
 import type { Bindings } from '../src/server/env';
 
-export const onRequest: PagesFunction<Bindings & { ASSETS: Fetcher }> = (ctx) =>
-  serveDatedPage(ctx.request, ctx.env, { waitUntil: (p) => ctx.waitUntil(p), cache: caches.default });
+export const onRequest: PagesFunction<Bindings & { ASSETS: Fetcher }> = async (ctx) =>
+  serveDatedPage(ctx.request, ctx.env, { waitUntil: (p) => ctx.waitUntil(p), cache: await caches.open('dated-pages') });
