@@ -24,13 +24,15 @@ const lead = (markdown: string) => {
 export const GET: APIRoute = async ({ site }) => {
   const m = await loadSite();
   const f = t.portal.feed;
+  const origin = site ?? new URL('http://127.0.0.1:8788');
   // A work summary from the first day of its publicity (the feed's Function drops items not yet due).
   const summaries = await Promise.all(
     m.data.summaries
       .filter((x) => x.data.kind === 'work-summary')
       .map(async (x) => ({
         title: f.summary(x.data.title),
-        link: `${unitHref(x.data.unit)}#${x.id}`,
+        // Absolute, so the feed library leaves it as is (it would add a slash after the #fragment).
+        link: new URL(`${unitHref(x.data.unit)}#${x.id}`, origin).href,
         pubDate: pubDate(x.data.publicity.start),
         description: lead((await getEntry('summaries', x.id))?.body ?? ''),
         categories: [t.portal.nav.units],
@@ -63,7 +65,6 @@ export const GET: APIRoute = async ({ site }) => {
       categories: [t.portal.nav.results],
     })),
   ].sort((a, b) => b.pubDate.getTime() - a.pubDate.getTime());
-  const origin = site ?? new URL('http://127.0.0.1:8788');
   return rss({
     title: f.title,
     description: f.description,
@@ -72,7 +73,6 @@ export const GET: APIRoute = async ({ site }) => {
     xmlns: { atom: 'http://www.w3.org/2005/Atom' },
     // A feed names its own address (RSS Advisory Board; the W3C validator warns without it).
     customData: `<language>${t.portal.lang}</language><atom:link href="${new URL('/feed.xml', origin)}" rel="self" type="application/rss+xml"/>`,
-    // Every link already ends in a slash (or a #fragment, which a slash would break).
-    trailingSlash: false,
+    trailingSlash: true,
   });
 };
