@@ -1,12 +1,13 @@
 // A public instrument as it travels outside the site: its A4 poster (a QR code
 // of its short link, checked by decoding it), the short link itself, and the
-// page it leads to answered in WeChat's in-app browser on a 390 px phone.
+// page it leads to answered in WeChat's in-app browser on a 390 px phone, and
+// a deputy's slip link opened there.
 
 import { type Browser, type BrowserContext, chromium, devices } from 'playwright-core';
 import decodeQR from 'qr/decode.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
-import { passCheck } from '../support/participate';
+import { demoCodes, passCheck } from '../support/participate';
 
 const b = useBrowser();
 /** WeChat 8 on Android (its X5/XWEB core is Chromium): what a link opened inside a WeChat group reports. */
@@ -105,6 +106,26 @@ describe('a public instrument outside the site', () => {
     await p.getByRole('heading', { name: '提交成功' }).waitFor();
     expect((await p.locator('#receipt').textContent())?.trim()).toMatch(/^[0-9A-Z]{4}-/);
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+    await p.close();
+  });
+
+  it("opens a deputy's slip link in WeChat at 390 px: the code from the QR, checked, its instruments listed", async () => {
+    // A code only checked, never spent: the other files' codes stay as they are.
+    const code = demoCodes('cppcc_member').at(-1)!;
+    const p = await phone.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(`${b.base}/participate/#code=${code}`);
+    await hydrated(p);
+    expect(await p.getByLabel('参与码', { exact: true }).inputValue()).toBe(code);
+    expect(new URL(p.url()).hash).toBe('');
+    await passCheck(p);
+    await p.getByRole('button', { name: '核验参与码' }).tap();
+    await p.getByRole('heading', { name: '您可以参与的测评' }).waitFor();
+    expect(await p.locator('.instruments li').count()).toBeGreaterThan(0);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expectAccessible(p);
     expect(errors).toEqual([]);
     await p.close();
   });
