@@ -3,7 +3,15 @@ import sitemap from '@astrojs/sitemap';
 import svelte from '@astrojs/svelte';
 import { defineConfig } from 'astro/config';
 import { buildCatalog } from './src/build/content.ts';
-import { openApiDocument, pagefindIndex, zodMiniApart } from './src/lib/site/integrations.ts';
+import {
+  datedRoutes,
+  islandStyleInHead,
+  openApiDocument,
+  pagefindIndex,
+  pageHeaders,
+  shortLinks,
+  zodMiniApart,
+} from './src/lib/site/integrations.ts';
 
 /** Fails `astro build` / `astro dev` on invalid content, naming file and field; emits the API's catalog. */
 const contentCheck = {
@@ -32,13 +40,17 @@ export default defineConfig({
     zodMiniApart(),
     // Staff pages stay out of the sitemap (and out of robots.txt's reach).
     sitemap({ filter: (page) => !new URL(page).pathname.startsWith('/observe/') }),
+    islandStyleInHead(),
+    datedRoutes(),
+    pageHeaders(),
+    shortLinks(),
     pagefindIndex(),
   ],
   // No code blocks in our content; Shiki's inline styles would break the CSP.
   markdown: { syntaxHighlight: false },
   security: {
     // Hashes every script and style Astro bundles (islands too) into a <meta>
-    // CSP; frame-ancestors cannot live in a meta CSP, so public/_headers sends it.
+    // CSP; frame-ancestors cannot live in a meta CSP, so the page headers send it (src/server/page-headers.ts).
     csp: {
       directives: [
         "default-src 'self'",

@@ -314,7 +314,7 @@ ${spendsMs} ms. Exactly one response stored: ${yes(spendsOk)}.`);
     sections.push(`### Security headers on every built page
 
 Every HTML page of the build (${pages.length}), plus ${extra.join(', ')}, fetched from \`wrangler pages dev\`
-(which applies \`public/_headers\` as Pages does): CSP header with \`frame-ancestors 'none'\`, HSTS >= 1 year,
+(which applies \`dist/_headers\` as Pages does; the dated pages get the same list from their Function): CSP header with \`frame-ancestors 'none'\`, HSTS >= 1 year,
 \`nosniff\`, \`X-Frame-Options: DENY\`, a Referrer-Policy, and on HTML pages Astro's \`<meta>\` CSP with hashed
 \`script-src\`. Pages missing any: ${bad.length ? bad.slice(0, 10).join('; ') : 'none'}. (The API's own headers on
 every route, right and wrong method, are checked in \`tests/api/abuse.test.ts\`.)`);

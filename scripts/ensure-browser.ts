@@ -3,12 +3,13 @@
 // them, showing apt-get's output; otherwise it stops at once with one message
 // naming the command to run, before any test starts.
 import { spawnSync } from 'node:child_process';
-import { checkBrowserDeps, missingDeps, refuseMessage, systemProbe } from './lib/browser-deps';
+import { checkBrowserDeps, javaWarning, missingDeps, refuseMessage, systemProbe } from './lib/browser-deps';
 
 function main(): number {
   const first = checkBrowserDeps(systemProbe());
   if (first.kind === 'ok') {
     console.log(`浏览器测试环境就绪: ${first.chromium}, 中文字体 Noto Sans CJK`);
+    if (first.warning) console.warn(first.warning);
     return 0;
   }
   if (first.kind === 'refuse') {
@@ -17,7 +18,7 @@ function main(): number {
   }
 
   console.log(
-    `浏览器测试需要 Chromium 和中文字体, 本机缺少: ${first.missing.join('、')}。以 root 身份用 apt-get 安装 …`,
+    `浏览器测试需要 Chromium 和中文字体 (HTML 检查需要 Java), 本机缺少: ${first.missing.join('、')}。以 root 身份用 apt-get 安装 …`,
   );
   const env = { ...process.env, ...first.plan.env };
   for (const { cmd, args } of first.plan.steps) {
@@ -43,6 +44,7 @@ function main(): number {
     console.error(refuseMessage(still, probe));
     return 1;
   }
+  if (!probe.hasJava()) console.warn(javaWarning());
   console.log('已安装 Chromium 和中文字体。');
   return 0;
 }

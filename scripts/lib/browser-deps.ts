@@ -1,6 +1,8 @@
 // What the browser tests need from the system: the Chromium that
 // tests/support/browser.ts launches and CJK fonts (without them Chinese renders as
-// boxes). `checkBrowserDeps` decides from a probe of the machine whether all
+// boxes); and Java for the Nu HTML checker (tests/node/html-valid.test.ts), which
+// is installed alongside when we may, and otherwise only warned about: that
+// test then skips, saying so. `checkBrowserDeps` decides from a probe of the machine whether all
 // is there, whether we may install it (root with apt-get, as on CI) or whether
 // to stop and tell the user the command to run. The probe is injected so the
 // decision can be tested on any machine; `systemProbe` is the real one.
@@ -12,6 +14,8 @@ import { delimiter, join } from 'node:path';
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 export const PACKAGES = ['chromium', 'fonts-noto-cjk'] as const;
 export const INSTALL_COMMAND = `sudo apt-get install -y ${PACKAGES.join(' ')}`;
+/** Java for vnu.jar (the npm package vnu-jar ships the checker, not a runtime). */
+export const JAVA_PACKAGE = 'default-jre-headless';
 /** A family that fonts-noto-cjk installs and `fc-list :lang=zh` lists. */
 const CJK_FONT = /Noto Sans CJK/i;
 
@@ -23,6 +27,8 @@ export interface BrowserProbe {
   fcList(): string;
   isRoot(): boolean;
   hasAptGet(): boolean;
+  /** Whether `java -version` runs. */
+  hasJava(): boolean;
 }
 
 export interface InstallStep {
@@ -36,17 +42,27 @@ export interface InstallPlan {
 }
 
 export type BrowserDeps =
-  | { kind: 'ok'; chromium: string }
+  | { kind: 'ok'; chromium: string; warning?: string }
   | { kind: 'install'; missing: string[]; plan: InstallPlan }
   | { kind: 'refuse'; missing: string[]; message: string };
 
-export const INSTALL_PLAN: InstallPlan = {
-  env: { DEBIAN_FRONTEND: 'noninteractive' },
-  steps: [
-    { cmd: 'apt-get', args: ['update'] },
-    { cmd: 'apt-get', args: ['install', '-y', ...PACKAGES] },
-  ],
-};
+export const INSTALL_PLAN: InstallPlan = installPlan([...PACKAGES]);
+
+function installPlan(packages: string[]): InstallPlan {
+  return {
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+    steps: [
+      { cmd: 'apt-get', args: ['update'] },
+      { cmd: 'apt-get', args: ['install', '-y', ...packages] },
+    ],
+  };
+}
+
+export const JAVA_MISSING = `Java (${JAVA_PACKAGE}, Nu HTML 检查器)`;
+
+/** Said when Java is missing and cannot be installed here: the HTML check is skipped, loudly. */
+export const javaWarning = () =>
+  `警告: 本机没有 Java, Nu HTML 检查 (tests/node/html-valid.test.ts) 将跳过。请运行 sudo apt-get install -y ${JAVA_PACKAGE}。`;
 
 /** What is missing, in words for the user (empty when all is there). */
 export function missingDeps(probe: BrowserProbe): string[] {
@@ -81,13 +97,23 @@ export function refuseMessage(missing: string[], probe: Pick<BrowserProbe, 'chro
 
 export function checkBrowserDeps(probe: BrowserProbe): BrowserDeps {
   const missing = missingDeps(probe);
-  if (missing.length === 0) return { kind: 'ok', chromium: probe.chromiumPath ?? DEBIAN_CHROMIUM };
+  const mayInstall = probe.isRoot() && probe.hasAptGet();
+  const java = probe.hasJava();
+  if (missing.length === 0) {
+    const chromium = probe.chromiumPath ?? DEBIAN_CHROMIUM;
+    if (java) return { kind: 'ok', chromium };
+    if (mayInstall) return { kind: 'install', missing: [JAVA_MISSING], plan: installPlan([JAVA_PACKAGE]) };
+    return { kind: 'ok', chromium, warning: javaWarning() };
+  }
   // apt-get puts Chromium at /usr/bin/chromium: it cannot make a CHROMIUM_PATH elsewhere appear.
   const aptFixes =
     probe.chromiumPath === undefined ||
     probe.chromiumPath === DEBIAN_CHROMIUM ||
     probe.isExecutable(probe.chromiumPath);
-  if (probe.isRoot() && probe.hasAptGet() && aptFixes) return { kind: 'install', missing, plan: INSTALL_PLAN };
+  if (mayInstall && aptFixes)
+    return java
+      ? { kind: 'install', missing, plan: INSTALL_PLAN }
+      : { kind: 'install', missing: [...missing, JAVA_MISSING], plan: installPlan([...PACKAGES, JAVA_PACKAGE]) };
   return { kind: 'refuse', missing, message: refuseMessage(missing, probe) };
 }
 
@@ -116,5 +142,11 @@ export function systemProbe(env: NodeJS.ProcessEnv = process.env): BrowserProbe 
     },
     isRoot: () => process.getuid?.() === 0,
     hasAptGet: () => onPath('apt-get'),
+    hasJava: () => hasJava(env),
   };
+}
+
+/** Whether Java runs (the Nu HTML checker needs it). */
+export function hasJava(env: NodeJS.ProcessEnv = process.env): boolean {
+  return spawnSync('java', ['-version'], { env, timeout: 30_000 }).status === 0;
 }

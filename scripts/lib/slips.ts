@@ -3,53 +3,19 @@
 // dashed cut lines. Each slip carries its code and a QR code of the
 // participation page with the code in the URL *fragment*: browsers never send
 // a fragment to the server, so the code never lands in an access log.
-import encodeQR from 'qr';
 import { zhCNCodes } from '../../src/i18n/zh-CN/codes';
+import { esc, qrSvg } from '../../src/lib/site/qr';
 
 const t = zhCNCodes.slips;
 
 /** Slips per HTML file: 100 A4 pages, which a browser lays out and prints without strain. */
 export const SLIPS_PER_FILE = 1000;
 export const SLIPS_PER_PAGE = 10;
-/** The QR standard's quiet zone, in modules. */
-const QUIET = 4;
+
+export { esc, qrSvg };
 
 export const participationUrl = (origin: string) => `${origin.replace(/\/+$/, '')}/participate/`;
 export const slipUrl = (origin: string, code: string) => `${participationUrl(origin)}#code=${code}`;
-
-/**
- * A QR code as an inline SVG: each row's dark runs as 1-unit-wide strokes of
- * one path with relative moves, a fifth of the size of a rectangle per
- * module, which matters at 1,000 slips a file. Error correction "medium"
- * (15 %) survives a fold or a smudge on paper.
- */
-export function qrSvg(text: string, label: string): string {
-  const m = encodeQR(text, 'raw', { ecc: 'medium', border: 1 });
-  // `border` is at least 1 in this library; drop it and draw the standard quiet zone ourselves.
-  const size = m.length - 2;
-  let d = '';
-  for (let y = 0; y < size; y++) {
-    const row = m[y + 1] as boolean[];
-    let pen = -1; // x where the last run ended on this row; -1 before the first
-    for (let x = 0; x < size; ) {
-      if (!row[x + 1]) {
-        x++;
-        continue;
-      }
-      let w = 1;
-      while (x + w < size && row[x + w + 1]) w++;
-      d += pen < 0 ? `M${x + QUIET} ${y + QUIET}.5h${w}` : `m${x - pen} 0h${w}`;
-      pen = x + w;
-      x += w;
-    }
-  }
-  const box = size + 2 * QUIET;
-  return `<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${box} ${box}" role="img" aria-label="${esc(label)}" shape-rendering="crispEdges"><rect width="${box}" height="${box}" fill="#fff"/><path d="${d}" stroke="#000" stroke-width="1"/></svg>`;
-}
-
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Titles and origins come from content and the command line: escape them like any text. */
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c] as string);
 
 export interface SlipSheet {
   appraisalTitle: string;

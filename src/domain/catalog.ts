@@ -106,9 +106,15 @@ export function checkCatalog(c: Catalog): ContentIssue[] {
     }
   }
 
+  const shorts = new Map<string, string>();
   for (const e of c.instruments) {
     needAppraisal(e);
     const src = e.data;
+    if (src.short) {
+      const taken = shorts.get(src.short);
+      if (taken) add(e.file, 'short', `短链接 “${src.short}” 已被测评 “${taken}” 使用`);
+      shorts.set(src.short, src.id);
+    }
     const refs: [string, SubjectRef][] =
       src.kind === 'ballot'
         ? src.subjects.map((id, i) => [`subjects.${i}`, { kind: src.subjectKind, id }])

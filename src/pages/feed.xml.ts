@@ -1,16 +1,43 @@
-// RSS 2.0 feed of notices and results, newest first.
+// RSS 2.0 feed of notices, work summaries, statistics and results, newest first.
+
+import { getEntry } from 'astro:content';
 import rss from '@astrojs/rss';
 import type { APIRoute } from 'astro';
 import { t } from '../i18n';
 import { loadSite } from '../lib/site/content';
-import { noticeHref, resultsHref } from '../lib/site/urls';
+import { noticeHref, resultsHref, unitHref } from '../lib/site/urls';
 
 // Dates in the content are China's calendar days: publish them at 08:00 there.
 const pubDate = (iso: string) => new Date(`${iso}T08:00:00+08:00`);
 
+/** A summary's first paragraph as plain text, cut at 200 characters. */
+const lead = (markdown: string) => {
+  const first = markdown.split(/\n\s*\n/).find((p) => p.trim() && !/^\s*(#|\||[-*]\s|>)/.test(p)) ?? '';
+  const text = first
+    .replace(/[*_`[\]]/g, '')
+    .replace(/\(https?:[^)]*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+};
+
 export const GET: APIRoute = async ({ site }) => {
   const m = await loadSite();
   const f = t.portal.feed;
+  const origin = site ?? new URL('http://127.0.0.1:8788');
+  // A work summary from the first day of its publicity (the feed's Function drops items not yet due).
+  const summaries = await Promise.all(
+    m.data.summaries
+      .filter((x) => x.data.kind === 'work-summary')
+      .map(async (x) => ({
+        title: f.summary(x.data.title),
+        // Absolute, so the feed library leaves it as is (it would add a slash after the #fragment).
+        link: new URL(`${unitHref(x.data.unit)}#${x.id}`, origin).href,
+        pubDate: pubDate(x.data.publicity.start),
+        description: lead((await getEntry('summaries', x.id))?.body ?? ''),
+        categories: [t.portal.nav.units],
+      })),
+  );
   const items = [
     ...m.appraisals.map((a) => ({
       title: f.notice(a.title),
@@ -26,9 +53,10 @@ export const GET: APIRoute = async ({ site }) => {
         title: t.portal.results.talliesTitle(a.title),
         link: resultsHref(a.id),
         pubDate: new Date(m.snapshotOf(a.id)!.takenAt),
-        description: a.summary,
+        description: f.tallies(a.title, m.snapshotOf(a.id)!.takenAt),
         categories: [t.portal.nav.results],
       })),
+    ...summaries,
     ...m.results.map((r) => ({
       title: f.result(r.title),
       link: resultsHref(r.appraisal),
@@ -37,7 +65,6 @@ export const GET: APIRoute = async ({ site }) => {
       categories: [t.portal.nav.results],
     })),
   ].sort((a, b) => b.pubDate.getTime() - a.pubDate.getTime());
-  const origin = site ?? new URL('http://127.0.0.1:8788');
   return rss({
     title: f.title,
     description: f.description,

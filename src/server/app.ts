@@ -5,12 +5,13 @@ import { drizzle } from 'drizzle-orm/d1';
 import { requestId } from 'hono/request-id';
 import type { RuntimeCatalog } from '../domain/catalog';
 import { defaultCatalog } from './catalog';
+import { clock } from './clock';
 import * as schema from './db/schema';
 import type { AppEnv, Bindings, Database } from './env';
 import { ApiError, notFound, onError, zodIssues } from './middleware/errors';
 import { jsonOnly, requestSizeLimit } from './middleware/limits';
 import { apiSecurityHeaders } from './middleware/security';
-import { documentSecurity } from './routes/_helpers';
+import { documentOperationIds, documentSecurity } from './routes/_helpers';
 import { benchRoutes } from './routes/bench';
 import { configRoutes } from './routes/config';
 import { feedRoutes } from './routes/feed';
@@ -54,16 +55,6 @@ export interface AppOptions {
   now?: () => Date;
   /** Mount the benchmark's yardstick route: only appFor asks for it, never in production. */
   benchRoutes?: boolean;
-}
-
-/** The clock: KAOPING_NOW pins it for demos and e2e runs, never in production. */
-function clock(env: Bindings, fallback?: () => Date): () => Date {
-  if (fallback) return fallback;
-  if (env.KAOPING_NOW && env.ENVIRONMENT !== 'production') {
-    const fixed = new Date(env.KAOPING_NOW);
-    if (!Number.isNaN(fixed.getTime())) return () => fixed;
-  }
-  return () => new Date();
 }
 
 /**
@@ -113,6 +104,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', observeRoutes);
   // The feed and the console name their schemes; every other operation is open to anyone.
   documentSecurity(app, []);
+  documentOperationIds(app);
 
   app.doc31('/api/v1/openapi.json', (c) => openApiConfig(c.env.PUBLIC_ORIGIN));
   app.onError(onError);

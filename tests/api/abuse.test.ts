@@ -162,6 +162,7 @@ function reaching(op: Operation, code: string): RequestInit & { url: string } {
   };
   const query: Record<string, string> = {
     'GET /api/v1/forum/threads': '?appraisal=test-2026',
+    'GET /api/v1/forum/search': '?q=%E7%AA%97%E5%8F%A3',
     'GET /api/v1/observe/live': '?appraisal=test-2026',
     'GET /api/v1/observe/exports/messages.csv': '?appraisal=test-2026',
     'GET /api/v1/observe/exports/tallies.csv': '?appraisal=test-2026',

@@ -350,3 +350,32 @@ describe('following a post, and posting it twice', () => {
     await expectError(await startThread({ displayName: '\u3164\u3164' }, ip(130)), 400, 'validation_failed');
   });
 });
+
+describe('searching the forum (the site search covers threads)', () => {
+  const search = async (q: string) => api.request(`/api/v1/forum/search?q=${encodeURIComponent(q)}`);
+  const found = async (q: string) => threadList.parse(await (await search(q)).json());
+
+  it('finds visible threads by a word of the title or of any visible post, and nothing pending', async () => {
+    const [code] = await issue('npc_deputy', 1, { appraisal: 'open-2026' });
+    const open = postCreated.parse(
+      await (await startThread({ appraisal: 'open-2026', code, title: '城南菜市场停车难' }, ip(40))).json(),
+    );
+    expect((await reply(open.thread, '周末早上尤其拥堵, 建议错峰开放。', ip(41), { code })).status).toBe(201);
+    // Pre-moderated and not yet approved: never found.
+    const pending = postCreated.parse(await (await startThread({ title: '城南菜市场的另一个问题' }, ip(42))).json());
+    expect(pending.status).toBe('pending');
+
+    expect((await found('菜市场')).threads.map((t) => t.id)).toEqual([open.thread]);
+    expect((await found('错峰')).threads.map((t) => t.id)).toEqual([open.thread]);
+    expect((await found('错峰')).total).toBe(1);
+    expect((await found('不存在的词语')).threads).toEqual([]);
+    // The phrase is data, not a pattern: LIKE's wildcards match only themselves.
+    expect((await found('%')).threads).toEqual([]);
+    expect((await found('_')).threads).toEqual([]);
+  });
+
+  it('refuses an empty or overlong phrase in the one error shape', async () => {
+    await expectError(await search('  '), 400, 'validation_failed');
+    await expectError(await search('长'.repeat(51)), 400, 'validation_failed');
+  });
+});

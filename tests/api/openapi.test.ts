@@ -78,4 +78,15 @@ describe('OpenAPI document', () => {
       }
     expect(n).toBeGreaterThan(8);
   });
+
+  it('gives every operation an operationId named for its method and path, each once', () => {
+    const doc = openApiDocument(createApp());
+    const ids = Object.values(doc.paths ?? {}).flatMap((item) =>
+      (['get', 'post', 'put', 'patch', 'delete'] as const).flatMap((m) => (item?.[m] ? [item[m]?.operationId] : [])),
+    );
+    expect(ids.every((x) => typeof x === 'string' && /^[a-z]+[A-Za-z0-9]*$/.test(x))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths?.['/api/v1/instruments/{id}/turnout']?.get?.operationId).toBe('getInstrumentsByIdTurnout');
+    expect(doc.paths?.['/api/v1/observe/exports/audit.csv']?.get?.operationId).toBe('getObserveExportsAuditCsv');
+  });
 });

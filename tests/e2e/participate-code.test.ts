@@ -65,7 +65,7 @@ describe('giving an opinion with a code', () => {
     await p.locator('li', { hasText: '2026年度县直单位领导班子民主测评表' }).getByRole('button').focus();
     await p.keyboard.press('Enter');
     await p.getByRole('heading', { name: '2026年度县直单位领导班子民主测评表' }).waitFor();
-    expect(await p.locator('.progress').textContent()).toContain('已完成 0/140');
+    expect(await p.locator('.progress').textContent()).toContain('已答 0/150 题, 还有 140 道必答题');
     expect(await p.locator('.anonymous').textContent()).toContain('不发送参与码');
 
     await shot(p, 'ballot-1280');
@@ -181,10 +181,16 @@ describe('giving an opinion with a code', () => {
     expect(await sessions.getByRole('button').count()).toBe(0);
     await p.close();
 
+    // Its own page says it is closed and links the results: no code asked, no 核验参与码 offered.
     const own = await b.page('/participate/rating-sessions-2026/');
+    expect(await own.locator('[data-closed]').innerText()).toContain('已于 2026年2月28日');
+    expect(await own.locator('[data-closed] a').getAttribute('href')).toBe('/results/county-2026/');
     await hydrated(own);
-    await enterCode(own, closedCode!);
-    await expect.poll(() => own.locator('[role=alert]').first().textContent()).toContain('本项测评已截止');
+    // The island asked the API, found it closed, and says nothing the page has said already.
+    await expect.poll(() => own.locator('.participate').innerText()).toBe('');
+    expect(await own.getByLabel('参与码', { exact: true }).count()).toBe(0);
+    expect(await own.getByRole('button', { name: '核验参与码' }).count()).toBe(0);
+    expect(await own.locator('a[href="/results/county-2026/"]').count()).toBe(1);
     expect(await own.locator('fieldset').count()).toBe(0);
     await expectAccessible(own);
     expect(jsErrors(own)).toEqual([]);

@@ -40,6 +40,12 @@ describe('a public questionnaire', () => {
     await p.locator('#q-identity').waitFor();
     expect(await p.locator('h1').textContent()).toContain('澄川县机关作风和营商环境问卷调查');
     await screens(p, 'questionnaire');
+    // Seven numbered questions, two optional: the counter counts seven and says what is required.
+    expect(await p.locator('.question .num').allTextContents()).toHaveLength(7);
+    expect(await p.locator('.progress').textContent()).toContain('已答 0/7 题, 还有 5 道必答题');
+    // How many to choose is said once, from the definition's min/max.
+    expect((await p.locator('#q-problems-hint').textContent())?.trim()).toBe('可不选, 最多选 3 项');
+    expect((await p.locator('#q-priorities-hint').textContent())?.trim()).toBe('请选择 1 至 3 项');
 
     // Asking for review with nothing answered: a summary that takes the focus, and each error at its field.
     await p.getByRole('button', { name: '核对并提交' }).click();
@@ -72,7 +78,7 @@ describe('a public questionnaire', () => {
 
     await radio(p, 'identity', '企业经营者').click();
     await radio(p, 'contact', '1至2次').click();
-    expect(await p.locator('.progress').textContent()).toContain('已完成 3/5');
+    expect(await p.locator('.progress').textContent()).toContain('已答 4/7 题, 还有 2 道必答题');
 
     // A reload keeps every answer (the draft), and says so.
     await p.reload();
@@ -81,7 +87,7 @@ describe('a public questionnaire', () => {
     expect(await p.locator('.participate').textContent()).toContain('已恢复您上次未提交的答案');
     expect(await p.locator('#q-identity label', { hasText: '企业经营者' }).locator('input').isChecked()).toBe(true);
     expect(await p.locator('#q-suggestions-0').inputValue()).toBe('希望进一步压缩审批时限。');
-    expect(await p.locator('.progress').textContent()).toContain('已完成 3/5');
+    expect(await p.locator('.progress').textContent()).toContain('已答 4/7 题, 还有 2 道必答题');
 
     await radio(p, 'style', '较好').click();
     await radio(p, 'business-env', '有所改善').click();
@@ -111,6 +117,15 @@ describe('a public vote', () => {
     expect(await p.locator('main').textContent()).toContain(`每天对本项最多提交 ${PUBLIC_DAILY_CAP} 份`);
     expect(await p.locator('#q-choice-hint').textContent()).toContain('请选择 1 至 3 项');
     expect(await p.locator('#q-choice-count').textContent()).toContain('已选 0 项');
+    // The page's promise (投票人数实时公开): the turnout the API shows, in steps of 5, and no count per option.
+    const api = (await (await fetch(`${b.base}/api/v1/instruments/vote-service-2026/turnout`)).json()) as {
+      total: number;
+    };
+    expect(api.total % 5).toBe(0);
+    const turnout = await p.locator('[data-turnout]').textContent();
+    expect(turnout).toContain(api.total === 0 ? '参与人数不足 5 人' : `已有 ${api.total} 人以上参与`);
+    expect(turnout).toContain('各选项得票在截止后公布');
+    expect(await p.locator('.description').textContent()).toContain('各窗口得票数在投票截止后公布');
     for (const label of ['综合受理窗口', '医保经办窗口', '办税服务厅']) await radio(p, 'choice', label).click();
     expect(await p.locator('#q-choice-count').textContent()).toContain('已选 3 项, 已达上限');
     expect(await p.locator('#q-choice input:disabled').count()).toBe(5);
@@ -173,7 +188,7 @@ describe('a rating with a code', () => {
     await rating.getByRole('button', { name: '开始填写' }).click();
     await p.locator('#q-fgj').waitFor();
     expect(await p.locator('#q-fgj legend').textContent()).toContain('澄川县发展和改革局');
-    expect(await p.locator('.progress').textContent()).toContain('已完成 0/24');
+    expect(await p.locator('.progress').textContent()).toContain('已答 0/24 题, 还有 24 道必答题');
 
     const units = await p.locator('fieldset.question:has(input[type=radio])').evaluateAll((fs) => fs.map((f) => f.id));
     expect(units).toHaveLength(24);
@@ -185,7 +200,7 @@ describe('a rating with a code', () => {
     }
     await p.locator('summary', { hasText: '对澄川县财政局的意见建议' }).click();
     await p.locator('#q-czj\\.comment-0').fill('预算公开可以更细一些。');
-    expect(await p.locator('.progress').textContent()).toContain('已完成 24/24');
+    expect(await p.locator('.progress').textContent()).toMatch(/已答 24\/24 题\s*$/);
     await screens(p, 'rating');
 
     await p.getByRole('button', { name: '核对并提交' }).click();

@@ -62,12 +62,13 @@ describe('feed', () => {
           link: text(i, 'link'),
           guid: text(i, 'guid'),
           pubDate: text(i, 'pubDate'),
+          description: text(i, 'description'),
         })),
       };
     }, xml);
     expect(doc.error).toBe(0);
     expect(doc.version).toBe('2.0');
-    expect(doc.channel.title).toBe('考评公开: 考核预告和结果公示');
+    expect(doc.channel.title).toBe('考评公开: 考核预告、工作总结和结果公示');
     expect(doc.channel.link).toMatch(/^https?:\/\//);
     expect(doc.channel.description).toBeTruthy();
     expect(doc.self).toBe('self');
@@ -87,6 +88,11 @@ describe('feed', () => {
     const dates = doc.items.map((i) => Date.parse(i.pubDate!));
     expect([...dates].sort((x, y) => y - x)).toEqual(dates);
     expect(doc.items[2]?.link).toMatch(/\/results\/county-2025\/$/);
+    // The statistics item says what it is, not the notice's paragraph again.
+    expect(doc.items[0]?.description).toContain('最终统计已公布');
+    expect(doc.items[0]?.description).not.toBe(doc.items[1]?.description);
+    // No work summary is in publicity yet on this day (the first begins 2026-11-28): none listed before it.
+    expect(doc.items.filter((i) => i.title?.startsWith('工作总结公示'))).toEqual([]);
     await p.close();
   });
 });
@@ -183,6 +189,22 @@ describe('search', () => {
     await p.getByLabel('搜索关键词').fill('zzqqxxyy');
     await p.getByRole('button', { name: '搜索' }).click();
     await expect.poll(() => p.locator('#search-status').innerText()).toBe('没有找到与“zzqqxxyy”相关的内容。');
+    expect(jsErrors(p)).toEqual([]);
+    await p.close();
+  });
+
+  it('finds forum threads (they live in D1, not in the build) by a word of a visible post, never a pending one', async () => {
+    // "营业执照变更" is in a visible reply of the demo thread on opening hours; "人工窗口" only in a post awaiting moderation.
+    const p = await b.page(`/search/?q=${encodeURIComponent('营业执照变更')}`);
+    const hit = p.locator('#search-results li', { hasText: '建议政务服务中心午间和周末延时服务' });
+    await hit.waitFor();
+    expect(await hit.locator('a').getAttribute('href')).toBe('/forum/thread/?id=00000000-0000-4000-8000-000000000101');
+    expect(await hit.innerText()).toContain('互动论坛主题 · 1 条回复');
+    await expectAccessible(p);
+    await p.getByLabel('搜索关键词').fill('人工窗口');
+    await p.getByRole('button', { name: '搜索' }).click();
+    await expect.poll(() => p.locator('#search-status').innerText()).toContain('“人工窗口”');
+    expect(await p.locator('#search-results li a[href^="/forum/thread/"]').count()).toBe(0);
     expect(jsErrors(p)).toEqual([]);
     await p.close();
   });

@@ -68,7 +68,9 @@ describe('appraisal notice (考核预告)', () => {
     const phases = await p.locator('.timeline .phase').allInnerTexts();
     expect(phases).toHaveLength(6);
     expect(phases[0]).toMatch(/考核预告\s*11月16日 至 11月30日\s*进行中/);
-    expect(phases.at(-1)).toMatch(/申诉受理\s*1月15日 至 1月25日\s*未开始/);
+    // The results fall in the next year: their dates say so.
+    expect(phases.at(-2)).toMatch(/结果公示\s*2027年1月15日 至 2027年1月21日\s*未开始/);
+    expect(phases.at(-1)).toMatch(/申诉受理\s*2027年1月15日 至 2027年1月25日\s*未开始/);
     expect(await text(p, '#subjects + p')).toBe('本次考核县直 24 个单位的机关绩效、领导班子和 48 名领导干部。');
     expect(await p.locator('#subjects ~ .table-wrap table').first().locator('a[href^="/units/"]').count()).toBe(24);
     expect(await p.locator('.steps > li').count()).toBe(6);
@@ -90,6 +92,23 @@ describe('appraisal notice (考核预告)', () => {
       expect.arrayContaining(['在本门户参与评议', '民意调查箱', '热线电话', '电子邮箱']),
     );
     expect(await p.locator('.channels a[href="/participate/"]').count()).toBe(1);
+    // Every phone and e-mail on the page is a link, in the channels' prose too.
+    expect(await p.locator('.channels a[href="mailto:kpyj@example.org"]').innerText()).toBe('kpyj@example.org');
+    expect(await p.locator('.channels a[href="tel:07998611700"]').innerText()).toBe('0799-8611700');
+    expect(await p.locator('#objection ~ p a[href="tel:07998611700"]').count()).toBe(1);
+    const bare = await p.locator('main').evaluate((main) => {
+      const contact = /[\w.+-]+@[\w-]+\.[\w.]+|0\d{2,3}-\d{7,8}/g;
+      const out: string[] = [];
+      const walk = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode())
+        if (!n.parentElement?.closest('a')) out.push(...(n.textContent?.match(contact) ?? []));
+      return out;
+    });
+    expect(bare).toEqual([]);
+    // Each way of giving an opinion names its own page.
+    const methods = p.locator('table', { has: p.locator('caption', { hasText: '网上测评和问卷' }) });
+    expect(await methods.locator('th[scope="row"] a').count()).toBe(await methods.locator('tbody tr').count());
+    expect(await methods.locator('a[href="/participate/vote-service-2026/"]').innerText()).toContain('网上评选');
     expect(await text(p, '#objection + p')).toBe('申诉期 2027-01-15 至 2027-01-25');
     await expectSoundPage(p);
     await p.close();
@@ -320,6 +339,31 @@ describe('open data page and the rest', () => {
     expect(await text(p, 'main')).toContain('字节顺序标记 (BOM)');
     await expectSoundPage(p);
     await p.close();
+  });
+
+  it('has the opinion box in the main menu, current on all its pages, and says each thing once there', async () => {
+    const menu = (p: Page) => p.locator('header.site nav a', { hasText: '写意见' });
+    const home = await b.page('/');
+    expect(await menu(home).getAttribute('href')).toBe('/messages/new/');
+    expect(await menu(home).getAttribute('aria-current')).toBeNull();
+    await home.close();
+    for (const [path, current] of [
+      ['/messages/', 'true'],
+      ['/messages/new/', 'page'],
+      ['/messages/track/', 'true'],
+    ] as const) {
+      const p = await b.page(path);
+      expect(await menu(p).getAttribute('aria-current'), path).toBe(current);
+      await p.close();
+    }
+    const hub = await b.page('/messages/');
+    const sentences = (await text(hub, 'main'))
+      .split(/[。\n]/)
+      .map((x) => x.trim())
+      .filter(Boolean);
+    expect(sentences.filter((x, i) => sentences.indexOf(x) !== i)).toEqual([]);
+    await expectSoundPage(hub);
+    await hub.close();
   });
 
   it('answers an unknown page with the site 404', async () => {

@@ -13,6 +13,7 @@ import {
   checkBrowserDeps,
   DEBIAN_CHROMIUM,
   INSTALL_COMMAND,
+  JAVA_MISSING,
   systemProbe,
 } from '../../scripts/lib/browser-deps';
 
@@ -23,15 +24,17 @@ function probe(o: {
   fonts?: boolean;
   root?: boolean;
   apt?: boolean;
+  java?: boolean;
   chromiumPath?: string;
 }): BrowserProbe {
-  const { chromium = true, fonts = true, root = false, apt = true, chromiumPath } = o;
+  const { chromium = true, fonts = true, root = false, apt = true, java = true, chromiumPath } = o;
   return {
     chromiumPath,
     isExecutable: (p) => chromium && p === (chromiumPath ?? DEBIAN_CHROMIUM),
     fcList: () => (fonts ? FONTS : ''),
     isRoot: () => root,
     hasAptGet: () => apt,
+    hasJava: () => java,
   };
 }
 
@@ -83,6 +86,33 @@ describe('checkBrowserDeps', () => {
     expect(r.kind === 'refuse' && r.message).toContain('没有 apt-get 的系统');
   });
 
+  it('adds Java for the HTML checker to what it installs, and only warns when it cannot install it', () => {
+    const alone = checkBrowserDeps(probe({ java: false, root: true }));
+    expect(alone).toEqual({
+      kind: 'install',
+      missing: [JAVA_MISSING],
+      plan: {
+        env: { DEBIAN_FRONTEND: 'noninteractive' },
+        steps: [
+          { cmd: 'apt-get', args: ['update'] },
+          { cmd: 'apt-get', args: ['install', '-y', 'default-jre-headless'] },
+        ],
+      },
+    });
+    const all = checkBrowserDeps(probe({ java: false, fonts: false, root: true }));
+    expect(all.kind === 'install' && all.plan.steps[1]?.args).toEqual([
+      'install',
+      '-y',
+      'chromium',
+      'fonts-noto-cjk',
+      'default-jre-headless',
+    ]);
+    // Without root: the browser tests can run, the HTML check will skip; say so, do not stop.
+    const user = checkBrowserDeps(probe({ java: false }));
+    expect(user.kind).toBe('ok');
+    expect(user.kind === 'ok' && user.warning).toContain('sudo apt-get install -y default-jre-headless');
+  });
+
   it('does not install when CHROMIUM_PATH points elsewhere to nothing: apt-get cannot fix that', () => {
     const r = checkBrowserDeps(probe({ chromium: false, root: true, chromiumPath: '/opt/none/chrome' }));
     expect(r.kind).toBe('refuse');
@@ -97,6 +127,8 @@ describe('the real probe', () => {
     const p = systemProbe({ PATH: bin, CHROMIUM_PATH: chromium });
     expect(p.fcList()).toBe('');
     expect(p.hasAptGet()).toBe(true);
+    expect(p.hasJava()).toBe(true);
+    expect(systemProbe({ PATH: join(bin, 'nowhere') }).hasJava()).toBe(false);
     expect(p.isExecutable(p.chromiumPath as string)).toBe(false);
     expect(systemProbe({ PATH: join(bin, 'nowhere') }).fcList()).toBe('');
     expect(systemProbe({ PATH: join(bin, 'nowhere') }).hasAptGet()).toBe(false);
@@ -104,8 +136,8 @@ describe('the real probe', () => {
 });
 
 /**
- * A machine without the fonts (and without Chromium unless asked): `bin`, the
- * whole PATH, holds a fake fc-list that lists Noto Sans CJK once
+ * A machine without the fonts (and without Chromium unless asked), with Java:
+ * `bin`, the whole PATH, holds a fake java, a fake fc-list that lists Noto Sans CJK once
  * `state/fonts` exists, and a fake apt-get that logs its calls and, on
  * install, creates that flag.
  */
@@ -125,6 +157,7 @@ function fakeMachine(o: { chromium?: boolean } = {}) {
     'echo "DEBIAN_FRONTEND=$DEBIAN_FRONTEND $*" >> "$FAKE_STATE/apt.log"\n[ "$1" = install ] && : > "$FAKE_STATE/fonts"\nexit 0\n',
   );
   if (o.chromium) script('chromium', 'exit 0\n');
+  script('java', 'exit 0\n');
   return { bin, state, chromium: join(bin, 'chromium') };
 }
 

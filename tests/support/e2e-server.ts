@@ -25,7 +25,8 @@ declare module 'vitest' {
 
 let server: ChildProcess | undefined;
 
-export function startServer(port = E2E_PORT, state = E2E_STATE): ChildProcess {
+/** `wrangler pages dev` on the built site; `now` pins the clock of the API and of the dated pages. */
+export function startServer(port = E2E_PORT, state = E2E_STATE, now = E2E_NOW): ChildProcess {
   return spawn(
     process.execPath,
     [
@@ -40,7 +41,7 @@ export function startServer(port = E2E_PORT, state = E2E_STATE): ChildProcess {
       '--persist-to',
       state,
       '--binding',
-      `KAOPING_NOW=${E2E_NOW}`,
+      `KAOPING_NOW=${now}`,
       '--log-level',
       'warn',
     ],

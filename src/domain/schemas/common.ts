@@ -21,7 +21,9 @@ export type IsoDate = z.infer<typeof isoDate>;
 /** An instant with an explicit offset (e.g. "2026-12-01T08:00:00+08:00"), normalised to UTC ISO. */
 export const isoDateTime = z
   .union([z.iso.datetime({ offset: true }), z.date().transform((d) => d.toISOString())])
-  .transform((s) => new Date(s).toISOString());
+  .transform((s) => new Date(s).toISOString())
+  // Documented as what it gives (the API's document would list both inputs as the same string twice).
+  .meta({ type: 'string', format: 'date-time' });
 
 export const dateRange = z
   .object({ start: isoDate, end: isoDate })

@@ -91,6 +91,9 @@ export type PageInfo = z.infer<typeof pageInfo>;
 /** `?page=2` as typed into a URL. */
 export const pageQuery = z.coerce.number().int().min(1).max(10_000).default(1);
 
+/** The site search's forum part: a phrase as typed (substring match), one page of threads. */
+export const forumSearchQuery = z.object({ q: z.string().trim().min(1).max(50), page: pageQuery });
+
 export const threadList = z.object({ threads: z.array(threadSummary), ...pageInfo.shape }).meta({ id: 'ThreadList' });
 export type ThreadList = z.infer<typeof threadList>;
 

@@ -9,11 +9,20 @@ import { codeCategory, raterCategory } from './rater-category';
  */
 export const tallyPolicy = z.enum(['public', 'after_close', 'internal']);
 
+/** A promise of live per-option counts or results, which the privacy rules forbid before close. */
+const LIVE_TALLY = /(投票情况|得票数?|票数|结果)\s*实时|实时\s*(公开|公布|显示)?\s*(投票)?(情况|得票|票数|结果)/;
+
 const base = z.object({
   id,
   appraisal: id,
   title: z.string().min(2).max(120),
-  description: z.string().max(2000).default(''),
+  description: z
+    .string()
+    .max(2000)
+    .default('')
+    .refine((s) => !LIVE_TALLY.test(s), {
+      message: '不能承诺实时公开得票或结果: 得票在截止后才公布, 截止前只公开参与人数 (每满 5 人更新)',
+    }),
   /** `code`: one response per one-time code of an allowed category; `public`: anyone, with Turnstile and rate limits. */
   access: z.enum(['code', 'public']),
   /** For `code` instruments, the categories whose codes may answer. */
@@ -41,6 +50,11 @@ const base = z.object({
    * answered, as at an evaluation meeting): percent per rater category.
    */
   validity: z.object({ minTurnout: z.record(raterCategory, z.number().min(0).max(100)) }).optional(),
+  /** A public instrument's short link, /s/<short>/, for posters and WeChat groups: lower-case letters and digits. */
+  short: z
+    .string()
+    .regex(/^[a-z0-9]{3,16}$/, '短链接只能用 3 至 16 个小写字母或数字')
+    .optional(),
 });
 
 const defaultGrades = [
@@ -132,6 +146,9 @@ function checkInstrument(
     if (Math.abs(sum - 100) > 1e-9) {
       ctx.addIssue({ code: 'custom', path: ['categoryWeights'], message: `评议主体权重之和应为 100, 实为 ${sum}` });
     }
+  }
+  if (src.short && src.access !== 'public') {
+    ctx.addIssue({ code: 'custom', path: ['short'], message: '只有公开测评 (access: public) 才有短链接和海报' });
   }
   if (src.kind === 'vote' && src.max !== undefined && src.min !== undefined) {
     if (src.max < src.min || src.max > (src.candidates?.length ?? 0)) {

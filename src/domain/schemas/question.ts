@@ -25,6 +25,10 @@ const common = {
   role: z.enum(['unknown']).optional(),
 };
 
+/** How many to choose, in the words a hint would use: the form says it from min/max already. */
+const COUNT_WORDS =
+  /可不选|可多选|多选|最多选|至少选|选择?\s*[0-9一二两三四五六七八九十]+\s*(?:至|到|-|~)?\s*[0-9一二两三四五六七八九十]*\s*[项个]/;
+
 const uniqueOptions = (q: { options: Option[] }) => new Set(q.options.map((o) => o.id)).size === q.options.length;
 
 export const choiceQuestion = z
@@ -43,6 +47,10 @@ export const multiQuestion = z
   .refine((q) => q.max === undefined || (q.max >= q.min && q.max <= q.options.length), {
     message: 'max 必须不小于 min 且不大于选项数',
     path: ['max'],
+  })
+  .refine((q) => !q.hint || !COUNT_WORDS.test(q.hint), {
+    message: '提示不要写选几项: 表单按 min/max 自动说明 (如“可不选, 最多选 3 项”), 写了会重复',
+    path: ['hint'],
   });
 
 export const textQuestion = z.object({

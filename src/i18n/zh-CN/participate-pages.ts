@@ -2,12 +2,15 @@
 // browser without JavaScript. Only the .astro pages use it, at build time. It
 // is kept out of ./participate.ts, which the islands import whole, so that
 // none of it is downloaded again as island code.
+import { zhCNParticipate } from './participate';
+
 export const zhCNParticipatePages = {
   participatePage: {
     title: '参与评议',
     lead: '凭参与码参加民主测评和满意度评议; 公开问卷和网上投票无需参与码。',
     codeLead:
       '请输入您收到的参与码。每个参与码对每项测评只能提交一次; 您的意见与参与码分开保存, 任何人无法将意见与参与码或个人对应。',
+    closed: (closesAt: string) => `本项已于 ${zhCNParticipate.participate.when(closesAt)} 截止, 不再接受提交。`,
     publicHeading: '公开问卷和网上投票',
     publicLead: '以下问卷和投票面向社会公众, 无需参与码, 不需要登录, 不收集姓名和联系方式。',
     publicCap: (n: number) =>
@@ -16,6 +19,18 @@ export const zhCNParticipatePages = {
       '填写测评需要启用浏览器的 JavaScript。也可以通过本年度考核预告中公布的电话、电子邮箱或民意调查箱反映意见。',
     receiptsLink: '核对回执',
     allLink: '返回参与评议',
+  },
+  posterPage: {
+    title: (instrument: string) => `二维码海报: ${instrument}`,
+    kicker: '扫码参与',
+    qrLabel: (instrument: string) => `二维码: 扫码打开“${instrument}”`,
+    scan: '微信或手机相机扫一扫, 或在浏览器中输入:',
+    promises: ['无需登录', '无需参与码', '不收集姓名和联系方式'],
+    screenLead:
+      '本页按 A4 纸排版, 可张贴在公告栏, 也可截图发到微信群。用浏览器的“打印”即可打印 (菜单和本段文字不会打印)。',
+    back: '返回测评页面',
+    link: '打印二维码海报 (A4)',
+    shortLink: (url: string) => `短链接: ${url}`,
   },
   receiptsPage: {
     title: '核对回执',

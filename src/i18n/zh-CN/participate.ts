@@ -90,6 +90,11 @@ export const zhCNParticipate = {
     opensOn: (opens: string) => `开始时间: ${when(opens)}`,
     start: '开始填写',
     resume: '继续填写 (已保存草稿)',
+    turnout: (total: number, step: number) =>
+      step === 1
+        ? `共 ${total} 人参与。`
+        : `${total === 0 ? `参与人数不足 ${step} 人` : `已有 ${total} 人以上参与`} (每满 ${step} 人更新); 各选项得票在截止后公布。`,
+    resultsLink: '查看本年度考核结果和参与情况',
     notInList: '您的参与码不能参与本项测评 (评议主体类别不符或不属于本年度考核)。',
 
     draftRestored: '已恢复您上次未提交的答案 (保存在本机浏览器中)。',
@@ -102,7 +107,9 @@ export const zhCNParticipate = {
       why: '打开测评时, 您的参与码会换成一枚匿名令牌: 服务器为令牌签名, 却看不到令牌本身; 提交答案时只带令牌, 不带参与码。这样, 谁也无法把您的答案与您的参与码对应起来, 连本平台的数据库也做不到。',
       held: '匿名提交: 打开本测评时, 您的参与码已换成一枚匿名令牌 (服务器为它签名, 却看不到它), 保存在本机浏览器中; 提交时只发送令牌和答案, 不发送参与码, 所以谁也无法把您的答案与参与码对应起来, 连本平台的数据库也做不到。每个参与码在每项测评只能领取一次令牌: 请在本设备、本浏览器上完成提交 (中途关闭页面, 用同一参与码重新打开即可继续)。',
     },
-    progress: (done: number, total: number) => `已完成 ${done}/${total}`,
+    /** Every question counts (optional ones too: the numbers run to the total); what is still required is said apart. */
+    progress: (done: number, total: number, requiredLeft: number) =>
+      `已答 ${done}/${total} 题${requiredLeft > 0 ? `, 还有 ${requiredLeft} 道必答题` : done < total ? ', 必答题已答完' : ''}`,
     subjectsNav: '考核对象',
     subjectOf: (n: number, of: number) => `第 ${n} 个, 共 ${of} 个`,
     prevSubject: '上一个对象',

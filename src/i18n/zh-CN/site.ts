@@ -5,6 +5,8 @@ import type { PhaseKey } from '../../domain/phase';
 
 const md = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
 const ymd = (iso: string) => `${iso.slice(0, 4)}年${md(iso)}`;
+/** "12月20日" within the year of `ref`, "2027年1月15日" outside it: a date across New Year needs its year. */
+const near = (iso: string, ref: string) => (iso.slice(0, 4) === ref.slice(0, 4) ? md(iso) : ymd(iso));
 
 export const zhCNSite = {
   portal: {
@@ -13,6 +15,8 @@ export const zhCNSite = {
     format: {
       /** "12月20日" */
       monthDay: md,
+      /** "12月20日", or "2027年1月15日" when its year is not that of the second date. */
+      near,
       /** "2026年12月20日" */
       date: ymd,
       /** The publicity window as the issue words it: "2026-12-01 至 2026-12-08". */
@@ -33,6 +37,7 @@ export const zhCNSite = {
       data: '开放数据',
       search: '搜索',
       participate: '参与评议',
+      message: '写意见',
     },
     footer: {
       label: '页脚',
@@ -53,14 +58,15 @@ export const zhCNSite = {
         results: '结果公示',
         objection: '申诉受理',
       } satisfies Record<PhaseKey, string>,
-      /** "意见征集进行中, 截至 12月20日" */
-      active: (phase: string, end: string) => `${phase}进行中, 截至 ${md(end)}`,
-      upcoming: (phase: string, start: string) => `${phase}将于 ${md(start)} 开始`,
-      between: (phase: string, start: string) => `综合评价中, ${phase}将于 ${md(start)} 开始`,
+      /** "意见征集进行中, 截至 12月20日"; the year is said when it is not today's. */
+      active: (phase: string, end: string, today: string) => `${phase}进行中, 截至 ${near(end, today)}`,
+      upcoming: (phase: string, start: string, today: string) => `${phase}将于 ${near(start, today)} 开始`,
+      between: (phase: string, start: string, today: string) => `综合评价中, ${phase}将于 ${near(start, today)} 开始`,
       closed: '本年度考核已结束, 结果见结果公示',
       status: { upcoming: '未开始', open: '进行中', ended: '已结束' },
       timelineCaption: '考核日程',
-      today: (date: string) => `今天: ${ymd(date)}`,
+      /** Followed by today's date (a <time data-today> the server rewrites each day). */
+      today: '今天: ',
     },
     home: {
       title: '考评公开与民意征集平台',
@@ -506,14 +512,17 @@ export const zhCNSite = {
       },
     },
     feed: {
-      title: '考评公开: 考核预告和结果公示',
-      description: '考核预告、结果公示的更新。',
+      title: '考评公开: 考核预告、工作总结和结果公示',
+      description: '考核预告、单位工作总结公示、民意征集统计和结果公示的更新。',
       notice: (title: string) => `考核预告: ${title}`,
+      tallies: (title: string, date: string) =>
+        `${title}已截止测评的参与情况和最终统计已公布, 取自 ${ymd(date)} 公布的统计快照, 附统计摘要 (SHA-256) 供核对。`,
+      summary: (title: string) => `工作总结公示: ${title}`,
       result: (title: string) => title,
     },
     search: {
       title: '站内搜索',
-      lead: '搜索单位、考核组、工作总结、述职报告和考评结果。',
+      lead: '搜索单位、考核组、工作总结、述职报告、考评结果和互动论坛的主题。',
       label: '搜索关键词',
       submit: '搜索',
       noScript: '搜索需要启用 JavaScript。您也可以通过导航浏览全部单位和结果。',
@@ -521,6 +530,8 @@ export const zhCNSite = {
       none: (q: string) => `没有找到与“${q}”相关的内容。`,
       count: (n: number, q: string) => `找到 ${n} 条与“${q}”相关的结果。`,
       failed: '搜索暂时无法使用, 请稍后再试。',
+      forumResult: (replies: number, lastPostAt: string) =>
+        `互动论坛主题 · ${replies} 条回复 · 最后发言 ${lastPostAt.slice(0, 10)}`,
     },
     notFound: {
       title: '找不到该页面',

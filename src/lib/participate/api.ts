@@ -2,7 +2,12 @@
 import { config as zodConfig } from 'zod/mini';
 import type { ClientConfig } from '../../domain/schemas/client-config';
 import type { Instrument, InstrumentStatus } from '../../domain/schemas/instrument';
-import type { SubmitRequest, SubmitResponseBody, VerifyCodeResponse } from '../../domain/schemas/participation';
+import type {
+  SubmitRequest,
+  SubmitResponseBody,
+  TurnoutBody,
+  VerifyCodeResponse,
+} from '../../domain/schemas/participation';
 import type { TokenIssued, TokenKeyBody, TokenRequest } from '../../domain/schemas/token';
 import { type ApiResult, call, post } from '../api/client';
 
@@ -11,6 +16,7 @@ import { type ApiResult, call, post } from '../api/client';
 zodConfig({ jitless: true });
 
 export type InstrumentWithStatus = Instrument & { status: InstrumentStatus };
+export type Turnout = TurnoutBody;
 
 let config: Promise<ApiResult<ClientConfig>> | undefined;
 /** Fetched once per page; a failure is not cached, so a retry asks again. */
@@ -26,6 +32,9 @@ export const verifyCode = (code: string, turnstileToken: string) =>
   post<VerifyCodeResponse>('/codes/verify', { code, turnstileToken });
 
 export const getInstrument = (id: string) => call<InstrumentWithStatus>(`/instruments/${encodeURIComponent(id)}`);
+
+/** How many took part so far, rounded down to steps of 5 while open (no per-option counts before close). */
+export const getTurnout = (id: string) => call<TurnoutBody>(`/instruments/${encodeURIComponent(id)}/turnout`);
 
 export const getTokenKey = (id: string) => call<TokenKeyBody>(`/instruments/${encodeURIComponent(id)}/token-key`);
 

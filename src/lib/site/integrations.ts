@@ -1,5 +1,7 @@
 // Build steps that belong to the static site, as Astro integrations, so every
 // `astro build` (npm run build, the e2e setup, the benchmark) gets them.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
@@ -45,6 +47,116 @@ export function pagefindIndex(): AstroIntegration {
         if (written.errors.length > 0) throw new Error(`pagefind: ${written.errors.join('; ')}`);
         await pagefind.close();
         logger.info(`indexed ${added.page_count} pages in ${Date.now() - started} ms`);
+      },
+    },
+  };
+}
+
+/** Every HTML file under a directory. */
+export function htmlFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.html'))
+    .map((f) => join(dir, f));
+}
+
+/** The rule Astro writes before the first island of a page (astro/dist/runtime/server/scripts.js). */
+export const ISLAND_STYLE = '<style>astro-island,astro-slot,astro-static-slot{display:contents}</style>';
+
+/**
+ * Astro writes its island rule into <body>, just before the first island,
+ * where HTML allows no <style> (the Nu checker: "A style element in body must
+ * be the first child of its parent"; withastro/astro#10308, still open). After
+ * the build it moves to the end of <head>: the same bytes, so the CSP's hash of
+ * it still holds, and it applies before any island is parsed.
+ */
+export function islandStyleInHead(): AstroIntegration {
+  return {
+    name: 'kaoping-island-style-in-head',
+    hooks: {
+      'astro:build:done': ({ dir, logger }) => {
+        let moved = 0;
+        for (const file of htmlFiles(fileURLToPath(dir))) {
+          const html = readFileSync(file, 'utf8');
+          const at = html.indexOf(ISLAND_STYLE);
+          const head = html.indexOf('</head>');
+          if (at < 0 || head < 0 || at < head) continue;
+          const body = html.slice(0, at) + html.slice(at + ISLAND_STYLE.length);
+          writeFileSync(file, body.slice(0, head) + ISLAND_STYLE + body.slice(head));
+          moved++;
+        }
+        logger.info(`island style moved into <head> on ${moved} pages`);
+      },
+    },
+  };
+}
+
+/** dist/_headers, from the one list of page headers (src/server/page-headers.ts). */
+export function pageHeaders(): AstroIntegration {
+  return {
+    name: 'kaoping-page-headers',
+    hooks: {
+      'astro:build:done': async ({ dir }) => {
+        const { headersFile }: typeof import('../../server/page-headers') = await tsImport(
+          '../../server/page-headers.ts',
+          import.meta.url,
+        );
+        writeFileSync(join(fileURLToPath(dir), '_headers'), headersFile());
+      },
+    },
+  };
+}
+
+/**
+ * dist/_redirects: each public instrument's short link (/s/<short>/, content
+ * field `short`) to its page, for posters and WeChat groups. 302, not 301: a
+ * browser must not keep a short link that may be pointed elsewhere next year.
+ */
+export function shortLinks(): AstroIntegration {
+  return {
+    name: 'kaoping-short-links',
+    hooks: {
+      'astro:build:done': async ({ dir, logger }) => {
+        const { loadContent }: typeof import('../../build/content') = await tsImport(
+          '../../build/content.ts',
+          import.meta.url,
+        );
+        const lines = loadContent('src/content').catalog.instruments.flatMap(({ data: i }) =>
+          i.short ? [`/s/${i.short} /participate/${i.id}/ 302`, `/s/${i.short}/ /participate/${i.id}/ 302`] : [],
+        );
+        writeFileSync(join(fileURLToPath(dir), '_redirects'), `${lines.join('\n')}\n`);
+        logger.info(`_redirects: ${lines.length / 2} short links`);
+      },
+    },
+  };
+}
+
+/** Cloudflare's limit on _routes.json: include and exclude rules together. */
+const MAX_ROUTE_RULES = 100;
+
+/**
+ * dist/_routes.json: which requests run the Pages Functions. The API, and the
+ * pages with a dated part or today's date (src/lib/site/dated.ts), which
+ * functions/[[path]].ts serves as of the request; every other file goes
+ * straight from Pages' asset server, at no Functions cost. Past the rule limit,
+ * pages are grouped by their first path segment.
+ */
+export function datedRoutes(extra: string[] = ['/feed.xml']): AstroIntegration {
+  return {
+    name: 'kaoping-dated-routes',
+    hooks: {
+      'astro:build:done': ({ dir, logger }) => {
+        const root = fileURLToPath(dir);
+        const pages = htmlFiles(root)
+          .filter((file) => /<kp-when[\s>]|<time data-today/.test(readFileSync(file, 'utf8')))
+          .map((file) => `/${file.slice(root.length).replace(/^\/+/, '')}`.replace(/index\.html$/, ''))
+          .sort();
+        let include = ['/api/*', ...extra, ...pages];
+        if (include.length > MAX_ROUTE_RULES)
+          include = [...new Set(include.map((p) => p.replace(/^(\/[^/]+\/).+$/, '$1*')))];
+        if (include.length > MAX_ROUTE_RULES)
+          throw new Error(`_routes.json: ${include.length} rules, at most ${MAX_ROUTE_RULES}`);
+        writeFileSync(join(root, '_routes.json'), `${JSON.stringify({ version: 1, include, exclude: [] }, null, 2)}\n`);
+        logger.info(`_routes.json: ${pages.length} dated pages through the Functions`);
       },
     },
   };

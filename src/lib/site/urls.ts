@@ -10,6 +10,9 @@ export const dataHref = (dataset: string, format: 'json' | 'csv') => `/data/${da
 /** The opinion box (another area of the portal): a message about this unit's summary. */
 export const commentHref = (unit: string) => `/messages/new/?unit=${encodeURIComponent(unit)}`;
 export const participateHref = '/participate/';
+/** A public instrument's short link (the build writes its redirect: integrations.ts shortLinks). */
+export const shortHref = (short: string) => `/s/${short}/`;
+export const posterHref = (instrument: string) => `/participate/${instrument}/poster/`;
 export const messageHref = '/messages/new/';
 
 /** A telephone link: the digits and a leading + only (RFC 3966 drops the punctuation). */

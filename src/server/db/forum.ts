@@ -3,7 +3,7 @@
 // visible exactly when its opening post is. Ties in time
 // (a pinned clock, one millisecond) are broken by insertion order (rowid):
 // posts are public and dated, so their order reveals nothing.
-import { and, asc, count, desc, eq, exists, gte, inArray, notExists, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gte, inArray, notExists, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { PostStatus } from '../../domain/schemas/forum';
 import type { Database } from '../env';
@@ -175,6 +175,41 @@ export async function listThreads(db: Database, q: { appraisal: string; unit?: s
       .limit(FORUM_PAGE)
       .offset((q.page - 1) * FORUM_PAGE),
     db.select({ n: count() }).from(forumThreads).innerJoin(op, openingVisible(forumThreads.id)).where(where),
+  ]);
+  return { threads, total: total?.n ?? 0 };
+}
+
+/**
+ * Visible threads whose title or any visible post contains `q`, latest activity
+ * first: the site search's forum part (Pagefind indexes only built pages;
+ * threads live here). `instr` is a substring match, which is what Chinese
+ * text needs (no word boundaries) and takes `q` as data, never as a pattern.
+ * A scan: fine for a county forum's few thousand posts.
+ */
+export async function searchThreads(db: Database, q: string, page: number) {
+  const needle = q.toLowerCase();
+  const hit = or(
+    sql`instr(lower(${forumThreads.title}), ${needle}) > 0`,
+    exists(
+      db
+        .select({ one: sql`1` })
+        .from(forumPosts)
+        .where(
+          and(
+            eq(forumPosts.thread, forumThreads.id),
+            eq(forumPosts.status, 'visible'),
+            sql`instr(lower(${forumPosts.body}), ${needle}) > 0`,
+          ),
+        ),
+    ),
+  );
+  const [threads, [total]] = await db.batch([
+    visibleThreads(db)
+      .where(hit)
+      .orderBy(desc(forumThreads.lastPostAt), desc(sql`${forumThreads}.rowid`))
+      .limit(FORUM_PAGE)
+      .offset((page - 1) * FORUM_PAGE),
+    db.select({ n: count() }).from(forumThreads).innerJoin(op, openingVisible(forumThreads.id)).where(hit),
   ]);
   return { threads, total: total?.n ?? 0 };
 }

@@ -64,6 +64,30 @@ export function documentSecurity(
     if (d.type === 'route' && d.route.security === undefined && !except(d.route.path)) d.route.security = security;
 }
 
+/**
+ * Gives every operation that names none an operationId made from its method
+ * and path: GET /api/v1/instruments/{id}/turnout → getInstrumentsByIdTurnout.
+ * Client generators name their functions after it; derived, it cannot drift
+ * from the path or repeat (method and path are unique).
+ */
+export function documentOperationIds(router: Pick<OpenAPIHono, 'openAPIRegistry'>, prefix = '/api/v1') {
+  for (const d of router.openAPIRegistry.definitions)
+    if (d.type === 'route' && d.route.operationId === undefined)
+      d.route.operationId = operationIdOf(d.route.method, d.route.path, prefix);
+}
+
+export function operationIdOf(method: string, path: string, prefix = '/api/v1'): string {
+  const words = (path.startsWith(prefix) ? path.slice(prefix.length) : path)
+    .split('/')
+    .filter(Boolean)
+    .flatMap((seg) => {
+      const param = /^\{(.+)\}$/.exec(seg);
+      const parts = (param?.[1] ?? seg).split(/[^A-Za-z0-9]+/).filter(Boolean);
+      return param ? ['By', ...parts] : parts;
+    });
+  return method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
 // --- Errors -------------------------------------------------------------------
 
 export const tooMany = (b: Bucket) =>

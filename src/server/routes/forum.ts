@@ -7,6 +7,7 @@ import { hmacHex, normaliseCrockford } from '../../domain/code';
 import { dayInChina, id } from '../../domain/schemas/common';
 import {
   forumId,
+  forumSearchQuery,
   forumSettingsBody,
   newThreadRequest,
   pageQuery,
@@ -26,6 +27,7 @@ import {
   listThreads,
   readThread,
   reportPost,
+  searchThreads,
   trackPost,
   type WriteOutcome,
 } from '../db/forum';
@@ -144,6 +146,22 @@ forumRoutes.openapi(
 );
 
 const threadParams = z.object({ id: forumId });
+
+forumRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/forum/search',
+    tags: ['forum'],
+    summary: '搜索主题: 标题或任一公开帖子含有该词的主题 (最近活动在前, 每页 20 条)',
+    request: { query: forumSearchQuery },
+    responses: { 200: json(threadList, 'Threads'), ...errorResponses(400) },
+  }),
+  async (c) => {
+    const q = c.req.valid('query');
+    const { threads, total } = await searchThreads(c.get('db'), q.q, q.page);
+    return c.json({ threads, page: q.page, pages: pages(total), total }, 200);
+  },
+);
 
 forumRoutes.openapi(
   createRoute({

@@ -99,3 +99,12 @@ describe('instrument source', () => {
     expect(problems({ ...rating, share: 101 })).toEqual(['share']);
   });
 });
+
+describe('an instrument promises only what the site shows', () => {
+  it('refuses a description that promises live counts or results (counts come after close)', () => {
+    for (const d of ['投票情况实时公开。', '得票数实时更新', '实时公布投票结果'])
+      expect(problems({ ...vote, access: 'public', raterCategories: [], description: d }), d).toContain('description');
+    const honest = '投票人数在本页实时公开（每满5人更新），各窗口得票数在投票截止后公布。';
+    expect(problems({ ...vote, access: 'public', raterCategories: [], description: honest })).toEqual([]);
+  });
+});

@@ -32,6 +32,23 @@ describe('question', () => {
     expect(question.parse(multi({}))).toMatchObject({ min: 0, required: true });
   });
 
+  it('refuses a multi-choice hint that says how many to choose: the form says it from min/max', () => {
+    const multi = (hint: string) => ({
+      id: 'm',
+      type: 'multi',
+      label: 'M',
+      options: opts('a', 'b', 'c'),
+      max: 3,
+      hint,
+    });
+    for (const repeats of ['最多选3项，可不选', '请选择1至3项', '可多选，可不选', '选 2 项', '请选择一至三项'])
+      expect([repeats, ok(multi(repeats))]).toEqual([repeats, false]);
+    for (const fine of ['按重要程度选择', '请结合您的亲身经历', '涉及3个单位的问题请分别反映'])
+      expect([fine, ok(multi(fine))]).toEqual([fine, true]);
+    const issue = question.safeParse(multi('最多选3项')).error?.issues[0];
+    expect(issue?.path).toEqual(['hint']);
+  });
+
   it('gives text a length limit, 500 by default and at most 5000', () => {
     expect(question.parse({ id: 't', type: 'text', label: 'T' })).toMatchObject({ maxLength: 500 });
     expect(ok({ id: 't', type: 'text', label: 'T', maxLength: 5001 })).toBe(false);
