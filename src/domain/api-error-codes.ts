@@ -32,6 +32,9 @@ export const API_ERROR_CODES = [
   'conflict',
   // Forum and opinion box.
   'collection_closed',
+  // Objections to a result.
+  'objection_closed',
+  'credential_invalid',
 ] as const;
 
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
