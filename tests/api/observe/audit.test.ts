@@ -25,7 +25,7 @@ describe('the audit log', () => {
     const lead = await signIn(await makeObserver('lead'));
     const from = { 'cf-connecting-ip': '10.9.0.1' };
     const t = postCreated.parse(await (await startThread({ title: '日志测试主题' }, from)).json());
-    expect((await sendMessage({ contact: { phone: '0799-2222222' } }, from)).status).toBe(201);
+    expect((await sendMessage({ contact: { phone: '0799-2222222' }, publishConsent: true }, from)).status).toBe(201);
     const id = (await env.DB.prepare('SELECT id FROM messages ORDER BY rowid DESC LIMIT 1').first<{ id: string }>())
       ?.id as string;
     const start = await count('audit_log');
@@ -33,10 +33,16 @@ describe('the audit log', () => {
     const steps: [string, () => Response | Promise<Response>][] = [
       ['post.approve', () => lead.post(`/api/v1/observe/posts/${t.post}/approve`)],
       ['post.hide', () => lead.post(`/api/v1/observe/posts/${t.post}/hide`, { reason: '重复内容' })],
-      ['message.view_contact', () => lead.get(`/api/v1/observe/messages/${id}`)],
+      // Only the assignee reveals a contact: the lead takes the message first.
+      [
+        'message.assign',
+        () => lead.post(`/api/v1/observe/messages/${id}/assign`, { observer: lead.session.observer.id }),
+      ],
+      ['message.view_contact', () => lead.post(`/api/v1/observe/messages/${id}/contact`)],
       ['message.status', () => lead.post(`/api/v1/observe/messages/${id}/status`, { status: 'verifying' })],
       ['message.note', () => lead.post(`/api/v1/observe/messages/${id}/notes`, { text: '已转相关单位' })],
       ['message.reply', () => lead.post(`/api/v1/observe/messages/${id}/reply`, { text: '已核实并答复反映人。' })],
+      ['message.publish', () => lead.post(`/api/v1/observe/messages/${id}/publish`, { published: true })],
       ['message.assign', () => lead.post(`/api/v1/observe/messages/${id}/assign`, { observer: obs.id })],
       ['instrument.state', () => lead.post('/api/v1/observe/instruments/q-public/state', { state: 'closed' })],
       ['export.messages', () => lead.get('/api/v1/observe/exports/messages.csv?appraisal=test-2026')],
