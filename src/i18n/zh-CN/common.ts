@@ -27,6 +27,8 @@ const api = {
   csrf_failed: '请求校验失败, 请刷新页面后重试',
   conflict: '该内容已被其他观察员处理, 请刷新后查看',
   collection_closed: '本年度意见征集不在进行中',
+  objection_closed: '不在申诉期内',
+  credential_invalid: '申诉凭证无效 (或不属于本次考核)',
 } as const satisfies Record<ApiErrorCode, string>;
 
 export const zhCNCommon = {

@@ -45,6 +45,8 @@ const apiErrors = {
   csrf_failed: other,
   conflict: other,
   collection_closed: other,
+  objection_closed: other,
+  credential_invalid: other,
 } as const satisfies Record<ApiErrorCode, string>;
 
 export const zhCNParticipate = {
