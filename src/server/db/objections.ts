@@ -8,12 +8,7 @@ import type { Database } from '../env';
 import type { Bucket } from '../guards/rate-limit';
 import { type AuditInput, auditStatement } from './audit';
 import { bump, underLimit } from './rate-limits';
-import {
-  objectionCredentials as credentials,
-  objectionEvents as events,
-  objections,
-  observers,
-} from './schema';
+import { objectionCredentials as credentials, objectionEvents as events, objections, observers } from './schema';
 import { changedBefore, oneRow, rowOf } from './sql';
 
 export const OBJECTION_PAGE = 20;
