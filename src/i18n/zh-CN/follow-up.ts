@@ -107,6 +107,8 @@ export const zhCNFollowUp = {
       publicLead: '以下为经复核并已书面答复、决定公开的结论 (领导干部个人的申诉不公开)。',
       publicNone: '暂无公开的复核结论。',
       howOnline: '在线提出申诉或质询',
+      noScript:
+        '在线申诉和查询需要启用 JavaScript。您也可以按考核通知所列地址和电话, 以书面形式向县绩效办提出申诉或质询、查询办理情况。',
       columns: {
         subject: '申诉对象',
         kind: '类别',
