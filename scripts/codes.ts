@@ -13,11 +13,15 @@ import { z } from 'zod';
 import { loadContent, runtimeCatalog } from '../src/build/content';
 import type { Catalog } from '../src/domain/catalog';
 import { coversInstrument } from '../src/domain/instrument';
+import { generateCredential, hashCredential, objectionWindowOf, resultsPublishedOn } from '../src/domain/objection';
 import { dayInChina } from '../src/domain/schemas/common';
-import type { RaterCategoryDef } from '../src/domain/schemas/rater-category';
+import { subjectKinds } from '../src/domain/schemas/question';
+import { type CodeCategory, codeCategory, type RaterCategoryDef } from '../src/domain/schemas/rater-category';
 import { subjectsOf } from '../src/domain/tally';
 import { ALL_SUBJECTS, scopeOf } from '../src/domain/token';
+import { zhCNCodes } from '../src/i18n/zh-CN/codes';
 import { batchCount, codeStats, deleteBatch, insertCodes, revokeBatch } from '../src/server/db/admin/codes';
+import { issueObjectionCredentials } from '../src/server/db/admin/objection-credentials';
 import type { Database } from '../src/server/env';
 import { BATCH_PATTERN, issueCodes, newBatchId } from './lib/codes';
 import { d1Message, withDb } from './lib/d1';
@@ -38,6 +42,7 @@ const HELP = `一人一号参与码工具
   npm run codes -- issue --appraisal ID --category 类别 --count N [--subjects ID,ID] [--out 文件.csv] [--batch 批次] [--origin 网址] [--no-slips] [--remote]
   npm run codes -- revoke --batch 批次 [--remote]
   npm run codes -- stats [--appraisal ID] [--remote]
+  npm run codes -- objection --appraisal ID [--subject 类型:编号 …] [--out 文件.csv] [--remote]
 
 issue   生成 N 个参与码。数据库只保存 HMAC-SHA256(CODE_PEPPER, 参与码) 及考评、类别、批次;
         明文参与码只写入一次: CSV (UTF-8 带 BOM, 可用 Excel 打开) 和旁边的 A4 参与码条
@@ -57,6 +62,15 @@ issue   生成 N 个参与码。数据库只保存 HMAC-SHA256(CODE_PEPPER, 参�
 revoke  作废一个批次 (丢失或泄露时), 并回读作废数量。
 stats   按 考评 × 类别 × 批次 列出已发放和已作废数量, 按测评列出已使用的参与码数量。
         不显示任何摘要或参与码。
+
+objection  为被考核对象生成申诉凭证 (每个对象一个, 17 位, 与参与码格式不同, 互不通用),
+        用于在结果公示后的申诉期内在线提出申诉或质询。数据库只保存
+        HMAC-SHA256(CODE_PEPPER, "objection:" + 凭证); 明文只写入一次 CSV (权限 0600)。
+        再次为同一对象生成时, 旧凭证自动作废 (凭证丢失时补发)。
+  --appraisal ID   考评 id; 须已公布结果 (结果文件或统计快照)
+  --subject 类型:编号  只为这些对象生成, 可重复 (如 --subject unit:czj --subject official:off-czj-1);
+                   默认为结果中的全部对象
+  --out 文件       CSV 路径, 默认为当前目录下 objection-credentials-<考评>-<年月日>.csv
 
 共同选项:
   --remote           操作线上 D1 (默认操作本地 D1 .wrangler/state)
@@ -80,6 +94,7 @@ const OPTIONS = {
   out: { type: 'string' },
   batch: { type: 'string' },
   origin: { type: 'string' },
+  subject: { type: 'string', multiple: true },
   'no-slips': { type: 'boolean' },
   remote: { type: 'boolean' },
   'persist-to': { type: 'string' },
@@ -91,6 +106,7 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   issue: ['appraisal', 'category', 'count', 'subjects', 'out', 'batch', 'origin', 'no-slips', 'remote', 'persist-to'],
   revoke: ['batch', 'remote', 'persist-to'],
   stats: ['appraisal', 'remote', 'persist-to'],
+  objection: ['appraisal', 'subject', 'out', 'remote', 'persist-to'],
 };
 
 function parseCommandLine(argv: string[]) {
@@ -575,6 +591,128 @@ async function stats(argv: Record<string, unknown>) {
   }
 }
 
+/** The subjects of an appraisal's published result: its entries, else the subjects of its tallies snapshot. */
+function resultSubjects(c: Catalog, appraisal: string): { kind: (typeof subjectKinds)[number]; id: string }[] {
+  const result = c.results.find((r) => r.data.appraisal === appraisal)?.data;
+  const snapshot = c.snapshots.find((s) => s.data.appraisal === appraisal)?.data;
+  const list = result
+    ? result.entries.map((e) => e.subject)
+    : (snapshot?.instruments.flatMap((i) => i.subjects.map((s) => s.subject)) ?? []);
+  const seen = new Map(list.map((s) => [`${s.kind}:${s.id}`, s]));
+  return [...seen.values()];
+}
+
+function objectionSchema(c: Catalog) {
+  const appraisals = new Map(c.appraisals.map((e) => [e.id, e.data]));
+  const known = [...appraisals.keys()].join(', ');
+  return z.object({
+    appraisal: z
+      .string({ error: `请用 --appraisal 指定考评 (可选: ${known})` })
+      .refine((id) => appraisals.has(id), { error: (i) => `未知的考评 “${i.input}” (可选: ${known})` }),
+    subject: z
+      .array(
+        z
+          .string()
+          .regex(
+            new RegExp(`^(${subjectKinds.join('|')}):[a-z0-9][a-z0-9-]{0,63}$`),
+            '--subject 格式为 类型:编号, 类型为 unit、group 或 official (如 unit:czj)',
+          ),
+      )
+      .optional(),
+    out: z.string().min(1, '--out 不能为空').optional(),
+    remote: z.boolean().optional(),
+    'persist-to': z.string().optional(),
+  });
+}
+
+async function objection(argv: Record<string, unknown>) {
+  const content = loadContent(join(ROOT, 'src/content')).catalog;
+  const parsed = objectionSchema(content).safeParse(argv);
+  if (!parsed.success) throw new UsageError(problemLines(parsed.error));
+  const a = parsed.data;
+  const appraisal = content.appraisals.find((e) => e.id === a.appraisal)?.data;
+  const published = resultsPublishedOn(
+    content.results.find((r) => r.data.appraisal === a.appraisal)?.data,
+    content.snapshots.find((s) => s.data.appraisal === a.appraisal)?.data,
+  );
+  if (!appraisal || !published) {
+    throw new UsageError(`考评 “${a.appraisal}” 尚未公布结果 (src/content/results/ 或 snapshots/), 无需申诉凭证`);
+  }
+  const inResult = resultSubjects(content, a.appraisal);
+  const units = new Map(content.units.map((u) => [u.id, u.data]));
+  const officials = new Map(content.officials.map((o) => [o.id, o.data]));
+  const wanted = a.subject
+    ? a.subject.map((s) => {
+        const [kind, id] = s.split(':') as [(typeof subjectKinds)[number], string];
+        return { kind, id };
+      })
+    : inResult;
+  for (const s of wanted) {
+    const exists = s.kind === 'official' ? officials.has(s.id) : units.has(s.id);
+    if (!exists) throw new UsageError(`--subject: 未知的考核对象 ${s.kind}:${s.id}`);
+  }
+  if (wanted.length === 0) throw new UsageError('该考评的结果中没有考核对象; 请用 --subject 指定');
+  const t = target(a);
+  const key = pepper(a.remote ?? false);
+  const issuedOn = dayInChina(new Date());
+  const csv = resolve(userCwd, a.out ?? `objection-credentials-${a.appraisal}-${issuedOn.replace(/-/g, '')}.csv`);
+  if (!existsSync(dirname(csv))) throw new UsageError(`--out: 目录不存在: ${dirname(csv)}`);
+  if (existsSync(csv) || existsSync(`${csv}.partial`)) {
+    throw new UsageError(`不覆盖已有文件, 请换一个 --out 或先移走:\n  ${csv}`);
+  }
+  const unitOf = (s: { kind: string; id: string }) =>
+    s.kind === 'official' ? (officials.get(s.id)?.unit ?? s.id) : s.id;
+  const nameOf = (s: { kind: string; id: string }) =>
+    s.kind === 'official'
+      ? (officials.get(s.id)?.name ?? s.id)
+      : `${units.get(s.id)?.name ?? s.id}${s.kind === 'group' ? '领导班子' : ''}`;
+  const issued = await Promise.all(
+    wanted.map(async (s) => {
+      const credential = generateCredential();
+      return { s, credential, hash: await hashCredential(key.value, credential) };
+    }),
+  );
+  const window = objectionWindowOf({ resultsOn: published, objection: appraisal.objection });
+  // Written under a temporary name and renamed once D1 holds the hashes: a file of credentials that do not work must never look finished.
+  writeFileSync(
+    `${csv}.partial`,
+    `\uFEFF${stringify(
+      issued.map((x) => [a.appraisal, x.s.kind, x.s.id, nameOf(x.s), x.credential]),
+      {
+        header: true,
+        columns: ['appraisal', 'subjectKind', 'subjectId', 'subjectName', 'credential'],
+        record_delimiter: 'windows',
+      },
+    )}`,
+    { mode: 0o600, flag: 'wx' },
+  );
+  try {
+    await open(t, (db) =>
+      d1('写入申诉凭证摘要', t, () =>
+        issueObjectionCredentials(
+          db,
+          issued.map((x) => ({
+            hash: x.hash,
+            appraisal: a.appraisal,
+            subjectKind: x.s.kind,
+            subjectId: x.s.id,
+            unit: unitOf(x.s),
+            issuedOn,
+          })),
+        ),
+      ),
+    );
+  } catch (e) {
+    rmSync(`${csv}.partial`, { force: true });
+    throw e;
+  }
+  renameSync(`${csv}.partial`, csv);
+  console.log(`${where(t)} 已保存 ${issued.length} 个申诉凭证的 HMAC-SHA256 摘要 (不含明文); 同一对象此前的凭证已作废。
+申诉期: ${window?.start} 至 ${window?.end} (结果公布之日起 ${appraisal.objection.days} 日)
+已写入 (权限 0600): ${relative(userCwd, csv)}
+请将凭证以书面通知分别送达各被考核单位 (本人), 送达后安全删除本文件; 申诉凭证不能用作参与码。`);
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const { values, positionals } = parseCommandLine(argv);
@@ -583,15 +721,16 @@ export async function main(argv: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    if (!command) throw new UsageError('请指定命令: issue、revoke 或 stats');
+    if (!command) throw new UsageError('请指定命令: issue、revoke、stats 或 objection');
     const allowed = COMMAND_OPTIONS[command];
-    if (!allowed) throw new UsageError(`未知的命令 “${command}” (可用: issue、revoke、stats)`);
+    if (!allowed) throw new UsageError(`未知的命令 “${command}” (可用: issue、revoke、stats、objection)`);
     if (extra.length > 0) throw new UsageError(`多余的参数: ${extra.join(' ')}`);
     const wrong = Object.keys(values).filter((k) => !allowed.includes(k as OptionName));
     if (wrong.length > 0) throw new UsageError(`${command} 不接受选项 ${wrong.map((k) => `--${k}`).join(', ')}`);
     process.chdir(ROOT);
     if (command === 'issue') await issue(values);
     else if (command === 'revoke') await revoke(values);
+    else if (command === 'objection') await objection(values);
     else await stats(values);
     return 0;
   } catch (e) {

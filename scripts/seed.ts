@@ -13,6 +13,7 @@ import { withDb } from './lib/d1';
 import { type DemoPlan, submitDemoResponses } from './lib/demo-responses';
 import { ensureDevVars } from './lib/dev-vars';
 import { newFeedKey } from './lib/feed-keys';
+import { seedFollowUp } from './lib/follow-up-demo';
 import { seedObservers } from './lib/observers';
 import type { Target } from './lib/wrangler';
 
@@ -129,12 +130,14 @@ export async function seed(target: Target = { remote: false, persistTo: process.
   }
   // The demo integrator key (its secret derives from FEED_KEY_SECRET, so it is the same on every run).
   const feedKey = await newFeedKey(vars.get('FEED_KEY_SECRET') as string, '演示: 内部考核系统', 'demo-internal');
-  const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
-  const stored = await withDb(target, async (db, env) => {
+  const content = buildCatalog(undefined, GENERATED);
+  const catalog = runtimeCatalog(content);
+  const { stored, followUp } = await withDb(target, async (db, env) => {
     for (const run of runs) await insertCodes(db, run, { orIgnore: true });
     await insertFeedKey(db, feedKey.row, { orIgnore: true });
-    await seedObservers(db, vars);
-    return submitDemoResponses(catalog, [...plans, ...PUBLIC_ANSWERS], db, env);
+    await seedObservers(db, vars, content);
+    const followUp = await seedFollowUp(db, content, vars);
+    return { stored: await submitDemoResponses(catalog, [...plans, ...PUBLIC_ANSWERS], db, env), followUp };
   });
   mkdirSync('.demo', { recursive: true });
   writeFileSync(
@@ -144,6 +147,25 @@ export async function seed(target: Target = { remote: false, persistTo: process.
   writeFileSync(
     '.demo/codes.csv',
     stringify(rows, { header: true, columns: ['code', 'raterCategory', 'appraisal', 'answered', 'subjects'] }),
+  );
+  // The appraised units' objection credentials (public knowledge: demo only), and the demo's tracking numbers.
+  writeFileSync(
+    '.demo/objection-credentials.csv',
+    stringify(
+      followUp.credentials.map((c) => [c.appraisal, c.subjectKind, c.subjectId, c.credential]),
+      { header: true, columns: ['appraisal', 'subjectKind', 'subjectId', 'credential'] },
+    ),
+  );
+  writeFileSync(
+    '.demo/follow-up.csv',
+    stringify(
+      [
+        ['objection', followUp.openObjectionTracking, 'county-2026 scjgj (待受理)'],
+        ['objection', followUp.decidedObjectionTracking, 'county-2025 xzspj (已答复, 结论已公开)'],
+        ...followUp.messages.map((m) => ['message', m.tracking, `${m.unit ?? ''}${m.published ? ' (已公开)' : ''}`]),
+      ],
+      { header: true, columns: ['kind', 'tracking', 'note'] },
+    ),
   );
   console.log(
     `演示数据已就绪: 参与码 ${rows.length} 个 (.demo/codes.csv, 其中 answered 为空的未使用), 本次新增演示意见 ${stored} 份`,

@@ -4,13 +4,16 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
+import type { Catalog } from '../../src/domain/catalog';
 import { ALPHABET, checkCharacter, generateCode, hmacHex, normaliseCrockford } from '../../src/domain/code';
 import { formatTracking, TRACKING_RANDOM } from '../../src/domain/schemas/tracking';
+import { addWorkingDays } from '../../src/domain/workdays';
 import { encryptContact } from '../../src/server/auth/contact';
 import { hashPassword } from '../../src/server/auth/password';
 import { insertDemoForum, insertDemoMessage } from '../../src/server/db/admin/demo';
 import { createAccount, observerId } from '../../src/server/db/admin/observers';
 import type { Database } from '../../src/server/env';
+import { seedUnitObservers } from './follow-up-demo';
 
 /** A password for a new account: 20 Crockford characters (100 bits), grouped for reading it out. */
 export function newPassword(): string {
@@ -170,6 +173,8 @@ export const demoTracking = () => demoTrackingOf('message-tracking');
 
 async function insertMessage(db: Database, pepper: string, contactKey: string, appraisal = 'county-2026') {
   const at = day('2026-11-21', '09:15:00');
+  // Routed on arrival to the observer of 市场监管局 (demo-qin), as the API routes new messages.
+  const assignee = (await observerId(db, 'demo-qin')) ?? null;
   await insertDemoMessage(db, {
     id: demoId(301),
     trackingHash: await hmacHex(`tracking:${pepper}`, normaliseCrockford(demoTracking())),
@@ -180,32 +185,39 @@ async function insertMessage(db: Database, pepper: string, contactKey: string, a
     body: '反映农贸市场部分摊位电子秤短斤少两, 市场监管部门检查后仍未整改, 希望考核组核实。',
     contact: await encryptContact(contactKey, { name: '王先生', phone: '0799-6660000' }),
     status: 'received',
+    topic: 'conduct',
+    assignee,
     receivedAt: at,
     updatedAt: at,
+    dueOn: addWorkingDays('2026-11-21', 15),
   });
 }
 
 /**
- * The demo console: one lead observer (its login written to .demo/observers.csv),
- * a few forum threads (two posts awaiting moderation, one with its tracking
- * number in .demo/forum.csv) and one message (its tracking number in
- * .demo/messages.csv).
+ * The demo console: one lead observer and the observers responsible for the
+ * units (logins written to .demo/observers.csv, the lead first), a few forum
+ * threads (two posts awaiting moderation, one with its tracking number in
+ * .demo/forum.csv) and one message (its tracking number in .demo/messages.csv).
  */
-export async function seedObservers(db: Database, vars: Map<string, string>) {
+export async function seedObservers(db: Database, vars: Map<string, string>, content: Catalog) {
   const password = demoPassword();
   if (!(await observerId(db, DEMO_LEAD.username))) {
     const passwordHash = await hashPassword(password, demoBytes('observer-salt', 16));
     await createAccount(db, { ...DEMO_LEAD, passwordHash, createdAt: day('2026-11-15', '09:00:00') }, []);
   }
+  const unitObservers = await seedUnitObservers(db, content);
   await insertForum(db, vars.get('CODE_PEPPER') as string);
   await insertMessage(db, vars.get('CODE_PEPPER') as string, vars.get('CONTACT_KEY') as string);
   mkdirSync('.demo', { recursive: true });
   writeFileSync(
     '.demo/observers.csv',
-    stringify([[DEMO_LEAD.username, password, DEMO_LEAD.role]], {
-      header: true,
-      columns: ['username', 'password', 'role'],
-    }),
+    stringify(
+      [
+        [DEMO_LEAD.username, password, DEMO_LEAD.role, ''],
+        ...unitObservers.map((o) => [o.username, o.password, 'observer', o.units.join(' ')]),
+      ],
+      { header: true, columns: ['username', 'password', 'role', 'units'] },
+    ),
   );
   writeFileSync(
     '.demo/messages.csv',

@@ -17,6 +17,8 @@ import {
 } from '../domain/catalog';
 import { type CollectionFormat, collectionNames, collections, entryId } from '../domain/collections';
 import { expandInstrument } from '../domain/instrument';
+import { resultsPublishedOn } from '../domain/objection';
+import { holidayDays } from '../domain/schemas/holidays';
 
 /**
  * A Markdown file's front matter and body. The yaml package's parser reads
@@ -103,12 +105,26 @@ export function runtimeCatalog(c: Catalog): RuntimeCatalog {
       forum: e.data.forum,
       phases: e.data.phases,
       raterCategories: e.data.raterCategories,
+      messages: e.data.messages,
+      objection: {
+        days: e.data.objection.days,
+        acceptWorkingDays: e.data.objection.acceptWorkingDays,
+        answerWorkingDays: e.data.objection.answerWorkingDays,
+      },
+      resultsOn: resultsPublishedOn(
+        c.results.find((r) => r.data.appraisal === e.id)?.data,
+        c.snapshots.find((s) => s.data.appraisal === e.id)?.data,
+      ),
     })),
     units: c.units.map((e) => ({ id: e.id, name: e.data.name, category: e.data.category })),
     officials: c.officials.map((e) => ({ id: e.id, name: e.data.name, post: e.data.post, unit: e.data.unit })),
     instruments: c.instruments.map((e) =>
       expandInstrument(e.data, categoryGroups(c.appraisals.find((a) => a.id === e.data.appraisal)?.data)),
     ),
+    calendar: {
+      holidays: c.holidays.flatMap((e) => holidayDays(e.data)).sort(),
+      workdays: c.holidays.flatMap((e) => e.data.workdays).sort(),
+    },
   };
 }
 

@@ -41,6 +41,9 @@ export const API_ERROR_CODES = [
   'feed_signature_invalid',
   'feed_key_refused',
   'feed_nonce_reused',
+  // Objections to a result.
+  'objection_closed',
+  'credential_invalid',
 ] as const;
 
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -178,6 +178,25 @@ export function checkCatalog(c: Catalog): ContentIssue[] {
     });
   }
   const instruments = new Map(c.instruments.map((e) => [e.id, e.data]));
+  for (const e of c.appraisals) {
+    const q = e.data.rectification.questionnaire;
+    const src = q ? instruments.get(q) : undefined;
+    if (q && (!src || src.appraisal !== e.id)) {
+      add(e.file, 'rectification.questionnaire', `未知的测评 “${q}” (须为本考核的测评)`);
+    }
+  }
+  for (const e of c.holidays) {
+    const y = String(e.data.year);
+    if (e.id !== y) add(e.file, 'year', `文件名应为年份 “${y}”`);
+    e.data.holidays.forEach((h, i) => {
+      if (!h.start.startsWith(y) && !h.end.startsWith(y))
+        add(e.file, `holidays.${i}`, `${h.name} (${h.start} 至 ${h.end}) 不在 ${y} 年`);
+    });
+    e.data.workdays.forEach((d, i) => {
+      const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
+      if (weekday !== 0 && weekday !== 6) add(e.file, `workdays.${i}`, `${d} 不是周末, 无需列为调休上班日`);
+    });
+  }
   for (const e of c.snapshots) {
     needAppraisal(e);
     if (e.id !== e.data.appraisal) add(e.file, 'appraisal', `快照文件名应为考核编号 “${e.data.appraisal}”`);

@@ -30,6 +30,8 @@ export const collections = {
   results: data(s.result),
   // Final opinion tallies pulled from D1 by `npm run results:snapshot`: the public record.
   snapshots: data(s.snapshot),
+  // Public holidays and make-up working days, one file per year: deadlines in working days count with them.
+  holidays: data(s.holidayYear),
 };
 
 export type Collections = typeof collections;

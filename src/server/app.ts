@@ -2,6 +2,7 @@
 // hands every /api request to it; tests import it directly.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { drizzle } from 'drizzle-orm/d1';
+import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { RuntimeCatalog } from '../domain/catalog';
 import { defaultCatalog } from './catalog';
@@ -19,7 +20,9 @@ import { forumRoutes } from './routes/forum';
 import { healthRoutes } from './routes/health';
 import { instrumentRoutes } from './routes/instruments';
 import { messageRoutes } from './routes/messages';
+import { objectionRoutes } from './routes/objections';
 import { observeRoutes } from './routes/observe';
+import { openDataRoutes } from './routes/open-data';
 import { participationRoutes } from './routes/participation';
 import { responseRoutes } from './routes/responses';
 import { tokenRoutes } from './routes/tokens';
@@ -72,8 +75,18 @@ function orm(d1: D1Database): Database {
   return db;
 }
 
-export function createApp(options: AppOptions = {}) {
+/** The variables every handler reads: the database, the content catalog and the clock. */
+export function appVariables(options: AppOptions = {}): MiddlewareHandler<AppEnv> {
   const catalog = options.catalog ?? defaultCatalog;
+  return async function deps(c, next) {
+    c.set('db', orm(c.env.DB));
+    c.set('catalog', catalog);
+    c.set('now', clock(c.env, options.now));
+    await next();
+  };
+}
+
+export function createApp(options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw new ApiError(400, 'validation_failed', zodIssues(result.error));
@@ -82,12 +95,7 @@ export function createApp(options: AppOptions = {}) {
 
   app.use('*', requestId());
   app.use('*', apiSecurityHeaders());
-  app.use('*', async function deps(c, next) {
-    c.set('db', orm(c.env.DB));
-    c.set('catalog', catalog);
-    c.set('now', clock(c.env, options.now));
-    await next();
-  });
+  app.use('*', appVariables(options));
   app.use('*', requestSizeLimit());
   app.use('*', jsonOnly());
 
@@ -101,6 +109,8 @@ export function createApp(options: AppOptions = {}) {
   app.route('/api/v1', configRoutes);
   app.route('/api/v1', forumRoutes);
   app.route('/api/v1', messageRoutes);
+  app.route('/api/v1', objectionRoutes);
+  app.route('/api/v1', openDataRoutes);
   app.route('/api/v1', observeRoutes);
   // The feed and the console name their schemes; every other operation is open to anyone.
   documentSecurity(app, []);

@@ -29,6 +29,8 @@ export interface Bindings {
   BENCH_ROUTES?: string;
   /** Pins the clock outside production (e2e tests and demos). */
   KAOPING_NOW?: string;
+  /** The static site (Pages Functions): the live pages fill in the built pages it serves. */
+  ASSETS?: Fetcher;
 }
 
 export type Database = DrizzleD1Database<typeof schema>;

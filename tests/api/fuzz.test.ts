@@ -15,7 +15,17 @@ import { messageStatuses } from '../../src/domain/schemas/message';
 import { feedKeySecret } from '../../src/server/middleware/feed-auth';
 import { randomBlinded, takeToken } from '../support/api-client';
 import { ballotAnswers, issue } from '../support/api-fixtures';
-import { api, makeObserver, ORIGIN, PASSWORD, sendMessage, startThread, TOKEN } from '../support/observe-fixtures';
+import {
+  answeredMessage,
+  api,
+  makeObserver,
+  ORIGIN,
+  objectionCredential,
+  PASSWORD,
+  sendMessage,
+  startThread,
+  TOKEN,
+} from '../support/observe-fixtures';
 import { FUZZ_RUNS, INTERNALS, type Operation, operations, stateFingerprint } from '../support/reliability';
 
 const OPS = operations(api);
@@ -119,6 +129,9 @@ const pathParamPool = (op: Operation, name: string): string[] => {
   if (p.startsWith('/api/v1/forum/posts/')) return fx.pools.reportedPost ?? [];
   if (p.startsWith('/api/v1/observe/posts/')) return fx.pools.pendingPost ?? [];
   if (p.startsWith('/api/v1/observe/messages/')) return fx.pools.message ?? [];
+  if (p.startsWith('/api/v1/observe/objections/')) return fx.pools.objection ?? [];
+  if (p.startsWith('/api/v1/observe/rectification/')) return fx.pools.ledger ?? [];
+  if (name === 'file') return ['rectification.json', 'message-stats.csv', 'objection-decisions.json'];
   return [];
 };
 
@@ -133,6 +146,7 @@ const QUERY_POOLS: Record<string, string[]> = {
   since: ['', 'e30', 'bm9wZQ'],
   targetKind: ['post', 'message'],
   targetId: ['x'],
+  overdue: ['true', 'false'],
 };
 
 const pathSegment = (op: Operation, name: string) => {
@@ -399,6 +413,36 @@ beforeAll(async () => {
 
   await env.DB.prepare("INSERT INTO feed_keys VALUES ('k1', '内部考核系统', 'fp', '2026-11-01', NULL)").run();
 
+  // After the results: an objection to act on, a ledger item to edit, an answered message to rate and reopen.
+  const credential = await objectionCredential('test-2026', 'unit', 'unit-a');
+  const objectionSeed = {
+    appraisal: 'test-2026',
+    credential,
+    kind: 'appeal',
+    matter: '对评议结果有异议',
+    grounds: '评议样本未覆盖主要业务窗口, 得分不能反映实际情况, 请求复核。',
+    contact: { name: '王科长', phone: '0799-8600001' },
+    turnstileToken: TOKEN,
+  };
+  const filed = (await (
+    await api.json('/api/v1/objections', objectionSeed, { headers: { 'cf-connecting-ip': '192.0.2.5' } })
+  ).json()) as { tracking: string };
+  const objection = await env.DB.prepare('SELECT id FROM objections LIMIT 1').first<{ id: string }>();
+  const ledgerSeed = {
+    appraisal: 'test-2026',
+    unit: 'unit-a',
+    source: 'department',
+    problem: '窗口午间不办公。',
+    measure: '实行午间轮岗服务。',
+    responsible: '分管副局长',
+    deadline: '2026-12-31',
+  };
+  const item = (await (await post('/api/v1/observe/rectification', ledgerSeed)).json()) as {
+    id: string;
+    version: number;
+  };
+  const answered = await answeredMessage({ publishConsent: true }, { 'cf-connecting-ip': '192.0.2.6' });
+
   fx = {
     pools: {
       receipt: [receipt, receipt.toLowerCase().replace(/-/g, ''), 'AAAA-AAAA-AAAA-AAAA'],
@@ -406,6 +450,8 @@ beforeAll(async () => {
       reportedPost: [replyA.post],
       pendingPost: [b.post],
       message: [message?.id as string],
+      objection: [objection?.id as string],
+      ledger: [item.id],
     },
     seeds: {
       'POST /api/v1/codes/verify': [{ code: ballotCode, turnstileToken: TOKEN }],
@@ -460,6 +506,22 @@ beforeAll(async () => {
       'POST /api/v1/observe/messages/{id}/reply': [{ text: '已转交有关部门办理。' }],
       'POST /api/v1/observe/messages/{id}/assign': [{ observer: other.id }],
       'POST /api/v1/observe/instruments/{id}/state': [{ state: 'paused' }],
+      'POST /api/v1/messages/rate': [{ tracking: answered.tracking, rating: 'satisfied', turnstileToken: TOKEN }],
+      'POST /api/v1/messages/reopen': [{ tracking: answered.tracking, reason: '仍未解决。', turnstileToken: TOKEN }],
+      'POST /api/v1/objections': [objectionSeed],
+      'POST /api/v1/objections/track': [{ tracking: filed.tracking }],
+      'POST /api/v1/observe/messages/{id}/contact': [{}],
+      'POST /api/v1/observe/messages/{id}/publish': [{ published: true }],
+      'POST /api/v1/observe/objections/{id}/contact': [{}],
+      'POST /api/v1/observe/objections/{id}/accept': [{}],
+      'POST /api/v1/observe/objections/{id}/refuse': [{ reason: '不属于考核结果范围, 不予受理。' }],
+      'POST /api/v1/observe/objections/{id}/assign': [{ observer: other.id }],
+      'POST /api/v1/observe/objections/{id}/notes': [{ text: '已调取材料。' }],
+      'POST /api/v1/observe/objections/{id}/decide': [{ decision: 'rejected', reasons: '考核程序符合规定。' }],
+      'POST /api/v1/observe/objections/{id}/answer': [{ text: '经复核, 维持原结果。' }],
+      'POST /api/v1/observe/objections/{id}/publish': [{ public: true }],
+      'POST /api/v1/observe/rectification': [ledgerSeed],
+      'POST /api/v1/observe/rectification/{id}': [{ version: item.version, measure: '实行午间轮岗和周末服务。' }],
     },
     session,
     feedSecret: await feedKeySecret(env.FEED_KEY_SECRET as string, 'k1'),

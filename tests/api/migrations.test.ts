@@ -24,6 +24,11 @@ describe('migrations on a real local D1', () => {
       'rate_limits',
       'token_keys',
       'spent_tokens',
+      'objections',
+      'objection_credentials',
+      'objection_events',
+      'rectification_items',
+      'message_events',
     ]) {
       expect(names).toContain(t);
     }
@@ -193,5 +198,42 @@ describe('migrations on a real local D1', () => {
     await run(migration('0013'));
     const row = await env.DB.prepare("SELECT body, tracking_hash FROM forum_posts WHERE id = 'p-old'").first();
     expect(row).toEqual({ body: '旧帖子的内容。', tracking_hash: null });
+  });
+
+  it('gives messages stored before 0016 a reply deadline and the start of their history (0017, on rows)', async () => {
+    // Rows as a database migrated up to 0015 held them: no deadline, no history (0016 added the columns, defaulted).
+    const row = (id: string, status: string, receivedAt: string, repliedAt: string | null) =>
+      env.DB.prepare(
+        `INSERT INTO messages (id, tracking_hash, appraisal, body, status, reply, replied_at, received_at, updated_at)
+         VALUES (?1, ?2, 'county-2025', '旧的意见内容', ?3, ?4, ?5, ?6, ?7)`,
+      ).bind(id, `h-${id}`, status, repliedAt ? '旧答复' : null, repliedAt, receivedAt, repliedAt ?? receivedAt);
+    await env.DB.batch([
+      row('old-1', 'received', '2025-12-01T02:00:00.000Z', null),
+      row('old-2', 'answered', '2025-12-02T17:00:00.000Z', '2025-12-05T02:00:00.000Z'),
+      row('old-3', 'closed', '2025-12-03T02:00:00.000Z', '2025-12-04T02:00:00.000Z'),
+    ]);
+    const backfill = env.TEST_MIGRATIONS.find((m) => m.name.startsWith('0017_'));
+    if (!backfill) throw new Error('migration 0017 missing');
+    await env.DB.batch(backfill.queries.map((q) => env.DB.prepare(q)));
+    const messages = await env.DB.prepare(
+      "SELECT id, due_on, topic, published, publish_consent FROM messages WHERE id LIKE 'old-%' ORDER BY id",
+    ).all();
+    expect(messages.results).toEqual([
+      { id: 'old-1', due_on: '2025-12-22', topic: 'other', published: 0, publish_consent: 0 },
+      // Received at 01:00 on 12-03 in China: the day counts in China's calendar.
+      { id: 'old-2', due_on: '2025-12-24', topic: 'other', published: 0, publish_consent: 0 },
+      { id: 'old-3', due_on: '2025-12-24', topic: 'other', published: 0, publish_consent: 0 },
+    ]);
+    const events = await env.DB.prepare(
+      "SELECT message, kind, status FROM message_events WHERE message LIKE 'old-%' ORDER BY message, id",
+    ).all();
+    expect(events.results).toEqual([
+      { message: 'old-1', kind: 'received', status: 'received' },
+      { message: 'old-2', kind: 'received', status: 'received' },
+      { message: 'old-2', kind: 'replied', status: 'answered' },
+      { message: 'old-3', kind: 'received', status: 'received' },
+      { message: 'old-3', kind: 'replied', status: 'answered' },
+      { message: 'old-3', kind: 'status', status: 'closed' },
+    ]);
   });
 });

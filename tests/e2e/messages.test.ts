@@ -3,7 +3,7 @@
 // reply shows on the tracking page; the tracking number never enters a URL.
 import { describe, expect, it } from 'vitest';
 import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
-import { consoleLogin } from '../support/observe';
+import { consoleLogin, myObserverId } from '../support/observe';
 import { passCheck } from '../support/participate';
 
 const b = useBrowser();
@@ -31,8 +31,29 @@ describe('the opinion box', () => {
     await consoleLogin(observer);
     await observer.getByRole('button', { name: '民意调查箱' }).click();
     const row = observer.locator('tr', { hasText: text.slice(0, 20) });
+    // Routed on arrival to the observer responsible for the unit, not left 未分配.
+    await row.waitFor();
+    expect(await row.getByTestId('assignee').textContent()).toBe('秦丽萍');
+    const id = (await row.getAttribute('data-id')) as string;
     await row.getByRole('button', { name: '办理' }).click();
+    // The contact stays hidden, even from a lead, until its assignee asks for it; opening logs nothing.
+    await observer.locator('#msg-title').waitFor();
+    expect(await observer.getByTestId('contact').count()).toBe(0);
+    expect(await observer.locator('article.message').textContent()).not.toContain('0799-5550123');
+    const views = async () => {
+      const r = await observer.evaluate(
+        async (target) => (await fetch(`/api/v1/observe/audit?targetKind=message&targetId=${target}`)).json(),
+        id,
+      );
+      return (r as { entries: { action: string }[] }).entries.filter((e) => e.action === 'message.view_contact').length;
+    };
+    expect(await views()).toBe(0);
+    const me = await myObserverId(observer);
+    await observer.locator('#msg-assign').selectOption(me);
+    await observer.getByRole('button', { name: '转交', exact: true }).click();
+    await observer.getByRole('button', { name: '查看联系方式' }).click();
     await expect.poll(() => observer.getByTestId('contact').textContent()).toContain('0799-5550123');
+    expect(await views()).toBe(1);
     await expectAccessible(observer);
     const reply = '经核实, 该局已安排专人值守投诉电话, 并公布了备用号码。';
     await observer.getByLabel('公开答复').fill(reply);

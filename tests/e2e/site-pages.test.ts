@@ -336,6 +336,12 @@ describe('open data page and the rest', () => {
     );
     // Every dataset has data: no "empty" notice left.
     expect(await p.locator('main .notice-box').count()).toBe(0);
+    // The datasets that change without a rebuild (D1) are listed too, and answer.
+    const live = p.locator('table.live-datasets tbody tr');
+    expect(await live.count()).toBe(4);
+    const ledger = p.locator('table.live-datasets tr[data-dataset="rectification"] a', { hasText: 'JSON' });
+    const rows = (await (await fetch(`${b.base}${await ledger.getAttribute('href')}`)).json()) as { unit: string }[];
+    expect(rows.some((r) => r.unit === 'xzspj')).toBe(true);
     expect(await text(p, 'main')).toContain('字节顺序标记 (BOM)');
     await expectSoundPage(p);
     await p.close();

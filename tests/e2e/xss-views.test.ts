@@ -74,6 +74,9 @@ describe('user text on the tracking page and in the observers console', () => {
     expect((await api.post(`/api/v1/observe/messages/${id}/notes`, { text: `备注 ${CORPUS.join(' ')}` })).status).toBe(
       200,
     );
+    // Only the assignee may reveal the contact: the lead takes the message.
+    const me = ((await (await api.get('/api/v1/observe/session')).json()) as { observer: { id: string } }).observer.id;
+    expect((await api.post(`/api/v1/observe/messages/${id}/assign`, { observer: me })).status).toBe(200);
     const reply = `答复 ${MARK}: ${CORPUS.join(' ')}`;
     expect((await api.post(`/api/v1/observe/messages/${id}/reply`, { text: reply })).status).toBe(200);
 
@@ -119,6 +122,7 @@ describe('user text on the tracking page and in the observers console', () => {
     await row.waitFor();
     await expectInert(p, dialogs);
     await row.getByRole('button', { name: '办理' }).click();
+    await p.getByRole('button', { name: '查看联系方式' }).click();
     await expect.poll(() => p.getByTestId('contact').innerText()).toContain(NAME);
     expect(await p.locator('article.message').innerText()).toContain(CORPUS[2]);
     expect(await p.locator('ul.notes').innerText()).toContain(CORPUS[3]);

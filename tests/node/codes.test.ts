@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import decodeQR from 'qr/decode.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Migrate, type Target } from '../../scripts/lib/wrangler';
-import { codeProblem, hashCode, normaliseCrockford } from '../../src/domain/code';
+import { codeProblem, hashCode, hmacHex, normaliseCrockford } from '../../src/domain/code';
 import { launch } from '../support/browser';
 import { sqlAll, sqlRun } from '../support/d1';
 
@@ -459,5 +459,57 @@ describe('npm run codes -- revoke and stats', () => {
     const r = codes(['revoke', '--batch', 'no-such-batch'], { cwd: newDir() });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/批次 “no-such-batch” 不存在/);
+  }, 120_000);
+});
+
+describe('npm run codes -- objection', () => {
+  it('issues one credential per subject, stores only its labelled hash, and revokes the old one on reissue', async () => {
+    const out = newDir();
+    const args = ['objection', '--appraisal', 'county-2025', '--subject', 'unit:czj', '--subject', 'unit:fgj'];
+    const r = codes([...args, '--out', 'cred.csv'], { cwd: out });
+    expect(r.stderr).not.toMatch(/错误/);
+    expect(r.status).toBe(0);
+    expect(statSync(join(out, 'cred.csv')).mode & 0o777).toBe(0o600);
+    const { header, rows } = readCsv(join(out, 'cred.csv'));
+    expect(header).toBe('appraisal,subjectKind,subjectId,subjectName,credential');
+    expect(rows.map((x) => x[2])).toEqual(['czj', 'fgj']);
+    const first = rows.map((x) => x[4] as string);
+    for (const c of first) expect(c).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
+    // Stored under "objection:" ‖ credential, never as a participation code would be.
+    const stored = await sqlAll<{ hash: string; subject_id: string; revoked_on: string | null }>(
+      target,
+      "SELECT hash, subject_id, revoked_on FROM objection_credentials WHERE appraisal = 'county-2025' ORDER BY subject_id",
+    );
+    expect(stored.map((s) => s.hash).sort()).toEqual(
+      (await Promise.all(first.map((c) => hmacHex(PEPPER, `objection:${normaliseCrockford(c)}`)))).sort(),
+    );
+    for (const c of first) {
+      const asCode = await hashCode(PEPPER, c);
+      expect(stored.some((s) => s.hash === asCode)).toBe(false);
+    }
+    // Reissue for one subject: the old credential is revoked, the other untouched.
+    const again = codes([...args.slice(0, 3), '--subject', 'unit:czj', '--out', 'cred2.csv'], { cwd: out });
+    expect(again.status).toBe(0);
+    const after = await sqlAll<{ subject_id: string; revoked: number }>(
+      target,
+      "SELECT subject_id, COUNT(revoked_on) AS revoked FROM objection_credentials WHERE appraisal = 'county-2025' GROUP BY subject_id ORDER BY subject_id",
+    );
+    expect(after).toEqual([
+      { subject_id: 'czj', revoked: 1 },
+      { subject_id: 'fgj', revoked: 0 },
+    ]);
+  }, 120_000);
+
+  it('refuses an unknown appraisal and an unknown subject, writing nothing', async () => {
+    const before = (await sqlAll<{ n: number }>(target, 'SELECT COUNT(*) AS n FROM objection_credentials'))[0]?.n;
+    const dir = newDir();
+    const unpublished = codes(['objection', '--appraisal', 'county-2027'], { cwd: dir });
+    expect(unpublished.status).toBe(2);
+    expect(unpublished.stderr).toMatch(/未知的考评/);
+    const unknown = codes(['objection', '--appraisal', 'county-2025', '--subject', 'unit:nosuch'], { cwd: dir });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/未知的考核对象 unit:nosuch/);
+    expect(readdirSync(dir)).toEqual([]);
+    expect((await sqlAll<{ n: number }>(target, 'SELECT COUNT(*) AS n FROM objection_credentials'))[0]?.n).toBe(before);
   }, 120_000);
 });

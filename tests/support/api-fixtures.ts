@@ -141,6 +141,7 @@ export const catalog: RuntimeCatalog = {
   units: [],
   officials: [],
   instruments: sources.map((s) => expandInstrument(instrumentSource.parse(s))),
+  calendar: { holidays: [], workdays: [] },
 };
 
 /** A complete, valid ballot answer; `grade` for every item. */

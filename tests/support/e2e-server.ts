@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
+import { DEMO_NOW } from '../../scripts/lib/demo-clock';
 import { bin, waitForHealth } from '../../scripts/lib/dev-server';
 import { d1Migrate, wranglerEnv } from '../../scripts/lib/wrangler';
 
@@ -13,8 +14,8 @@ import { seed } from '../../scripts/seed';
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 8799);
 export const E2E_STATE = `.wrangler/e2e-${E2E_PORT}`;
 export const E2E_DIST = process.env.KAOPING_DIST ?? 'dist';
-/** The instant the e2e run pretends it is (opinion collection of the demo appraisal is open). */
-export const E2E_NOW = '2026-11-23T10:00:00+08:00';
+/** The instant the e2e run pretends it is: the demo's (opinion collection of the demo appraisal is open). */
+export const E2E_NOW = DEMO_NOW;
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -3,11 +3,14 @@
 // client that logs in and sends the cookie, the Origin and the CSRF token as
 // the console does.
 import { env } from 'cloudflare:test';
+import { drizzle } from 'drizzle-orm/d1';
 import { expect } from 'vitest';
 import type { RuntimeCatalog } from '../../src/domain/catalog';
+import { generateCredential, hashCredential } from '../../src/domain/objection';
 import type { Appraisal } from '../../src/domain/schemas/appraisal';
 import { sessionBody } from '../../src/domain/schemas/observer-account';
 import { hashPassword } from '../../src/server/auth/password';
+import { issueObjectionCredentials } from '../../src/server/db/admin/objection-credentials';
 import { client } from './api-client';
 import { catalog as baseCatalog, NOW, TOKEN } from './api-fixtures';
 
@@ -44,6 +47,10 @@ export const catalog: RuntimeCatalog = {
       forum: { moderation: 'pre', requireCode: false, reportThreshold: 3 },
       phases: phases(2026),
       raterCategories: [...raterCategories],
+      messages: { replyWorkingDays: 15 },
+      objection: { days: 10, acceptWorkingDays: 5, answerWorkingDays: 15 },
+      // Its tallies were published on 11-20: the objection window is open at NOW.
+      resultsOn: '2026-11-20',
     },
     // Post-moderated, code required, two reports hide a post.
     {
@@ -53,6 +60,9 @@ export const catalog: RuntimeCatalog = {
       forum: { moderation: 'post', requireCode: true, reportThreshold: 2 },
       phases: phases(2026),
       raterCategories: [...raterCategories],
+      messages: { replyWorkingDays: 15 },
+      objection: { days: 10, acceptWorkingDays: 5, answerWorkingDays: 15 },
+      resultsOn: null,
     },
     // Its opinion phase is over.
     {
@@ -62,6 +72,9 @@ export const catalog: RuntimeCatalog = {
       forum: { moderation: 'post', requireCode: false, reportThreshold: 3 },
       phases: phases(2025),
       raterCategories: [...raterCategories],
+      messages: { replyWorkingDays: 15 },
+      objection: { days: 10, acceptWorkingDays: 5, answerWorkingDays: 15 },
+      resultsOn: null,
     },
   ],
   units: [
@@ -172,4 +185,50 @@ export async function sendMessage(fields: Record<string, unknown> = {}, headers:
 
 export async function count(table: string, where = '1') {
   return (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).first<{ n: number }>())?.n ?? 0;
+}
+
+/**
+ * An objection credential stored as `npm run codes -- objection` stores it
+ * (a new one retires the subject's earlier one); returns the plain credential.
+ */
+export async function objectionCredential(
+  appraisal: string,
+  kind: 'unit' | 'group' | 'official',
+  id: string,
+  unit = id,
+) {
+  const credential = generateCredential();
+  await issueObjectionCredentials(drizzle(env.DB), [
+    {
+      hash: await hashCredential(env.CODE_PEPPER as string, credential),
+      appraisal,
+      subjectKind: kind,
+      subjectId: id,
+      unit,
+      issuedOn: '2026-11-20',
+    },
+  ]);
+  return credential;
+}
+
+/** A message as a resident sends it, answered by a lead: its tracking number and id. */
+export async function answeredMessage(
+  fields: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+  via: ReturnType<typeof client> = api,
+) {
+  const r = await via.json(
+    '/api/v1/messages',
+    { appraisal: 'test-2026', body: '反映某局办事拖沓的问题, 请核实。', turnstileToken: TOKEN, ...fields },
+    { headers: { 'cf-connecting-ip': `203.0.113.${(seq++ % 200) + 1}`, ...headers } },
+  );
+  expect(r.status).toBe(201);
+  const { tracking } = (await r.json()) as { tracking: string };
+  const row = await env.DB.prepare('SELECT id FROM messages ORDER BY rowid DESC LIMIT 1').first<{ id: string }>();
+  const id = row?.id as string;
+  const lead = await signIn(await makeObserver('lead'), via);
+  expect((await lead.post(`/api/v1/observe/messages/${id}/reply`, { text: '经核实已整改, 特此答复。' })).status).toBe(
+    200,
+  );
+  return { tracking, id, lead };
 }

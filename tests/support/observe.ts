@@ -43,3 +43,9 @@ export async function apiSession(base: string) {
       fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }),
   };
 }
+
+/** The logged-in observer's id, as the console's session route gives it. */
+export const myObserverId = (p: Page) =>
+  p.evaluate(
+    async () => ((await (await fetch('/api/v1/observe/session')).json()) as { observer: { id: string } }).observer.id,
+  );

@@ -87,6 +87,11 @@ export async function stateFingerprint(): Promise<Record<string, unknown>> {
       (SELECT group_concat(s, ',') FROM (SELECT id || status || coalesce(length(reply), '') || coalesce(assignee, '') || updated_at AS s
         FROM messages ORDER BY id)) AS messages,
       (SELECT count(*) FROM message_notes) AS notes,
+      (SELECT count(*) FROM message_events) AS messageEvents,
+      (SELECT group_concat(s, ',') FROM (SELECT id || status || updated_at AS s FROM objections ORDER BY id)) AS objections,
+      (SELECT count(*) FROM objection_events) AS objectionEvents,
+      (SELECT count(*) FROM objection_credentials) AS credentials,
+      (SELECT group_concat(s, ',') FROM (SELECT id || updated_at AS s FROM rectification_items ORDER BY id)) AS ledger,
       (SELECT count(*) FROM audit_log) AS audit,
       (SELECT count(*) FROM observer_sessions) AS sessions,
       (SELECT count(*) FROM observers) AS observers,

@@ -104,6 +104,7 @@ function catalog(change: (raw: Record<string, Record<string, unknown>[]>) => voi
     instruments: raw.instruments!.map((x) => entry('instruments', x.id as string, instrumentSource.parse(x))),
     results: raw.results!.map((x, i) => entry('results', id(x, i), result.parse(x))),
     snapshots: [],
+    holidays: [],
   };
 }
 const problems = (c: Catalog) => checkCatalog(c).map(formatIssue);

@@ -28,6 +28,30 @@ export const forumSettings = z.object({
   reportThreshold: z.number().int().min(1).max(100).default(5),
 });
 
+/**
+ * 申诉 / 质询 after the results (seed 000: within 10 days; seed 004: the lead
+ * department answers, the leading group reviews). The window runs from each
+ * result's publication; the two deadlines count working days from filing.
+ */
+export const objectionSettings = z.object({
+  days: z.number().int().min(1).max(60).default(10),
+  howTo: z.string(),
+  /** Working days to accept an objection or refuse it with reasons (受理). */
+  acceptWorkingDays: z.number().int().min(1).max(30).default(5),
+  /** Working days from filing to the written answer (答复). */
+  answerWorkingDays: z.number().int().min(1).max(60).default(15),
+});
+
+/** The opinion box: the reply deadline every message shows (e.g. 15 个工作日内答复). */
+export const messageSettings = z.object({
+  replyWorkingDays: z.number().int().min(1).max(60).default(15),
+});
+
+/** The rectification ledger (整改台账) of the round: the questionnaire that asks how rectification went links it. */
+export const rectificationSettings = z.object({
+  questionnaire: id.optional(),
+});
+
 export const appraisal = z.object({
   id,
   year: z.number().int().min(2000).max(2100),
@@ -41,11 +65,10 @@ export const appraisal = z.object({
   procedure: z.array(z.object({ title: z.string(), description: z.string() })).min(1),
   /** Ways to give an opinion besides the portal (phone, mail, boxes). */
   channels: z.array(z.object({ name: z.string(), detail: z.string() })).default([]),
-  objection: z.object({
-    days: z.number().int().min(1).max(60).default(10),
-    howTo: z.string(),
-  }),
+  objection: objectionSettings,
   forum: forumSettings.default({ moderation: 'pre', requireCode: false, reportThreshold: 5 }),
+  messages: messageSettings.default({ replyWorkingDays: 15 }),
+  rectification: rectificationSettings.default({}),
   /** 评议主体类别 of this round: who may rate, with their labels; instruments name them and weight them. */
   raterCategories: z
     .array(raterCategoryDef)

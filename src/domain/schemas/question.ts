@@ -8,7 +8,8 @@ export const option = z.object({ id: key, label: z.string().min(1).max(120) });
 export type Option = z.infer<typeof option>;
 
 /** Whom a question is about: a unit, a unit's leadership group, or an official. */
-export const subjectRef = z.object({ kind: z.enum(['unit', 'group', 'official']), id });
+export const subjectKinds = ['unit', 'group', 'official'] as const;
+export const subjectRef = z.object({ kind: z.enum(subjectKinds), id });
 export type SubjectRef = z.infer<typeof subjectRef>;
 
 const common = {

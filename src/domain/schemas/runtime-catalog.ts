@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { appraisal } from './appraisal';
+import { appraisal, objectionSettings } from './appraisal';
+import { isoDate } from './common';
 import { instrument } from './instrument';
 import { official } from './official';
 import { unit } from './unit';
@@ -11,10 +12,18 @@ import { unit } from './unit';
  */
 export const runtimeCatalog = z.object({
   appraisals: z.array(
-    appraisal.pick({ id: true, year: true, title: true, forum: true, phases: true, raterCategories: true }),
+    appraisal
+      .pick({ id: true, year: true, title: true, forum: true, phases: true, messages: true, raterCategories: true })
+      .extend({
+        objection: objectionSettings.omit({ howTo: true }),
+        /** When the appraisal's result was published (its results file, else its tallies snapshot): the objection window opens. */
+        resultsOn: isoDate.nullable(),
+      }),
   ),
   units: z.array(unit.pick({ id: true, name: true, category: true })),
   officials: z.array(official.pick({ id: true, name: true, post: true, unit: true })),
   instruments: z.array(instrument),
+  /** Every year's holidays and make-up working days (src/content/holidays/), for deadlines in working days. */
+  calendar: z.object({ holidays: z.array(isoDate), workdays: z.array(isoDate) }),
 });
 export type RuntimeCatalog = z.infer<typeof runtimeCatalog>;

@@ -35,6 +35,8 @@ const api = {
   feed_signature_invalid: '签名不符: 请核对密钥, 以及规范请求串 (方法、路径、查询、时间戳、随机串、请求体摘要) 的写法',
   feed_key_refused: '密钥编号不存在或已撤销, 请向县绩效办申领新密钥',
   feed_nonce_reused: '随机串 (nonce) 已用过: 每个请求须用新的随机串 (疑为重放)',
+  objection_closed: '不在申诉期内',
+  credential_invalid: '申诉凭证无效 (或不属于本次考核)',
 } as const satisfies Record<ApiErrorCode, string>;
 
 export const zhCNCommon = {

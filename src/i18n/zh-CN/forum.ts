@@ -139,6 +139,7 @@ export const zhCNForum = {
       verified: '已核实',
       answered: '已答复',
       closed: '已办结',
+      reopened: '已重新办理',
     } satisfies Record<MessageStatus, string>,
     statusLabel: '办理状态',
     closed: '现在不在意见征集期间, 暂不接收网上意见; 可通过热线电话或电子邮箱反映。',

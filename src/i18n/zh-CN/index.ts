@@ -3,6 +3,7 @@
 // the same shape.
 import { zhCNCodes } from './codes';
 import { zhCNCommon } from './common';
+import { zhCNFollowUp } from './follow-up';
 import { zhCNForum } from './forum';
 import { zhCNObserve } from './observe';
 import { zhCNParticipate } from './participate';
@@ -12,6 +13,7 @@ import { zhCNSite } from './site';
 export const zhCN = {
   ...zhCNCommon,
   ...zhCNForum,
+  ...zhCNFollowUp,
   ...zhCNObserve,
   ...zhCNCodes,
   ...zhCNParticipate,

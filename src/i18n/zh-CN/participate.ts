@@ -54,6 +54,8 @@ const apiErrors = {
   feed_signature_invalid: other,
   feed_key_refused: other,
   feed_nonce_reused: other,
+  objection_closed: other,
+  credential_invalid: other,
 } as const satisfies Record<ApiErrorCode, string>;
 
 export const zhCNParticipate = {

@@ -13,6 +13,8 @@ export interface ApiFailure {
   /** The API's error code; absent when nothing answered or the answer was not the API's (a proxy's page). */
   code?: ApiErrorCode;
   issues?: ApiErrorBody['error']['issues'];
+  /** The API's sentence, when the case has particulars (an objection window's dates). */
+  message?: string;
   /** Seconds, from Retry-After. */
   retryAfter?: number;
 }
@@ -57,6 +59,7 @@ export async function call<T>(path: string, { body, credentials, csrf }: CallOpt
     status: r.status,
     code: parsed?.error.code,
     issues: parsed?.error.issues,
+    message: parsed?.error.message,
     retryAfter: retryAfter > 0 ? retryAfter : undefined,
   };
 }

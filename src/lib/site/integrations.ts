@@ -134,9 +134,11 @@ export function shortLinks(): AstroIntegration {
 const MAX_ROUTE_RULES = 100;
 
 /**
- * dist/_routes.json: which requests run the Pages Functions. The API, and the
+ * dist/_routes.json: which requests run the Pages Functions. The API, the
  * pages with a dated part or today's date (src/lib/site/dated.ts), which
- * functions/[[path]].ts serves as of the request; every other file goes
+ * functions/[[path]].ts serves as of the request, and the pages with live
+ * sections (src/components/LiveSection.astro), which the functions under
+ * units/, results/, rectification/ and messages/ fill from D1; every other file goes
  * straight from Pages' asset server, at no Functions cost. Past the rule limit,
  * pages are grouped by their first path segment.
  */
@@ -147,7 +149,7 @@ export function datedRoutes(extra: string[] = ['/feed.xml']): AstroIntegration {
       'astro:build:done': ({ dir, logger }) => {
         const root = fileURLToPath(dir);
         const pages = htmlFiles(root)
-          .filter((file) => /<kp-when[\s>]|<time data-today/.test(readFileSync(file, 'utf8')))
+          .filter((file) => /<kp-when[\s>]|<time data-today|\sdata-live="/.test(readFileSync(file, 'utf8')))
           .map((file) => `/${file.slice(root.length).replace(/^\/+/, '')}`.replace(/index\.html$/, ''))
           .sort();
         let include = ['/api/*', ...extra, ...pages];
@@ -156,7 +158,7 @@ export function datedRoutes(extra: string[] = ['/feed.xml']): AstroIntegration {
         if (include.length > MAX_ROUTE_RULES)
           throw new Error(`_routes.json: ${include.length} rules, at most ${MAX_ROUTE_RULES}`);
         writeFileSync(join(root, '_routes.json'), `${JSON.stringify({ version: 1, include, exclude: [] }, null, 2)}\n`);
-        logger.info(`_routes.json: ${pages.length} dated pages through the Functions`);
+        logger.info(`_routes.json: ${pages.length} dated or live pages through the Functions`);
       },
     },
   };

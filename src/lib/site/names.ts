@@ -15,6 +15,17 @@ export function subjectName(m: SiteModel, kind: 'unit' | 'group' | 'official', i
   return kind === 'group' ? t.subject.group(name) : t.subject.unit(name);
 }
 
+/** Every subject's name by "kind:id", for islands that show subjects without the catalog. */
+export function allSubjectNames(m: SiteModel): Record<string, string> {
+  return Object.fromEntries([
+    ...m.units.flatMap((u) => [
+      [`unit:${u.id}`, subjectName(m, 'unit', u.id)],
+      [`group:${u.id}`, subjectName(m, 'group', u.id)],
+    ]),
+    ...m.units.flatMap((u) => m.officialsOf(u.id).map((o) => [`official:${o.id}`, subjectName(m, 'official', o.id)])),
+  ]);
+}
+
 export function rowContext(m: SiteModel, site: URL | undefined): RowContext {
   return {
     url: (path) => (site ? new URL(path, site).href : path),

@@ -3,21 +3,57 @@
 // changes are guarded by the state they were read in and audited in the same
 // batch (see audit.ts).
 import { and, asc, count, desc, eq, exists, isNull, or, type SQL, sql } from 'drizzle-orm';
-import type { MessageStatus } from '../../domain/schemas/message';
+import type { MessageEventKind, MessageStatus } from '../../domain/schemas/message';
 import type { Database } from '../env';
 import type { Bucket } from '../guards/rate-limit';
 import { type AuditInput, auditStatement, chained } from './audit';
 import type { Viewer } from './observers';
 import { bump, underLimit } from './rate-limits';
-import { messages, messageNotes as notes, observers } from './schema';
-import { inList, oneRow, rowOf } from './sql';
+import { messageEvents, messages, messageNotes as notes, observers, observerUnits } from './schema';
+import { changedBefore, inList, oneRow, rowOf } from './sql';
 
 export const MESSAGE_PAGE = 20;
 
 export type NewMessage = Pick<
   typeof messages.$inferInsert,
-  'id' | 'trackingHash' | 'appraisal' | 'subjectKind' | 'subjectId' | 'unit' | 'body' | 'contact' | 'receivedAt'
+  | 'id'
+  | 'trackingHash'
+  | 'appraisal'
+  | 'subjectKind'
+  | 'subjectId'
+  | 'unit'
+  | 'topic'
+  | 'body'
+  | 'contact'
+  | 'receivedAt'
+  | 'dueOn'
+  | 'publishConsent'
 >;
+
+/**
+ * The observer responsible for a unit (分片负责), read in the statement that
+ * stores the message: an active observer with the unit in scope, observers
+ * before leads, then by name, so the same unit always goes to the same person.
+ */
+export const responsibleFor = (db: Database, unit: string | null | undefined) =>
+  unit
+    ? sql`(${db
+        .select({ id: observerUnits.observer })
+        .from(observerUnits)
+        .innerJoin(observers, and(eq(observers.id, observerUnits.observer), eq(observers.disabled, false)))
+        .where(eq(observerUnits.unit, unit))
+        .orderBy(sql`${observers.role} = 'lead'`, asc(observers.displayName), asc(observers.id))
+        .limit(1)})`
+    : null;
+
+/** A history entry of the message the statement before changed (the status as it now is). */
+export const eventAfter = (db: Database, where: SQL, kind: MessageEventKind, at: string, text: string | null = null) =>
+  db.insert(messageEvents).select(
+    db
+      .select(rowOf(messageEvents, { id: sql`NULL`, message: messages.id, at, kind, status: messages.status, text }))
+      .from(messages)
+      .where(and(where, changedBefore())),
+  );
 
 export async function insertMessage(db: Database, m: NewMessage, bucket: Bucket): Promise<'stored' | 'rate_limited'> {
   const [, insert] = await db.batch([
@@ -32,44 +68,71 @@ export async function insertMessage(db: Database, m: NewMessage, bucket: Bucket)
             subjectKind: m.subjectKind ?? null,
             subjectId: m.subjectId ?? null,
             unit: m.unit ?? null,
+            topic: m.topic ?? 'other',
             body: m.body,
             contact: m.contact ?? null,
             status: 'received',
             reply: null,
             repliedAt: null,
-            assignee: null,
+            assignee: responsibleFor(db, m.unit) ?? null,
             receivedAt: m.receivedAt,
             updatedAt: m.receivedAt,
+            dueOn: m.dueOn ?? null,
+            publishConsent: m.publishConsent ?? false,
+            published: false,
+            rating: null,
+            reopenedAt: null,
           }),
         )
         .from(oneRow())
         .where(underLimit(db, bucket)),
     ),
+    eventAfter(db, eq(messages.id, m.id), 'received', m.receivedAt),
   ]);
   // The only guard is the limit: nothing stored means the client is over it.
   return insert.meta.changes > 0 ? 'stored' : 'rate_limited';
 }
 
+/** The steps of a message, oldest first. */
+export const messageHistory = (db: Database, where: SQL) =>
+  db
+    .select({ at: messageEvents.at, kind: messageEvents.kind, status: messageEvents.status, text: messageEvents.text })
+    .from(messageEvents)
+    .innerJoin(messages, eq(messages.id, messageEvents.message))
+    .where(where)
+    .orderBy(asc(messageEvents.id));
+
+/** The steps of one message, for the console. */
+export const messageSteps = (db: Database, id: string) => messageHistory(db, eq(messages.id, id));
+
 /** The sender's view, counting the lookup against the client's limit in the same batch. */
 export async function trackMessage(db: Database, trackingHash: string, bucket: Bucket) {
-  const [counted, [message]] = await db.batch([
+  const mine = eq(messages.trackingHash, trackingHash);
+  const [counted, [message], history] = await db.batch([
     bump(db, bucket),
     db
       .select({
         appraisal: messages.appraisal,
         subjectKind: messages.subjectKind,
         subjectId: messages.subjectId,
+        topic: messages.topic,
         body: messages.body,
         status: messages.status,
         receivedAt: messages.receivedAt,
         updatedAt: messages.updatedAt,
+        dueOn: messages.dueOn,
         reply: messages.reply,
         repliedAt: messages.repliedAt,
+        rating: messages.rating,
+        reopenedAt: messages.reopenedAt,
+        publishConsent: messages.publishConsent,
+        published: messages.published,
       })
       .from(messages)
-      .where(eq(messages.trackingHash, trackingHash)),
+      .where(mine),
+    messageHistory(db, mine),
   ]);
-  return { hits: counted[0]?.hits ?? 0, message: message ?? null };
+  return { hits: counted[0]?.hits ?? 0, message: message ?? null, history };
 }
 
 // The observers' side.
@@ -94,6 +157,7 @@ const which = {
   subjectKind: messages.subjectKind,
   subjectId: messages.subjectId,
   unit: messages.unit,
+  topic: messages.topic,
 };
 
 /** A message as observers see it (never its tracking hash), with whether it is in this viewer's scope. */
@@ -102,14 +166,18 @@ const observed = (db: Database, scope: SQL.Aliased<number>) =>
     .select({
       ...which,
       body: messages.body,
-      contact: messages.contact,
+      hasContact: sql<number>`(${messages.contact} IS NOT NULL)`,
       status: messages.status,
       receivedAt: messages.receivedAt,
       updatedAt: messages.updatedAt,
+      dueOn: messages.dueOn,
       assignee: messages.assignee,
       assigneeName: observers.displayName,
       reply: messages.reply,
       repliedAt: messages.repliedAt,
+      rating: messages.rating,
+      publishConsent: messages.publishConsent,
+      published: messages.published,
       inScope: scope,
     })
     .from(messages)
@@ -133,7 +201,8 @@ export async function messageQueue(
       .where(filters)
       .orderBy(
         desc(scoped),
-        sql`CASE ${messages.status} WHEN 'closed' THEN 1 ELSE 0 END`,
+        sql`CASE ${messages.status} WHEN 'closed' THEN 2 WHEN 'answered' THEN 1 ELSE 0 END`,
+        asc(messages.dueOn),
         desc(messages.receivedAt),
         desc(sql`${messages}.rowid`),
       )
@@ -162,7 +231,10 @@ export function messageNotes(db: Database, id: string) {
     .orderBy(asc(notes.id));
 }
 
-/** One guarded UPDATE of a message as it was read (`updatedAt`), and its audit entry. */
+/**
+ * One guarded UPDATE of a message as it was read (`updatedAt`), its audit
+ * entry and, for a step its writer sees, its history entry.
+ */
 async function updateMessage(
   db: Database,
   id: string,
@@ -170,6 +242,7 @@ async function updateMessage(
   set: Partial<typeof messages.$inferInsert>,
   audit: AuditInput,
   guard?: SQL,
+  step?: MessageEventKind,
 ): Promise<boolean> {
   const [result] = await chained(db, audit, (entry) =>
     db.batch([
@@ -178,17 +251,38 @@ async function updateMessage(
         .set({ ...set, updatedAt: audit.at })
         .where(and(eq(messages.id, id), eq(messages.updatedAt, was), guard)),
       auditStatement(db, entry, { guarded: true }),
+      ...(step ? [eventAfter(db, eq(messages.id, id), step, audit.at)] : []),
     ]),
   );
   return result.meta.changes > 0;
 }
 
 export const setMessageStatus = (db: Database, id: string, was: string, status: MessageStatus, audit: AuditInput) =>
-  updateMessage(db, id, was, { status }, audit);
+  updateMessage(db, id, was, { status }, audit, undefined, 'status');
 
 /** The public reply; giving one marks the message answered. */
 export const replyToMessage = (db: Database, id: string, was: string, text: string, audit: AuditInput) =>
-  updateMessage(db, id, was, { reply: text, repliedAt: audit.at, status: 'answered' }, audit);
+  updateMessage(db, id, was, { reply: text, repliedAt: audit.at, status: 'answered' }, audit, undefined, 'replied');
+
+/** Publish (only with the writer's consent, only once answered) or withdraw. */
+export const publishMessage = (db: Database, id: string, was: string, published: boolean, audit: AuditInput) =>
+  updateMessage(
+    db,
+    id,
+    was,
+    { published },
+    audit,
+    published ? and(eq(messages.publishConsent, true), sql`${messages.status} IN ('answered', 'closed')`) : undefined,
+  );
+
+/** The sealed contact and who may reveal it (the assignee). */
+export async function messageContact(db: Database, id: string) {
+  const [row] = await db
+    .select({ contact: messages.contact, assignee: messages.assignee })
+    .from(messages)
+    .where(eq(messages.id, id));
+  return row ?? null;
+}
 
 /** Only to an active observer: the guard reads the observers table in the same statement. */
 export const assignMessage = (db: Database, id: string, was: string, assignee: string, audit: AuditInput) =>

@@ -49,6 +49,10 @@ export const LIMITS = {
   forumReport: { name: 'fr', max: 20, windowSeconds: 3600 },
   message: { name: 'm', max: 5, windowSeconds: 600 },
   track: { name: 't', max: 30, windowSeconds: 600 },
+  // The writer's rating and reopening of an answered message.
+  followUp: { name: 'mf', max: 10, windowSeconds: 600 },
+  // Objections: a unit files few; every filing counts, right credential or wrong.
+  objection: { name: 'o', max: 5, windowSeconds: 600 },
   // Observer logins per address, on top of the per-account lock-out.
   login: { name: 'l', max: 30, windowSeconds: 900 },
 } as const satisfies Record<string, Limit>;

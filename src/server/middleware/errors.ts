@@ -17,17 +17,25 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     readonly issues?: Issue[],
     readonly headers?: Record<string, string>,
+    /** A sentence in place of the code's own, when the case needs its particulars (a window's dates). */
+    readonly detail?: string,
   ) {
     super(code);
   }
 }
 
-export function errorBody(code: ApiErrorCode, issues?: Issue[]): ApiErrorBody {
-  return { error: { code, message: t.api[code], ...(issues ? { issues } : {}) } };
+export function errorBody(code: ApiErrorCode, issues?: Issue[], detail?: string): ApiErrorBody {
+  return { error: { code, message: detail ?? t.api[code], ...(issues ? { issues } : {}) } };
 }
 
-export function errorResponse(c: Context, status: ContentfulStatusCode, code: ApiErrorCode, issues?: Issue[]) {
-  return c.json(errorBody(code, issues), status);
+export function errorResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: ApiErrorCode,
+  issues?: Issue[],
+  detail?: string,
+) {
+  return c.json(errorBody(code, issues, detail), status);
 }
 
 export const zodIssues = (e: Pick<ZodError, 'issues'>): Issue[] =>
@@ -51,7 +59,7 @@ const isOverloaded = (err: Error) =>
 export const onError: ErrorHandler = (err, c) => {
   if (err instanceof ApiError) {
     for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-    return errorResponse(c, err.status, err.code, err.issues);
+    return errorResponse(c, err.status, err.code, err.issues, err.detail);
   }
   if (err instanceof HTTPException) {
     const status = err.status;

@@ -10,6 +10,7 @@ import type { RuntimeCatalog } from '../../domain/catalog';
 import { codeProblem, hashCode } from '../../domain/code';
 import { localDate, rangeStatus } from '../../domain/phase';
 import { apiError } from '../../domain/schemas/api';
+import { type WorkCalendar, workCalendar } from '../../domain/workdays';
 import { checkPostingCode as countedCheck, countFailure, overFailures } from '../db/codes';
 import type { AppEnv } from '../env';
 import { type Bucket, clientBucket, LIMITS, prefixBucket } from '../guards/rate-limit';
@@ -156,3 +157,26 @@ export async function checkPostingCode(c: Context<AppEnv>, appraisal: string, co
 
 /** The secret the tracking numbers are hashed with (the code pepper, with its own label). */
 export const trackingSecret = (c: Context<AppEnv>) => `tracking:${pepper(c)}`;
+
+/** Objections' tracking numbers: a label of their own, so a message's number finds no objection. */
+export const objectionTrackingSecret = (c: Context<AppEnv>) => `objection-tracking:${pepper(c)}`;
+
+export const codePepper = pepper;
+
+const calendars = new WeakMap<RuntimeCatalog, WorkCalendar>();
+/** The working-day calendar of the content's holiday arrangements (built once per catalog). */
+export function calendarOf(c: Context<AppEnv>): WorkCalendar {
+  const catalog = c.get('catalog');
+  let cal = calendars.get(catalog);
+  if (!cal) {
+    cal = workCalendar(catalog.calendar);
+    calendars.set(catalog, cal);
+  }
+  return cal;
+}
+
+/** A context of the app or of the console: both carry the app's variables. */
+export type WithVariables = { get: Context<AppEnv>['get'] };
+
+/** Today in China's calendar, by the app's clock. */
+export const todayOf = (c: WithVariables) => localDate(c.get('now')());

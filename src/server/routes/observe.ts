@@ -11,6 +11,8 @@ import { authRoutes } from './observe/auth';
 import { liveRoutes } from './observe/live';
 import { observerMessageRoutes } from './observe/messages';
 import { moderationRoutes } from './observe/moderation';
+import { observerObjectionRoutes } from './observe/objections';
+import { rectificationRoutes } from './observe/rectification';
 import { observerApp } from './observe/shared';
 
 const isLogin = (path: string) => path.endsWith('/observe/login');
@@ -21,6 +23,8 @@ observeRoutes.use('/observe/*', csrfProtection());
 observeRoutes.route('/', authRoutes);
 observeRoutes.route('/', moderationRoutes);
 observeRoutes.route('/', observerMessageRoutes);
+observeRoutes.route('/', observerObjectionRoutes);
+observeRoutes.route('/', rectificationRoutes);
 observeRoutes.route('/', liveRoutes);
 observeRoutes.route('/', auditRoutes);
 

@@ -29,7 +29,7 @@ describe('the audit log', () => {
     const lead = await signIn(await makeObserver('lead'));
     const from = { 'cf-connecting-ip': '10.9.0.1' };
     const t = postCreated.parse(await (await startThread({ title: '日志测试主题' }, from)).json());
-    expect((await sendMessage({ contact: { phone: '0799-2222222' } }, from)).status).toBe(201);
+    expect((await sendMessage({ contact: { phone: '0799-2222222' }, publishConsent: true }, from)).status).toBe(201);
     const id = (await env.DB.prepare('SELECT id FROM messages ORDER BY rowid DESC LIMIT 1').first<{ id: string }>())
       ?.id as string;
     const start = await count('audit_log');
@@ -37,10 +37,16 @@ describe('the audit log', () => {
     const steps: [string, () => Response | Promise<Response>][] = [
       ['post.approve', () => lead.post(`/api/v1/observe/posts/${t.post}/approve`)],
       ['post.hide', () => lead.post(`/api/v1/observe/posts/${t.post}/hide`, { reason: '重复内容' })],
-      ['message.view_contact', () => lead.get(`/api/v1/observe/messages/${id}`)],
+      // Only the assignee reveals a contact: the lead takes the message first.
+      [
+        'message.assign',
+        () => lead.post(`/api/v1/observe/messages/${id}/assign`, { observer: lead.session.observer.id }),
+      ],
+      ['message.view_contact', () => lead.post(`/api/v1/observe/messages/${id}/contact`)],
       ['message.status', () => lead.post(`/api/v1/observe/messages/${id}/status`, { status: 'verifying' })],
       ['message.note', () => lead.post(`/api/v1/observe/messages/${id}/notes`, { text: '已转相关单位' })],
       ['message.reply', () => lead.post(`/api/v1/observe/messages/${id}/reply`, { text: '已核实并答复反映人。' })],
+      ['message.publish', () => lead.post(`/api/v1/observe/messages/${id}/publish`, { published: true })],
       ['message.assign', () => lead.post(`/api/v1/observe/messages/${id}/assign`, { observer: obs.id })],
       ['instrument.state', () => lead.post('/api/v1/observe/instruments/q-public/state', { state: 'closed' })],
       ['export.messages', () => lead.get('/api/v1/observe/exports/messages.csv?appraisal=test-2026')],
@@ -84,7 +90,9 @@ describe('the audit log', () => {
     const obsName = await env.DB.prepare('SELECT display_name AS n FROM observers WHERE id = ?1')
       .bind(obs.id)
       .first<{ n: string }>();
-    expect(assign?.changes).toEqual([{ field: '承办人', before: '未分配', after: obsName?.n }]);
+    // A message about a unit arrives routed to that unit's observer: the change names both.
+    expect(assign?.changes).toEqual([{ field: '承办人', before: expect.any(String), after: obsName?.n }]);
+    expect(assign?.changes?.[0]?.before).not.toBe('未分配');
     const login = (await entries(viewer, `?targetKind=observer&targetId=${lead.session.observer.id}`)).entries;
     expect(login.map((e) => e.targetName)).toContain(`观察员 ${lead.session.observer.displayName}`);
     // Contact details and passwords never go into the log.

@@ -23,11 +23,20 @@ describe('roles and scopes', () => {
     expect(aboutB).toMatchObject({ unit: 'unit-b', inScope: false });
     if (!aboutA || !aboutB) throw new Error('fixture');
 
-    // Contact details: decrypted in scope only.
+    // Routed on arrival to the observer responsible for the unit; nobody has unit-b.
+    expect(aboutA.assignee?.id).toBe(obs.id);
+    expect(aboutB.assignee).toBeNull();
+    // Contact details: never in the detail; revealed to the assignee only, on request.
     const a = messageDetail.parse(await (await observer.get(`/api/v1/observe/messages/${aboutA.id}`)).json());
-    expect(a.contact).toEqual({ phone: '0799-1234567' });
+    expect(a).toMatchObject({ mayRevealContact: true, hasContact: true });
+    expect(JSON.stringify(a)).not.toContain('0799-1234567');
+    expect(await (await observer.post(`/api/v1/observe/messages/${aboutA.id}/contact`)).json()).toEqual({
+      phone: '0799-1234567',
+    });
     const b = messageDetail.parse(await (await observer.get(`/api/v1/observe/messages/${aboutB.id}`)).json());
-    expect(b.contact).toBeNull();
+    expect(b.mayRevealContact).toBe(false);
+    expect((await observer.post(`/api/v1/observe/messages/${aboutB.id}/contact`)).status).toBe(403);
+    expect((await lead.post(`/api/v1/observe/messages/${aboutB.id}/contact`)).status).toBe(403);
     for (const [path, payload] of [
       ['status', { status: 'verifying' }],
       ['notes', { text: '越权备注' }],

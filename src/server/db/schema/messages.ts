@@ -2,7 +2,13 @@
 // leaves contact details, which are stored only encrypted (AES-GCM, key
 // CONTACT_KEY) and decrypted only for observers.
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { messageStatuses, messageSubjectKinds } from '../../../domain/schemas/message';
+import {
+  messageEventKinds,
+  messageStatuses,
+  messageSubjectKinds,
+  messageTopics,
+  replyRatings,
+} from '../../../domain/schemas/message';
 
 export const messages = sqliteTable(
   'messages',
@@ -15,6 +21,7 @@ export const messages = sqliteTable(
     subjectId: text('subject_id'),
     /** The unit concerned (an official's unit), for observers' scopes. */
     unit: text('unit'),
+    topic: text('topic', { enum: messageTopics }).notNull().default('other'),
     body: text('body').notNull(),
     /** base64(iv ‖ AES-GCM ciphertext) of the contact JSON, or null (anonymous). */
     contact: text('contact'),
@@ -24,12 +31,39 @@ export const messages = sqliteTable(
     assignee: text('assignee'),
     receivedAt: text('received_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** The reply deadline (China date, working days from receipt or from reopening). */
+    dueOn: text('due_on'),
+    /** The writer agreed to publish the message and its reply (never the contact). */
+    publishConsent: integer('publish_consent', { mode: 'boolean' }).notNull().default(false),
+    /** An observer published it (only with consent, only once answered). */
+    published: integer('published', { mode: 'boolean' }).notNull().default(false),
+    rating: text('rating', { enum: replyRatings }),
+    /** Set when the writer reopened it: a message reopens once. */
+    reopenedAt: text('reopened_at'),
   },
   (t) => [
     uniqueIndex('messages_tracking').on(t.trackingHash),
     index('messages_queue').on(t.status, t.receivedAt),
     index('messages_assignee').on(t.assignee),
+    index('messages_unit').on(t.appraisal, t.unit),
   ],
+);
+
+/** The writer's history of a message: each step and its day (never who acted, never a note). */
+export const messageEvents = sqliteTable(
+  'message_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    message: text('message')
+      .notNull()
+      .references(() => messages.id),
+    at: text('at').notNull(),
+    kind: text('kind', { enum: messageEventKinds }).notNull(),
+    status: text('status', { enum: messageStatuses }).notNull(),
+    /** The writer's reason when reopening. */
+    text: text('text'),
+  },
+  (t) => [index('message_events_message').on(t.message)],
 );
 
 /** Internal notes of the observers on a message; never shown to the sender. */

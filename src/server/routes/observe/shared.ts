@@ -1,8 +1,8 @@
 // Pieces shared by the observer route modules.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import type { AuditAction } from '../../../domain/schemas/audit';
+import { csvText } from '../../csv';
 import type { AuditInput } from '../../db/audit';
 import type { Viewer } from '../../db/observers';
 import type { AppEnv } from '../../env';
@@ -46,21 +46,9 @@ export function auditOf(
 export const conflict = () => new ApiError(409, 'conflict');
 export const forbidden = () => new ApiError(403, 'forbidden');
 
-/**
- * A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a
- * leading apostrophe: the text came from the public (OWASP CSV injection).
- */
-const defuse = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-};
-
-/** CSV with a BOM (Excel on Chinese Windows reads UTF-8 only with one) and CRLF, as a download. */
+/** CSV (src/server/csv.ts) as a download. */
 export function csvResponse(c: ObserverContext, filename: string, columns: string[], rows: unknown[][]) {
-  const text = stringify(
-    rows.map((r) => r.map(defuse)),
-    { bom: true, header: true, columns, record_delimiter: 'windows' },
-  );
+  const text = csvText(columns, rows);
   c.header('Content-Type', 'text/csv; charset=utf-8');
   c.header('Content-Disposition', `attachment; filename="${filename}"`);
   return c.body(text, 200);

@@ -1,0 +1,6 @@
+// Pages Functions adapter: the feed, static items and live ones (src/server/live/pages.ts).
+import type { Bindings } from '../src/server/env';
+import { livePages } from '../src/server/live/pages';
+
+export const onRequest: PagesFunction<Bindings> = (ctx) =>
+  livePages.fetch(ctx.request, ctx.env, ctx as unknown as ExecutionContext);
