@@ -36,9 +36,9 @@ describe('a targeted code (定点定向)', () => {
     const rated = await p.locator('fieldset.question:has(input[type=radio])').evaluateAll((fs) => fs.map((f) => f.id));
     expect(rated).toEqual(['q-swj']);
     expect(await p.locator('#q-fgj').count()).toBe(0);
-    expect(await p.locator('.progress').textContent()).toContain('已完成 0/1');
+    expect(await p.locator('.progress').textContent()).toContain('已答 0/1');
     await p.locator('#q-swj label').first().click();
-    expect(await p.locator('.progress').textContent()).toContain('已完成 1/1');
+    expect(await p.locator('.progress').textContent()).toContain('已答 1/1');
     await shot(p, 'targeted-rating');
     await expectAccessible(p);
     const review = await submit(p);
@@ -58,7 +58,7 @@ describe('不了解', () => {
     await enterCode(p, untargeted!);
     await p.locator('li', { hasText: '2026年度县直单位满意度评议' }).getByRole('button', { name: '开始填写' }).click();
     await p.locator('#q-fgj').waitFor();
-    expect(await p.locator('.progress').textContent()).toContain('已完成 0/24');
+    expect(await p.locator('.progress').textContent()).toContain('已答 0/24');
     // By keyboard: the 不了解 box of the first unit.
     const box = p.getByRole('checkbox', { name: /不了解/ }).first();
     await box.focus();
@@ -66,7 +66,7 @@ describe('不了解', () => {
     expect(await box.isChecked()).toBe(true);
     await p.locator('p', { hasText: '您选择了“不了解”' }).first().waitFor();
     expect(await p.locator('#q-fgj input[type=radio]').count()).toBe(0);
-    expect(await p.locator('.progress').textContent()).toContain('已完成 1/24');
+    expect(await p.locator('.progress').textContent()).toContain('已答 1/24');
     const rest = await p.locator('fieldset.question:has(input[type=radio])').evaluateAll((fs) => fs.map((f) => f.id));
     expect(rest).toHaveLength(23);
     for (const id of rest)
@@ -74,7 +74,7 @@ describe('不了解', () => {
         .locator(`#${id.replace(/\./g, '\\.')} label`)
         .first()
         .click();
-    expect(await p.locator('.progress').textContent()).toContain('已完成 24/24');
+    expect(await p.locator('.progress').textContent()).toContain('已答 24/24');
     await expectAccessible(p);
     const review = await submit(p);
     expect(review).toMatch(/澄川县发展和改革局[\s\S]*不了解/);
