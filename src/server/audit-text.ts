@@ -15,15 +15,25 @@ export function namedIds(entries: RawAuditEntry[]) {
   const observers = new Set<string>();
   const posts = new Set<string>();
   const messages = new Set<string>();
+  const objections = new Set<string>();
+  const ledger = new Set<string>();
   for (const e of entries) {
     if (e.targetKind === 'observer') observers.add(e.targetId);
     if (e.targetKind === 'post') posts.add(e.targetId);
     if (e.targetKind === 'message') messages.add(e.targetId);
+    if (e.targetKind === 'objection') objections.add(e.targetId);
+    if (e.targetKind === 'rectification') ledger.add(e.targetId);
     for (const side of [parse(e.before), parse(e.after)]) {
       if (typeof side.assignee === 'string') observers.add(side.assignee);
     }
   }
-  return { observers: [...observers], posts: [...posts], messages: [...messages] };
+  return {
+    observers: [...observers],
+    posts: [...posts],
+    messages: [...messages],
+    objections: [...objections],
+    ledger: [...ledger],
+  };
 }
 
 function parse(json: string | null): Record<string, unknown> {
@@ -59,6 +69,18 @@ function targetName(e: RawAuditEntry, names: AuditNames, catalog: RuntimeCatalog
       return targets.observer(names.observers.get(e.targetId) ?? e.targetId.slice(0, 8));
     case 'audit':
       return targets.audit;
+    case 'objection': {
+      const o = names.objections.get(e.targetId);
+      return targets.objection(
+        o ? subjectName(catalog, { kind: o.subjectKind, id: o.subjectId }) : targets.unknownRecord,
+      );
+    }
+    case 'rectification': {
+      const unit = names.ledger.get(e.targetId);
+      return targets.rectification(
+        unit ? (catalog.units.find((u) => u.id === unit)?.name ?? unit) : targets.unknownRecord,
+      );
+    }
     default:
       return targets.other(e.targetKind, e.targetId);
   }
@@ -70,7 +92,18 @@ function valueText(field: string, v: unknown, e: RawAuditEntry, names: AuditName
   if (field === 'status' && typeof v === 'string') {
     if (e.targetKind === 'post') return a.postStatus[v] ?? v;
     if (e.targetKind === 'message') return (t.messages.status as Record<string, string>)[v] ?? v;
+    if (e.targetKind === 'objection') return (t.followUp.objections.status as Record<string, string>)[v] ?? v;
   }
+  if (field === 'decision' && typeof v === 'string') {
+    return (t.followUp.objections.decisions as Record<string, string>)[v] ?? v;
+  }
+  if (field === 'source' && typeof v === 'string') {
+    return (t.followUp.rectification.sources as Record<string, string>)[v] ?? v;
+  }
+  if (typeof v === 'boolean') return v ? a.yes : a.no;
+  if (field === 'unit' && typeof v === 'string') return catalog.units.find((u) => u.id === v)?.name ?? v;
+  if (field === 'appraisal' && typeof v === 'string') return catalog.appraisals.find((x) => x.id === v)?.title ?? v;
+  if (field === 'objection' && typeof v === 'string') return a.targets.objection(v.slice(0, 8));
   if (field === 'state' && typeof v === 'string') return (t.observe.live.state as Record<string, string>)[v] ?? v;
   if (field === 'assignee' && typeof v === 'string') return names.observers.get(v) ?? v.slice(0, 8);
   if (field === 'role' && typeof v === 'string') return (t.observe.roles as Record<string, string>)[v] ?? v;

@@ -11,7 +11,7 @@
 import { and, asc, count, desc, eq, getTableColumns } from 'drizzle-orm';
 import { AUDIT_GENESIS, auditEntryHash } from '../../domain/audit-chain';
 import type { Database } from '../env';
-import { auditLog, forumPosts, forumThreads, messages, observers } from './schema';
+import { auditLog, forumPosts, forumThreads, messages, objections, observers, rectificationItems } from './schema';
 import { changedBefore, inList, oneRow, rowOf } from './sql';
 
 type AuditRow = typeof auditLog.$inferInsert;
@@ -133,8 +133,11 @@ export function auditChain(db: Database) {
 }
 
 /** What the entries name by id, for putting them in words: observers, posts (their thread), messages (their subject). */
-export async function auditNames(db: Database, ids: { observers: string[]; posts: string[]; messages: string[] }) {
-  const [people, posts, about] = await db.batch([
+export async function auditNames(
+  db: Database,
+  ids: { observers: string[]; posts: string[]; messages: string[]; objections: string[]; ledger: string[] },
+) {
+  const [people, posts, about, objected, items] = await db.batch([
     db
       .select({ id: observers.id, name: observers.displayName })
       .from(observers)
@@ -148,11 +151,21 @@ export async function auditNames(db: Database, ids: { observers: string[]; posts
       .select({ id: messages.id, subjectKind: messages.subjectKind, subjectId: messages.subjectId })
       .from(messages)
       .where(inList(messages.id, ids.messages)),
+    db
+      .select({ id: objections.id, subjectKind: objections.subjectKind, subjectId: objections.subjectId })
+      .from(objections)
+      .where(inList(objections.id, ids.objections)),
+    db
+      .select({ id: rectificationItems.id, unit: rectificationItems.unit })
+      .from(rectificationItems)
+      .where(inList(rectificationItems.id, ids.ledger)),
   ]);
   return {
     observers: new Map(people.map((r) => [r.id, r.name])),
     posts: new Map(posts.map((r) => [r.id, r])),
     messages: new Map(about.map((r) => [r.id, r])),
+    objections: new Map(objected.map((r) => [r.id, r])),
+    ledger: new Map(items.map((r) => [r.id, r.unit])),
   };
 }
 export type AuditNames = Awaited<ReturnType<typeof auditNames>>;

@@ -57,7 +57,7 @@ openDataRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/open-data/{file}',
-    tags: ['open data'],
+    tags: ['open-data'],
     summary: '实时开放数据: 复核结论、整改台账、已公开的意见答复、各单位意见办理情况 (JSON 或 CSV, 缓存一分钟)',
     request: {
       params: z.object({ file: z.enum(files) }),
