@@ -225,101 +225,90 @@ async function take(
   return after(c, o);
 }
 
-observerObjectionRoutes.openapi(stepRoute('accept', '受理 (牵头观察员)', z.object({})), async (c) => {
-  const o = await actionable(c, c.req.valid('param').id, 'lead');
-  return take(c, o, { from: ['filed'], to: 'accepted', action: 'objection.accept' });
+/** A step's route: who may take it, and what step the request makes of the objection as read. */
+function stepHandler<R extends z.ZodType>(
+  path: string,
+  summary: string,
+  request: R,
+  who: 'lead' | 'reviewer',
+  step: (c: ObserverContext, o: ObjectionRow, req: z.infer<R>) => Parameters<typeof take>[2],
+) {
+  observerObjectionRoutes.openapi(stepRoute(path, summary, request), async (c) => {
+    const o = await actionable(c, c.req.valid('param').id, who);
+    return take(c, o, step(c, o, c.req.valid('json') as z.infer<R>));
+  });
+}
+
+stepHandler('accept', '受理 (牵头观察员)', z.object({}), 'lead', () => ({
+  from: ['filed'],
+  to: 'accepted',
+  action: 'objection.accept',
+}));
+
+stepHandler('refuse', '不予受理, 须写明理由 (牵头观察员)', objectionRefuseRequest, 'lead', (_c, _o, { reason }) => ({
+  from: ['filed'],
+  to: 'refused',
+  set: { refusal: reason },
+  text: reason,
+  action: 'objection.refuse',
+  after: { refusal: reason },
+}));
+
+stepHandler('assign', '指定复核人, 进入复核 (牵头观察员)', messageAssignRequest, 'lead', (c, o, { observer: to }) => {
+  if (o.assignee === to) throw conflict();
+  return {
+    from: ['accepted', 'reviewing'],
+    to: 'reviewing',
+    set: { assignee: to },
+    action: 'objection.assign',
+    after: { assignee: to },
+    // Only to an active observer: read in the same statement.
+    guard: objectionGuards.activeObserver(c.get('db'), to),
+  };
 });
 
-observerObjectionRoutes.openapi(
-  stepRoute('refuse', '不予受理, 须写明理由 (牵头观察员)', objectionRefuseRequest),
-  async (c) => {
-    const o = await actionable(c, c.req.valid('param').id, 'lead');
-    const { reason } = c.req.valid('json') as z.infer<typeof objectionRefuseRequest>;
-    return take(c, o, {
-      from: ['filed'],
-      to: 'refused',
-      set: { refusal: reason },
-      text: reason,
-      action: 'objection.refuse',
-      after: { refusal: reason },
-    });
-  },
+stepHandler('notes', '添加复核备注 (内部, 不告知申诉人)', objectionNoteRequest, 'reviewer', (_c, o, { text }) => ({
+  from: [...objectionStatuses],
+  to: o.status,
+  text,
+  internal: true,
+  action: 'objection.note',
+  after: { note: text },
+}));
+
+stepHandler(
+  'decide',
+  '作出复核结论 (成立 / 部分成立 / 不成立) 并写明理由',
+  objectionDecideRequest,
+  'reviewer',
+  (_c, _o, { decision, reasons }) => ({
+    from: ['reviewing'],
+    to: 'decided',
+    set: { decision, reasons },
+    action: 'objection.decide',
+    after: { decision, reasons },
+  }),
 );
 
-observerObjectionRoutes.openapi(
-  stepRoute('assign', '指定复核人, 进入复核 (牵头观察员)', messageAssignRequest),
-  async (c) => {
-    const o = await actionable(c, c.req.valid('param').id, 'lead');
-    const to = (c.req.valid('json') as z.infer<typeof messageAssignRequest>).observer;
-    if (o.assignee === to) throw conflict();
-    return take(c, o, {
-      from: ['accepted', 'reviewing'],
-      to: 'reviewing',
-      set: { assignee: to },
-      action: 'objection.assign',
-      after: { assignee: to },
-      // Only to an active observer: read in the same statement.
-      guard: objectionGuards.activeObserver(c.get('db'), to),
-    });
-  },
-);
+stepHandler('answer', '书面答复申诉人 (凭查询号可见)', objectionAnswerRequest, 'reviewer', (c, _o, { text }) => ({
+  from: ['decided'],
+  to: 'answered',
+  set: { reply: text, answeredAt: c.get('now')().toISOString() },
+  action: 'objection.answer',
+  after: { reply: text },
+}));
 
-observerObjectionRoutes.openapi(
-  stepRoute('notes', '添加复核备注 (内部, 不告知申诉人)', objectionNoteRequest),
-  async (c) => {
-    const o = await actionable(c, c.req.valid('param').id, 'reviewer');
-    const { text } = c.req.valid('json') as z.infer<typeof objectionNoteRequest>;
-    return take(c, o, {
-      from: [...objectionStatuses],
-      to: o.status,
-      text,
-      internal: true,
-      action: 'objection.note',
-      after: { note: text },
-    });
-  },
-);
-
-observerObjectionRoutes.openapi(
-  stepRoute('decide', '作出复核结论 (成立 / 部分成立 / 不成立) 并写明理由', objectionDecideRequest),
-  async (c) => {
-    const o = await actionable(c, c.req.valid('param').id, 'reviewer');
-    const { decision, reasons } = c.req.valid('json') as z.infer<typeof objectionDecideRequest>;
-    return take(c, o, {
-      from: ['reviewing'],
-      to: 'decided',
-      set: { decision, reasons },
-      action: 'objection.decide',
-      after: { decision, reasons },
-    });
-  },
-);
-
-observerObjectionRoutes.openapi(
-  stepRoute('answer', '书面答复申诉人 (凭查询号可见)', objectionAnswerRequest),
-  async (c) => {
-    const o = await actionable(c, c.req.valid('param').id, 'reviewer');
-    const { text } = c.req.valid('json') as z.infer<typeof objectionAnswerRequest>;
-    return take(c, o, {
-      from: ['decided'],
-      to: 'answered',
-      set: { reply: text, answeredAt: c.get('now')().toISOString() },
-      action: 'objection.answer',
-      after: { reply: text },
-    });
-  },
-);
-
-observerObjectionRoutes.openapi(
-  stepRoute('publish', '公开或撤回复核结论 (已答复; 领导干部个人的不公开; 牵头观察员)', objectionPublishRequest),
-  async (c) => {
-    const o = await actionable(c, c.req.valid('param').id, 'lead');
-    const wanted = (c.req.valid('json') as z.infer<typeof objectionPublishRequest>).public;
+stepHandler(
+  'publish',
+  '公开或撤回复核结论 (已答复; 领导干部个人的不公开; 牵头观察员)',
+  objectionPublishRequest,
+  'lead',
+  (_c, o, { public: wanted }) => {
     if (o.public === wanted) throw conflict();
     if (wanted && o.subjectKind === 'official') {
       throw new ApiError(400, 'validation_failed', [{ path: ['public'], message: '领导干部个人的申诉结论不公开' }]);
     }
-    return take(c, o, {
+    return {
       from: ['answered'],
       to: 'answered',
       set: { public: wanted },
@@ -327,6 +316,6 @@ observerObjectionRoutes.openapi(
       after: { public: wanted },
       internal: true,
       guard: wanted ? objectionGuards.notAPerson() : undefined,
-    });
+    };
   },
 );
