@@ -11,7 +11,6 @@ import {
   verifyCodeRequest,
   verifyCodeResponse,
 } from '../../domain/schemas/participation';
-import type { CodeCategory } from '../../domain/schemas/rater-category';
 import { countFailure, lookUpCode, overFailures } from '../db/codes';
 import { findReceipt } from '../db/receipts';
 import { readOverrides } from '../db/tallies';
