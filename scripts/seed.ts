@@ -52,7 +52,9 @@ const recipientsOf = (unit: string): DemoBatch => ({
 /**
  * A unit's own staff for its internal evaluation (weights 40/30/20/10, valid at
  * 80% per category): [issued, answered] per category. 发改局 reaches 80%
- * everywhere; 财政局's middle managers do not, so its round is marked invalid.
+ * everywhere; 财政局's middle managers do not. Validity is per instrument, over
+ * all its units (issue 18), so the ballot's round shows as invalid: 中层干部
+ * 17 of 22 (77.3%). A per-meeting verdict is the evaluation meeting's (#19).
  */
 const staffOf = (unit: string, turnout: Record<string, [number, number]>): DemoBatch[] =>
   Object.entries(turnout).map(([category, [count, used]]) => ({

@@ -26,7 +26,8 @@ function run(cmd: string, args: string[]) {
 
 console.log('1/4 构建站点 (astro build) …');
 ensureDevVars();
-await run(bin('astro', 'bin/astro.mjs'), ['build', '--silent']);
+// --force: Astro's content layer keeps parsed entries between builds; a schema change must reach every file.
+await run(bin('astro', 'bin/astro.mjs'), ['build', '--silent', '--force']);
 console.log('2/4 应用数据库迁移 (本地 D1) …');
 d1Migrate({ remote: false });
 console.log('3/4 载入演示数据 …');

@@ -3,11 +3,12 @@
 // code, carries the answers. The signer never sees the message it signs, so a
 // spent token cannot be matched to the redemption that paid for it.
 //
-// What the token says is public and fixed: the instrument and the rater
-// category, after the 32 random bytes that the Randomized variant prepends.
-// The category travels in the message because tallies and weights are per
-// category; it is vouched for by the key, one key pair per instrument and
-// category, since a blind signer cannot check what it signs.
+// What the token says is public and fixed: the instrument, the rater
+// category and, for a targeted code (定点定向), its subjects as a fourth line,
+// after the 32 random bytes that the Randomized variant prepends. They travel
+// in the message because tallies and weights are per category and answers are
+// checked against the scope; they are vouched for by the key, one key pair per
+// instrument, category and scope, since a blind signer cannot check what it signs.
 
 export const TOKEN_ALG = 'RSABSSA-SHA384-PSS-Randomized' as const;
 /** RFC 9474's random message prefix of the Randomized variants. */

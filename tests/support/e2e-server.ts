@@ -55,7 +55,9 @@ export default async function setup(project: TestProject) {
   project.provide('baseUrl', base);
   project.provide('persistTo', E2E_STATE);
   if (!process.env.E2E_SKIP_BUILD) {
-    const b = spawnSync(process.execPath, [bin('astro', 'bin/astro.mjs'), 'build', '--silent'], {
+    // --force: Astro's content layer keeps parsed entries between builds, so a schema change (a new
+    // default such as an instrument's minKnown) would not reach the files that did not change.
+    const b = spawnSync(process.execPath, [bin('astro', 'bin/astro.mjs'), 'build', '--silent', '--force'], {
       stdio: 'inherit',
       env: { ...process.env, KAOPING_NOW: E2E_NOW },
     });
