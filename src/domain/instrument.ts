@@ -240,6 +240,11 @@ const MESSAGES = {
 };
 
 /** The subjects a scope lets a code rate in this instrument; null: all of them. */
+/** The ids of the subjects an instrument's questions rate (a vote's candidates are options, not rated subjects). */
+export const ratedSubjectIds = (inst: Pick<Instrument, 'questions'>): string[] => [
+  ...new Set(inst.questions.flatMap((q) => (q.subject ? [q.subject.id] : []))),
+];
+
 export function scopedSubjects(
   inst: Pick<Instrument, 'questions'>,
   scope: string | null | undefined,

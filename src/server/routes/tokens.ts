@@ -4,11 +4,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { codeProblem, hashCode } from '../../domain/code';
-import { instrumentStatus } from '../../domain/instrument';
+import { instrumentStatus, ratedSubjectIds } from '../../domain/instrument';
 import { id } from '../../domain/schemas/common';
 import type { Instrument } from '../../domain/schemas/instrument';
 import { spentTokenList, tokenIssued, tokenKeyBody, tokenRequest } from '../../domain/schemas/token';
-import { subjectsOf } from '../../domain/tally';
 import { fromBase64Url, sha256Hex, TOKEN_ALG, toBase64Url, toHex } from '../../domain/token';
 import { blindSign } from '../auth/token-keys';
 import { findInstrument } from '../catalog';
@@ -98,7 +97,8 @@ tokenRoutes.openapi(
       instrument: inst.id,
       appraisal: inst.appraisal,
       categories: inst.raterCategories,
-      subjects: subjectsOf(inst).map((s) => s.id),
+      // The same subjects verification lists instruments by (coversInstrument), so the two never disagree.
+      subjects: ratedSubjectIds(inst),
       codeHash: await hashCode(pepper, code),
       blindedHash: await sha256Hex(blinded),
       blindedHex: toHex(blinded),
