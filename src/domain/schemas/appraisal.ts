@@ -52,6 +52,15 @@ export const rectificationSettings = z.object({
   questionnaire: id.optional(),
 });
 
+/**
+ * What the public may see of the counts (统计披露): no published count between
+ * 1 and minCell-1 in any breakdown, and no score or share from fewer than
+ * minCell answers. See src/domain/disclosure.ts.
+ */
+export const disclosureSettings = z.object({
+  minCell: z.number().int().min(2).max(50).default(5),
+});
+
 export const appraisal = z.object({
   id,
   year: z.number().int().min(2000).max(2100),
@@ -69,6 +78,7 @@ export const appraisal = z.object({
   forum: forumSettings.default({ moderation: 'pre', requireCode: false, reportThreshold: 5 }),
   messages: messageSettings.default({ replyWorkingDays: 15 }),
   rectification: rectificationSettings.default({}),
+  disclosure: disclosureSettings.default({ minCell: 5 }),
   /** 评议主体类别 of this round: who may rate, with their labels; instruments name them and weight them. */
   raterCategories: z
     .array(raterCategoryDef)
