@@ -1,6 +1,8 @@
-// Geometry of a horizontal bar chart, computed at build time and drawn as
-// static SVG: no chart JavaScript in the browser. Horizontal because the
-// labels are unit names, which are long and read best left to right.
+// Geometry of a horizontal bar chart, the one chart code of the site: the
+// results pages draw it as static SVG at build time, the observers' console
+// inside its island (src/islands/shared/BarChart.svelte). Horizontal because
+// the labels are unit names, which read best left to right. Bars always start
+// at zero: a cut axis makes a 2-point difference look like a doubling.
 
 export interface Datum {
   label: string;
@@ -12,8 +14,7 @@ export interface Datum {
 }
 
 export interface ChartOptions {
-  /** Axis start; scores cluster near 90, so a zero start would hide every difference. */
-  min?: number;
+  /** Axis end (e.g. 100 for scores); the start is always zero. */
   max?: number;
   width?: number;
   barHeight?: number;
@@ -26,6 +27,8 @@ export interface Bar {
   label: string;
   display: string;
   tone: number;
+  /** Fill colour of the tone (TONES). */
+  colour: string;
   y: number;
   width: number;
   /** Vertical centre of the bar, for the label baselines. */
@@ -69,7 +72,7 @@ export function barChart(data: Datum[], opts: ChartOptions = {}): BarChartLayout
   const { width = 640, barHeight = 22, gap = 10, fontSize = 14 } = opts;
   const values = data.map((d) => d.value);
   const top = Math.max(0, ...values);
-  const min = opts.min ?? 0;
+  const min = 0;
   const step = niceStep((opts.max ?? top) - min);
   const max = opts.max ?? Math.max(min + step, Math.ceil(top / step) * step);
   const labelWidth = Math.min(width * 0.4, Math.max(0, ...data.map((d) => textWidth(d.label, fontSize))) + 12);
@@ -84,6 +87,7 @@ export function barChart(data: Datum[], opts: ChartOptions = {}): BarChartLayout
       label: d.label,
       display: d.display ?? String(d.value),
       tone: d.tone ?? 0,
+      colour: toneColour(d.tone ?? 0),
       y,
       width: Math.round(scale(d.value) * span * 10) / 10,
       cy: y + barHeight / 2,
@@ -97,10 +101,28 @@ export function barChart(data: Datum[], opts: ChartOptions = {}): BarChartLayout
   return { width, height: Math.max(plotHeight, 0) + axis, barHeight, x0, span, bars, ticks, min, max };
 }
 
-/** An axis start a little below the smallest value, on a multiple of 5 (scores out of 100). */
-export function axisStart(values: number[], floor = 0): number {
-  if (values.length === 0) return floor;
-  return Math.max(floor, Math.floor((Math.min(...values) - 2) / 5) * 5);
+/**
+ * Bar colours by tone (0: plain; 1..4: result bands, best first). Each keeps
+ * at least 3:1 against the page and the table background (WCAG 1.4.11), and
+ * the legend tells the bands apart by name, not by colour alone.
+ */
+export const TONES = ['#0b4f9c', '#1e6b34', '#4d5b69', '#8a5300', '#a4161a'] as const;
+/** Backgrounds a bar is drawn on: the page and the shaded surface of tables and print. */
+export const CHART_BACKGROUNDS = ['#ffffff', '#f5f5f2'] as const;
+
+export const toneColour = (tone: number) => TONES[Math.min(Math.max(0, tone), TONES.length - 1)]!;
+
+/** WCAG relative luminance of a #rrggbb colour. */
+export function luminance(hex: string): number {
+  const c = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16) / 255);
+  const [r, g, b] = c.map((v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+/** WCAG contrast ratio of two #rrggbb colours (1 to 21). */
+export function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
 }
 
 /** Counts of values in bins [lo, lo + width), for charts of many subjects (one bar per unit would not read). */
