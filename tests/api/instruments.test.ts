@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { receiptList, receiptStatus, tallyBody, turnoutBody } from '../../src/domain/schemas/participation';
+import { TURNOUT_TTL_SECONDS, turnoutCacheKey } from '../../src/server/routes/instruments';
 import { client, submit } from '../support/api-client';
 import { ballotAnswers, catalog, issue, NOW } from '../support/api-fixtures';
 
@@ -15,15 +16,30 @@ beforeEach(async () => {
       env.DB.prepare(`DELETE FROM ${t}`),
     ),
   );
+  // The turnout answer outlives a test in the edge cache: start each test without it.
+  await Promise.all(['ballot-t', 'q-public'].map((i) => edge.delete(turnoutCacheKey(i))));
 });
+
+const edge = (caches as unknown as { default: Cache }).default;
+
+/** A clock the test moves on, for the minute the turnout answer stays cached. */
+function movingClock(start = NOW) {
+  let t = start.getTime();
+  return { now: () => new Date(t), pass: (seconds: number) => (t += seconds * 1000) };
+}
 
 describe('turnout', () => {
   it('counts responses per category against codes issued, in steps of 5 until the close', async () => {
     const party = await issue('party_deputy', 7);
     await issue('npc_deputy', 2);
     await issue('npc_deputy', 1, { revoked: true });
-    const turnout = async (c = api) =>
-      turnoutBody.parse(await (await c.request('/api/v1/instruments/ballot-t/turnout')).json());
+    const clock = movingClock();
+    const live = client({ catalog, now: clock.now });
+    // Each read a minute after the last, past the edge cache.
+    const turnout = async (c = live) => {
+      clock.pass(TURNOUT_TTL_SECONDS);
+      return turnoutBody.parse(await (await c.request('/api/v1/instruments/ballot-t/turnout')).json());
+    };
     await submit(api, 'ballot-t', { code: party[0], answers: ballotAnswers() });
     // One response: the shown figure does not move, so nobody can time a single ballot.
     expect(await turnout()).toMatchObject({
@@ -43,6 +59,51 @@ describe('turnout', () => {
     expect(closed.step).toBe(1);
     expect(closed.total).toBe(6);
     expect(closed.categories[0]).toEqual({ raterCategory: 'party_deputy', responses: 6, codesIssued: 7 });
+  });
+});
+
+describe('turnout at the edge', () => {
+  const read = async (c: ReturnType<typeof client>) => {
+    const r = await c.request('/api/v1/instruments/ballot-t/turnout');
+    expect(r.status).toBe(200);
+    return { body: turnoutBody.parse(await r.json()), cacheControl: r.headers.get('cache-control') };
+  };
+
+  it('answers from the Cache API for a minute without reading D1, then reads it again', async () => {
+    const party = await issue('party_deputy', 12);
+    for (const code of party.slice(0, 5)) await submit(api, 'ballot-t', { code, answers: ballotAnswers() });
+    const clock = movingClock();
+    const c = client({ catalog, now: clock.now });
+    const first = await read(c);
+    expect(first.body.total).toBe(5);
+    expect(first.cacheControl).toBe(`public, max-age=${TURNOUT_TTL_SECONDS}`);
+    expect(await edge.match(turnoutCacheKey('ballot-t'))).toBeDefined();
+
+    // D1 changes under the cache: five more responses, and even the counters wiped.
+    for (const code of party.slice(5, 10)) await submit(api, 'ballot-t', { code, answers: ballotAnswers() });
+    await env.DB.batch([env.DB.prepare('DELETE FROM turnout'), env.DB.prepare('DELETE FROM codes')]);
+    clock.pass(45);
+    const second = await read(c);
+    // The cached answer, byte for byte (asOf included): D1 was not read.
+    expect(second.body).toEqual(first.body);
+    expect(second.cacheControl).toBe(`public, max-age=${TURNOUT_TTL_SECONDS - 45}`);
+
+    // A minute after it was read, the answer is read afresh (no purge needed).
+    clock.pass(TURNOUT_TTL_SECONDS - 45);
+    const third = await read(c);
+    expect(third.body.asOf).not.toBe(first.body.asOf);
+    expect(third.body.total).toBe(0);
+    expect(third.body.categories[0]).toEqual({ raterCategory: 'party_deputy', responses: 0, codesIssued: 0 });
+  });
+
+  it('keeps one entry per instrument and never answers a 404 from the cache', async () => {
+    await issue('party_deputy', 5);
+    const first = await read(api);
+    expect(first.body.instrument).toBe('ballot-t');
+    const other = await api.request('/api/v1/instruments/q-public/turnout');
+    expect(turnoutBody.parse(await other.json()).instrument).toBe('q-public');
+    expect((await api.request('/api/v1/instruments/no-such/turnout')).status).toBe(404);
+    expect(await edge.match(turnoutCacheKey('no-such'))).toBeUndefined();
   });
 });
 

@@ -179,4 +179,23 @@ export const zhCNParticipate = {
       invalid: '回执号应为 16 位数字和字母',
     },
   },
+  /** The live turnout page's island (the page's own text is in participate-pages.ts). */
+  turnoutBoard: {
+    loading: '正在读取参与情况…',
+    caption: (title: string) => `${title}: 各类评议主体参与情况`,
+    category: '评议主体',
+    responses: '已提交',
+    issued: '发放参与码',
+    rate: '参与率',
+    total: '合计',
+    atLeast: (n: number) => `${n} 以上`,
+    atLeastRate: (pct: string) => `至少 ${pct}`,
+    notCoded: '—',
+    asOf: (time: string) => `数据时间 ${time} (每分钟自动刷新)`,
+    open: (step: number) =>
+      `进行中: 人数每满 ${step} 人更新一次 (按 ${step} 向下取整), 任何人都无法从数字的变化推断某一份意见何时提交。`,
+    closed: '已截止: 以下为最终人数。',
+    failed: '暂时无法读取参与情况, 一分钟后会自动重试。',
+    refresh: '立即刷新',
+  },
 } as const;

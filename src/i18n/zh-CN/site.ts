@@ -231,6 +231,7 @@ export const zhCNSite = {
         digest: '统计摘要',
         tokens: '匿名令牌',
       },
+      receiptsBoard: '查看全部回执号',
       spentTokens: { list: '已使用的匿名令牌清单 (JSON, 含公钥)', howTo: '如何用常见工具核验' },
       tallyStatus: { not_open: '未开始', open: '进行中', closed: '已截止' },
       turnoutCaption: (title: string) => `${title}: 各类评议主体参与情况`,

@@ -18,3 +18,9 @@ export const messageHref = '/messages/new/';
 /** A telephone link: the digits and a leading + only (RFC 3966 drops the punctuation). */
 export const telHref = (phone: string) => `tel:${phone.replace(/[^0-9+]/g, '')}`;
 export const mailHref = (email: string) => `mailto:${email}`;
+/** The published receipts of a closed instrument (回执公示). */
+export const receiptsBoardHref = (instrument: string) => `/receipts/${instrument}/`;
+/** The live turnout of an open instrument (参与情况). */
+export const turnoutHref = (instrument: string) => `/participate/${instrument}/turnout/`;
+/** One subject's printable report of one year (单项测评报告). */
+export const reportHref = (unit: string, year: number) => `/units/${unit}/report/${year}/`;

@@ -4,7 +4,13 @@ import { categoryLabel } from '../../domain/catalog';
 import { instrumentStatus } from '../../domain/instrument';
 import { id } from '../../domain/schemas/common';
 import type { Instrument } from '../../domain/schemas/instrument';
-import { instrumentWithStatus, receiptList, tallyBody, turnoutBody } from '../../domain/schemas/participation';
+import {
+  instrumentWithStatus,
+  receiptList,
+  type TurnoutBody,
+  tallyBody,
+  turnoutBody,
+} from '../../domain/schemas/participation';
 import {
   codesIssued,
   scoreRuleOf,
@@ -77,6 +83,39 @@ instrumentRoutes.openapi(
   },
 );
 
+/**
+ * The turnout answer is kept in the edge cache (Cache API) for a minute per
+ * instrument, so a crowd on the turnout page reads D1 once a minute, not once
+ * each. Expiry without purging: the entry's max-age, and its `asOf` against
+ * the app's clock (which tests and pinned demos control). A submission does
+ * not purge it: the figure moves in steps of 5 anyway.
+ */
+export const TURNOUT_TTL_SECONDS = 60;
+export const turnoutCacheKey = (instrument: string) => `https://edge.kaoping.invalid/v1/turnout/${instrument}`;
+const edgeCache = () => (typeof caches === 'undefined' ? undefined : (caches as unknown as { default: Cache }).default);
+
+async function cachedTurnout(
+  instrument: string,
+  now: Date,
+): Promise<{ body: TurnoutBody; maxAge: number } | undefined> {
+  const hit = await edgeCache()?.match(turnoutCacheKey(instrument));
+  if (!hit) return undefined;
+  const parsed = turnoutBody.safeParse(await hit.json());
+  if (!parsed.success) return undefined;
+  const age = (now.getTime() - Date.parse(parsed.data.asOf)) / 1000;
+  if (age < 0 || age >= TURNOUT_TTL_SECONDS) return undefined;
+  return { body: parsed.data, maxAge: Math.max(1, Math.floor(TURNOUT_TTL_SECONDS - age)) };
+}
+
+async function keepTurnout(instrument: string, body: TurnoutBody) {
+  await edgeCache()?.put(
+    turnoutCacheKey(instrument),
+    new Response(JSON.stringify(body), {
+      headers: { 'content-type': 'application/json', 'cache-control': `max-age=${TURNOUT_TTL_SECONDS}` },
+    }),
+  );
+}
+
 instrumentRoutes.openapi(
   createRoute({
     method: 'get',
@@ -88,6 +127,12 @@ instrumentRoutes.openapi(
   }),
   async (c) => {
     const inst = instrumentOr404(c, c.req.valid('param').id);
+    const now = c.get('now')();
+    const hit = await cachedTurnout(inst.id, now);
+    if (hit) {
+      c.header('Cache-Control', `public, max-age=${hit.maxAge}`);
+      return c.json(hit.body, 200);
+    }
     const [t, overrides] = await Promise.all([
       readTurnout(c.get('db'), inst.id, inst.appraisal),
       readOverrides(c.get('db')),
@@ -100,16 +145,16 @@ instrumentRoutes.openapi(
       responses: shownTurnout(t.responses.get(raterCategory) ?? 0, closed),
       codesIssued: inst.access === 'public' ? null : (issued.byCategory.get(raterCategory) ?? 0),
     }));
-    return c.json(
-      {
-        instrument: inst.id,
-        asOf: c.get('now')().toISOString(),
-        step: closed ? 1 : TURNOUT_STEP,
-        total: categories.reduce((s, x) => s + x.responses, 0),
-        categories,
-      },
-      200,
-    );
+    const body = {
+      instrument: inst.id,
+      asOf: now.toISOString(),
+      step: closed ? 1 : TURNOUT_STEP,
+      total: categories.reduce((s, x) => s + x.responses, 0),
+      categories,
+    };
+    await keepTurnout(inst.id, body);
+    c.header('Cache-Control', `public, max-age=${TURNOUT_TTL_SECONDS}`);
+    return c.json(body, 200);
   },
 );
 
