@@ -8,6 +8,7 @@ import { zhCNForum } from './forum';
 import { zhCNObserve } from './observe';
 import { zhCNParticipate } from './participate';
 import { zhCNParticipatePages } from './participate-pages';
+import { zhCNReport } from './report';
 import { zhCNSite } from './site';
 
 export const zhCN = {
@@ -19,6 +20,7 @@ export const zhCN = {
   ...zhCNParticipate,
   ...zhCNParticipatePages,
   ...zhCNSite,
+  ...zhCNReport,
 } as const;
 
 export type Messages = typeof zhCN;

@@ -14,7 +14,15 @@ import { serveDatedPage } from '../dated-pages';
 import type { AppEnv } from '../env';
 import { liveAnswered, liveDecisions, liveLedger, liveStats } from './data';
 import { liveFeedItems, mergeFeed } from './feed';
-import { answeredList, answeredQuery, ledgerSummary, resultObjections, unitLedger, unitMessages } from './render';
+import {
+  answeredList,
+  answeredQuery,
+  ledgerSummary,
+  resultObjections,
+  unitLedger,
+  unitMessages,
+  unitReportLedger,
+} from './render';
 
 type Ctx = Context<AppEnv>;
 
@@ -22,6 +30,16 @@ type Ctx = Context<AppEnv>;
 const sections: Record<string, (c: Ctx, attr: (name: string) => string) => Promise<string>> = {
   'unit-ledger': async (c, attr) =>
     String(await unitLedger(c.get('catalog'), attr('unit'), await liveLedger(c), localDate(c.get('now')()))),
+  'unit-report-ledger': async (c, attr) =>
+    String(
+      await unitReportLedger(
+        c.get('catalog'),
+        attr('unit'),
+        attr('appraisal'),
+        await liveLedger(c, attr('appraisal')),
+        localDate(c.get('now')()),
+      ),
+    ),
   'unit-messages': async (c, attr) =>
     String(
       await unitMessages(c.get('catalog'), attr('unit'), attr('appraisal'), await liveStats(c, attr('appraisal'))),

@@ -198,3 +198,26 @@ export function answeredList(catalog: RuntimeCatalog, all: PublicMessage[], q: A
       : ''
   }`;
 }
+
+/** A unit's rectification for one appraisal, compact for the printable report: progress, then problem, deadline, status. */
+export function unitReportLedger(
+  catalog: RuntimeCatalog,
+  unit: string,
+  appraisal: string,
+  items: RectificationItem[],
+  today: IsoDate,
+): Html {
+  const c = f.rectification.columns;
+  const list = items.filter((i) => i.unit === unit && i.appraisal === appraisal);
+  if (list.length === 0) return html`<p>${f.rectification.none}</p>`;
+  const name = unitName(catalog, unit);
+  const title = appraisalTitle(catalog, appraisal);
+  return html`<p class="muted">${f.rectification.asOf(today)}</p>
+${progressLine(list, `${name} ${title} ${c.progress}`)}
+<div class="table-wrap"><table class="ledger-table"><caption>${f.rectification.caption(name, title)}</caption>
+<thead><tr><th scope="col">${c.problem}</th><th scope="col">${c.deadline}</th><th scope="col">${c.status}</th></tr></thead>
+<tbody>${list.map(
+    (i) =>
+      html`<tr data-status="${i.status}"><th scope="row" class="user-text">${i.problem}</th><td class="nowrap">${i.deadline}</td><td>${statusCell(i)}</td></tr>`,
+  )}</tbody></table></div>`;
+}
