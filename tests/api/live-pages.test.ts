@@ -40,6 +40,12 @@ const SITE = assets({
   '/units/unit-a/': page(
     `<h1>甲局</h1>${placeholder('unit-ledger', 'data-unit="unit-a"')}${placeholder('unit-messages', 'data-unit="unit-a" data-appraisal="test-2026"')}`,
   ),
+  '/units/unit-a/report/2026/': page(
+    `<h1>甲局 2026年度考评报告</h1>${placeholder('unit-report-ledger', 'data-unit="unit-a" data-appraisal="test-2026"')}`,
+  ),
+  '/units/unit-a/report/2025/': page(
+    placeholder('unit-report-ledger', 'data-unit="unit-a" data-appraisal="test-2025"'),
+  ),
   '/results/test-2026/': page(placeholder('result-objections', 'data-appraisal="test-2026"')),
   '/rectification/': page(placeholder('ledger-summary')),
   '/messages/answered/': page(placeholder('answered-list')),
@@ -80,6 +86,32 @@ describe('live sections', () => {
     expect(html).toMatch(/data-status="overdue"/);
     expect(html).toContain('已完成 0 / 1 项 (0%)');
     expect(html).toContain('href="/messages/answered/?unit=unit-a"');
+  });
+
+  it("fill a unit's printable report with that appraisal's rectification only, escaped, compact", async () => {
+    const lead = await signIn(await makeObserver('lead'));
+    const item = {
+      appraisal: 'test-2026',
+      unit: 'unit-a',
+      source: 'department',
+      problem: `报告里的问题 ${PAYLOAD}`,
+      measure: '建立台账, 逐项销号。',
+      responsible: '局长',
+      deadline: '2026-12-31',
+    };
+    expect((await lead.post('/api/v1/observe/rectification', item)).status).toBe(201);
+    const html = await (await get('/units/unit-a/report/2026/')).text();
+    expect(html).toContain('data-live-state="ok"');
+    expect(html).toContain('报告里的问题 &lt;script&gt;');
+    expect(html).not.toMatch(/<script|<img/);
+    expect(html).toMatch(/<tr data-status="in_progress"><th scope="row" class="user-text">报告里的问题/);
+    // Problem, deadline and status only: the report fits A4.
+    expect(html).not.toContain('建立台账, 逐项销号。');
+    // Another appraisal's report does not carry this item.
+    const other = await (await get('/units/unit-a/report/2025/')).text();
+    expect(other).toContain('data-live-state="ok"');
+    expect(other).not.toContain('报告里的问题');
+    expect(other).toContain('本单位暂无整改事项。');
   });
 
   it('lists published answers by unit and topic with a form that works without script, and pages through them', async () => {

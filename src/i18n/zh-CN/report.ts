@@ -25,6 +25,8 @@ export const zhCNReport = {
     indicatorsCaption: (unit: string, year: number) => `${unit} ${year}年度各项测评的得分和好评率`,
     indicatorsNone: '本年度没有已截止并公布统计的测评涉及本单位。',
     instrument: '测评',
+    instrumentScore: '测评得分',
+    share: '好评率 / 满意率',
     insufficient: '样本不足',
     years: '近三年对比',
     yearsCaption: (unit: string) => `${unit}近三年考评结果`,
