@@ -42,7 +42,10 @@ describe('honest charts', () => {
         expect(Math.min(...w) / Math.max(...w)).toBeGreaterThan(0.9);
       }
       expect(await p.evaluate(() => document.querySelectorAll('script').length)).toBe(0);
+      // The legend's colours are SVG fills: an inline style would break the CSP.
+      expect(await p.locator('main [style]').count()).toBe(0);
       await expectAccessible(p);
+      expect(jsErrors(p)).toEqual([]);
       await p.close();
     }
   });

@@ -238,7 +238,7 @@ describe('results (结果公示)', () => {
     expect(await rows.first().locator('th').innerText()).toBe('澄川县行政审批服务局');
 
     // Bands, satisfaction, score, and the snapshot's rating scores.
-    const charts = p.locator('figure.chart svg');
+    const charts = p.locator('figure.chart > svg');
     expect(await charts.count()).toBe(4);
     const bands = p.locator('#chart-bands-caption + svg');
     expect(await bands.locator('rect.bar').evaluateAll((r) => r.map((x) => x.getAttribute('data-value')))).toEqual([
