@@ -3,6 +3,7 @@
 // definition the API validates against): how subjects and categories are named.
 import { expandInstrument } from '../../domain/instrument';
 import type { InstrumentSource } from '../../domain/schemas/instrument';
+import { loadSite } from '../site/content';
 import type { SiteModel } from '../site/model';
 import { subjectName } from '../site/names';
 
@@ -22,3 +23,9 @@ export function categoryNames(m: SiteModel): Record<string, string> {
 
 export const instrumentHref = (id: string) => `/participate/${id}/`;
 export const receiptsHref = '/receipts/';
+
+/** One page per instrument under /participate/<id>/ (its own page, its turnout page). */
+export async function instrumentPaths() {
+  const m = await loadSite();
+  return m.data.instruments.map((e) => ({ params: { id: e.data.id }, props: { inst: e.data } }));
+}
