@@ -22,6 +22,7 @@ import { createTokenKey } from '../../src/server/auth/token-keys';
 import * as schema from '../../src/server/db/schema/index';
 import { insertTokenKeys } from '../../src/server/db/tokens';
 import { feedKeySecret } from '../../src/server/middleware/feed-auth';
+import type { client } from './api-client';
 
 export const NOW = new Date('2026-11-23T02:00:00Z');
 const open = { opensAt: '2026-11-20T08:00:00+08:00', closesAt: '2026-12-20T18:00:00+08:00' };
@@ -281,10 +282,7 @@ export async function expectCountersMatchRecount(): Promise<Map<string, number>>
  * appraisal system receives. The public tally hides the small cells of a few
  * test ballots, so tests of the arithmetic read these.
  */
-export async function exactTally(
-  via: { app: { request: (url: string, init: RequestInit, e: unknown) => Response | Promise<Response> } },
-  instrument: string,
-) {
+export async function exactTally(via: ReturnType<typeof client>, instrument: string) {
   await env.DB.prepare("INSERT OR IGNORE INTO feed_keys VALUES ('k1', '内部考核系统', 'fp', '2026-11-01', NULL)").run();
   const secret = await feedKeySecret(env.FEED_KEY_SECRET as string, 'k1');
   const url = 'http://localhost/api/v1/feed/appraisals/test-2026/tallies';
