@@ -2,8 +2,11 @@
 // each other and with the content, and what they say is what the pages show.
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees (cells apart, hidden parts out), which is what these tests check.
 import { parse } from 'csv-parse/sync';
+import readXlsxFile from 'read-excel-file/universal';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/build/content';
+import { t } from '../../src/i18n';
+import { XLSX_TYPE } from '../../src/lib/open-data/xlsx';
 import { buildModel } from '../../src/lib/site/model';
 import { rowContext } from '../../src/lib/site/names';
 import { DATASET_NAMES, DATASETS, type Row, tableOf } from '../../src/lib/site/open-data';
@@ -52,6 +55,27 @@ describe('open data files', () => {
       Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])),
     );
     expect(d.csv).toEqual(asText);
+  });
+
+  it.each(DATASET_NAMES)('%s: the .xlsx holds the same rows, then the column notes on a second sheet', async (name) => {
+    const r = await fetch(`${b.base}/data/${name}.xlsx`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe(XLSX_TYPE);
+    const [rows, notes, ...more] = await readXlsxFile(await r.arrayBuffer());
+    expect(more).toEqual([]);
+    const columns = DATASETS.get(name)!.columns;
+    expect(rows?.sheet).toBe(name);
+    // Numbers stay numbers, text stays text (dates as ISO text, as in the CSV), empty cells null.
+    expect(rows?.data).toEqual([
+      columns.map(([k]) => k),
+      ...(await data(name)).rows.map((x) => columns.map(([k]) => x[k])),
+    ]);
+    const doc = (t.portal.data.datasets as Record<string, { title: string; columns: Record<string, string> }>)[name]!;
+    expect(notes?.sheet).toBe('字段说明');
+    expect(notes?.data[0]).toEqual([doc.title]);
+    for (const [k, type] of columns) {
+      expect(notes?.data).toContainEqual([k, t.portal.data.types[type], doc.columns[k]]);
+    }
   });
 
   it('agrees with the content files the site was built from', async () => {

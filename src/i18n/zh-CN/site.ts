@@ -292,9 +292,9 @@ export const zhCNSite = {
     },
     data: {
       title: '开放数据',
-      lead: '本平台公开的全部数据均可下载, 每个数据集同时提供 JSON 和 CSV 两种格式, 地址长期不变, 随网站每次发布自动生成。',
+      lead: '本平台公开的全部数据均可下载, 每个数据集同时提供 JSON、CSV 和 Excel (.xlsx) 三种格式, 地址长期不变, 随网站每次发布自动生成。',
       formats:
-        'CSV 文件采用 UTF-8 编码并带字节顺序标记 (BOM), 以便中文版 Excel 直接打开不出现乱码; 第一行为列名。JSON 文件是对象数组, 字段与 CSV 列相同, 数值为数字, 空值为 null。',
+        'CSV 文件采用 UTF-8 编码并带字节顺序标记 (BOM), 以便中文版 Excel 直接打开不出现乱码; 第一行为列名。JSON 文件是对象数组, 字段与 CSV 列相同, 数值为数字, 空值为 null。Excel 文件的第一个工作表是数据 (与 CSV 相同的列), 第二个工作表是字段说明。',
       license: '数据可自由使用、转载, 请注明来源。',
       dataset: '数据集',
       rows: '行数',
@@ -304,6 +304,8 @@ export const zhCNSite = {
       type: '类型',
       description: '说明',
       types: { string: '文本', integer: '整数', number: '数值', date: '日期 (YYYY-MM-DD)', url: '网址' },
+      /** The .xlsx files' second sheet (column notes). */
+      xlsxNotesSheet: '字段说明',
       empty: '暂无数据: 该数据集的字段已确定, 数据公布后自动生成。',
       datasets: {
         appraisals: {
