@@ -21,8 +21,12 @@ export const mayPublishFigure = (answers: number, k: number) => answers >= k;
  * directly; they are unknowns from the start.
  */
 export interface CellSystem {
-  /** `cost`: how much the figure is worth to readers; secondary suppression takes the cheapest (default: its value). */
-  cells: Map<string, { value: number; hidden?: boolean; cost?: number }>;
+  /**
+   * `cost`: how much the figure is worth to readers; secondary suppression takes the cheapest (default: its
+   * value). `known`: public by other means (turnout per category: the spent-token list publishes one token per
+   * response), so never hidden and always part of what an attacker knows.
+   */
+  cells: Map<string, { value: number; hidden?: boolean; cost?: number; known?: boolean }>;
   sums: { total: string; parts: string[] }[];
 }
 
@@ -140,18 +144,18 @@ export const recoverable = (sys: CellSystem, suppressed: ReadonlySet<string>) =>
  */
 export function suppress(sys: CellSystem, k: number): Set<string> {
   const out = new Set<string>();
-  for (const [id, c] of sys.cells) if (!c.hidden && isSmallCell(c.value, k)) out.add(id);
+  for (const [id, c] of sys.cells) if (!c.hidden && !c.known && isSmallCell(c.value, k)) out.add(id);
   if (out.size === 0) return out;
   const unknown = (id: string) => out.has(id) || sys.cells.get(id)?.hidden === true;
   const value = (id: string) => sys.cells.get(id)?.value ?? 0;
   // Hiding a figure the margins (turnout) fix on their own is futile: it is never a secondary choice.
-  const dear = (id: string) => (sys.cells.get(id)?.cost ?? 0) >= MARGIN_COST;
+  const dear = (id: string) => sys.cells.get(id)?.known === true || (sys.cells.get(id)?.cost ?? 0) >= MARGIN_COST;
   const fixed = derivations(sys, new Set([...sys.cells.keys()].filter((id) => !dear(id))));
   const cost = (id: string) => sys.cells.get(id)?.cost ?? value(id);
   // Non-zero before zero, cheaper before dearer (smaller counts, then margins readers need such as turnout).
   const pick = (members: string[]) =>
     members
-      .filter((id) => sys.cells.has(id) && !unknown(id) && !fixed.has(id))
+      .filter((id) => sys.cells.has(id) && !unknown(id) && !fixed.has(id) && !sys.cells.get(id)?.known)
       .sort((a, b) => Number(value(a) === 0) - Number(value(b) === 0) || cost(a) - cost(b))[0];
   for (;;) {
     let changed = false;

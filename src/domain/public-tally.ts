@@ -6,7 +6,7 @@
 // answers per category behind a score, and the counts behind each share. The
 // results pages, the open data and the public tally and turnout API all read
 // this one function; only the authenticated feed keeps exact counts.
-import { type CellSystem, MARGIN_COST, mayPublishFigure, mergeAliases, suppress } from './disclosure';
+import { type CellSystem, isSmallCell, MARGIN_COST, mayPublishFigure, mergeAliases, suppress } from './disclosure';
 import type { Instrument } from './schemas/instrument';
 import type { SubjectIndicators, SubjectScore, TallyCount } from './schemas/participation';
 import type { ValidityResult } from './schemas/score-rule';
@@ -87,10 +87,15 @@ export function tallySystem(def: Def | undefined, figures: TallyFigures): CellSy
   const sums: CellSystem['sums'] = [];
   const unknownIds = new Set<string>();
   // Margins readers need most (turnout, then totals) are the last a secondary suppression takes.
-  const put = (id: string, v: number | null, weight = 0, derived = false) => {
+  const put = (id: string, v: number | null, weight = 0, derived = false, known = false) => {
     // A withheld share is no count shown as suppressed: it is an aggregate the public simply lacks.
     if (v === null && !derived) unknownIds.add(id);
-    cells.set(id, { value: v ?? 0, cost: (v ?? 0) + weight, ...(v === null && derived ? { hidden: true } : {}) });
+    cells.set(id, {
+      value: v ?? 0,
+      cost: (v ?? 0) + weight,
+      ...(v === null && derived ? { hidden: true } : {}),
+      ...(known && v !== null ? { known } : {}),
+    });
   };
   const categories = figures.turnout.map((t) => t.raterCategory);
   const byQuestion = new Map<string, Map<string, Map<string, number | null>>>();
@@ -126,11 +131,15 @@ export function tallySystem(def: Def | undefined, figures: TallyFigures): CellSy
     );
     sums.push({ total: row(q), parts: [...opts.keys()].map((o) => tot(q, o)) });
   }
-  for (const t of figures.turnout) put(turn(t.raterCategory), t.responses, MARGIN_COST);
+  // Turnout per category is public anyway (one published token per response, one receipt per response):
+  // the audit counts it as known, and hiding it never protects a cell.
+  for (const t of figures.turnout) put(turn(t.raterCategory), t.responses, MARGIN_COST, false, true);
   put(
     'N',
     figures.responses !== undefined ? figures.responses : sumOf(figures.turnout.map((t) => t.responses)),
     MARGIN_COST,
+    false,
+    true,
   );
   sums.push({ total: 'N', parts: categories.map(turn) });
   const questions = def?.questions ?? [];
@@ -263,8 +272,10 @@ export function publicTally(def: Def | undefined, exact: ExactTally, k: number):
       ...(indicators && enough ? { indicators } : {}),
     };
   });
+  // Turnout is never a secondary choice (see tallySystem); a small one is still not printed here.
+  const smallTurnout = (c: string) => isSmallCell(exact.turnout.find((t) => t.raterCategory === c)?.responses ?? 0, k);
   const turnout = exact.turnout.map(({ raterCategory, responses }) =>
-    is(turn(raterCategory))
+    smallTurnout(raterCategory)
       ? { raterCategory, responses: null, suppressed: true as const }
       : { raterCategory, responses },
   );
@@ -273,10 +284,10 @@ export function publicTally(def: Def | undefined, exact: ExactTally, k: number):
     counts: exact.counts.map((c) => ({ ...c, ...cell(c.count, is(n(c.question, c.option, c.raterCategory))) })),
     totals,
     rows,
-    responses: cell(sys.cells.get('N')?.value ?? 0, is('N')),
+    responses: cell(sys.cells.get('N')?.value ?? 0, isSmallCell(sys.cells.get('N')?.value ?? 0, k)),
     turnout,
     subjects,
-    validity: publicValidity(exact.validity, (c) => is(turn(c))),
+    validity: publicValidity(exact.validity, smallTurnout),
   };
 }
 

@@ -175,7 +175,7 @@ describe('publicTally', () => {
     // The proof as the e2e test runs it: the same relations, built from published figures only.
     const sys = tallySystem(inst, { ...p, responses: p.responses.count });
     expect(recoverable(sys, sys.unknownIds)).toEqual([]);
-    // Turnout of 18 stays published: hiding it is never the cheapest choice here.
+    // Turnout is public anyway (the spent-token list): never hidden, always known to the audit.
     expect(p.turnout.map((t) => t.responses)).toEqual([18, 18]);
   });
 
