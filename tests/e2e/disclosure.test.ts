@@ -57,8 +57,19 @@ describe('small-cell suppression on every public table of the demo', () => {
       expect(body.counts.some((c) => c.suppressed)).toBe(true);
       const inst = runtime.instruments.find((i) => i.id === id);
       const indicators = new Map(body.subjects.map((s) => [s.subject.id, s.indicators]));
+      // What an attacker also has: the spent-token list gives every category's turnout (one token a response).
+      const spent = await fetch(`${b.base}/api/v1/instruments/${id}/tokens/spent`);
+      const keys =
+        spent.status === 200 ? ((await spent.json()) as { keys: { raterCategory: string; spent: number }[] }).keys : [];
+      const turnout = body.turnout.map((t) => {
+        const mine = keys.filter((x) => x.raterCategory === t.raterCategory);
+        return mine.length > 0 ? { ...t, responses: mine.reduce((a, x) => a + x.spent, 0) } : t;
+      });
+      if (keys.length > 0)
+        expect(turnout.filter((t) => t.responses !== null)).toEqual(body.turnout.filter((t) => t.responses !== null));
       const sys = tallySystem(inst, {
         ...body,
+        turnout,
         responses: body.responses.count,
         sharePublished: (subject, which) => {
           const x = indicators.get(subject) as Record<string, unknown> | undefined;
