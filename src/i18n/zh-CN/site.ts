@@ -247,7 +247,7 @@ export const zhCNSite = {
       insufficient: '样本不足',
       /** The one-line explanation next to every table with suppressed counts (docs/privacy.md). */
       suppressed: (k: number) =>
-        `“<${k}” 表示该格人数在 1 至 ${k - 1} 之间, 不公布具体数字, 以免推知个人意见; 为防止由合计反推, 部分较大的数字也一并隐去, 得分和比率只在至少 ${k} 份回答时公布。`,
+        `“<${k}” 表示不公布的数字: 人数在 1 至 ${k - 1} 之间的格, 以及为防止由合计反推而一并隐去的格 (可能更大), 以免推知个人意见; 得分和比率只在至少 ${k} 份回答时公布。`,
       known: '了解并评价',
       unknown: '不了解',
       good: '好评率',
@@ -439,7 +439,7 @@ export const zhCNSite = {
         tallies: {
           title: '民意征集统计',
           description:
-            '各项测评、问卷和投票截止后的最终统计: 每道题每个选项在每类评议主体中的票数, 取自已公布的统计快照。',
+            '各项测评、问卷和投票截止后的最终统计: 每道题每个选项在每类评议主体中的票数, 取自已公布的统计快照。1 至 4 票的格, 以及为防止由合计反推而一并隐去的格, 票数为空、suppressed 为 1。',
           columns: {
             appraisal: '考核编号',
             instrument: '测评编号',
