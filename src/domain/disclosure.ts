@@ -36,6 +36,29 @@ const EPS = 1e-9;
 export const MARGIN_COST = 1e6;
 
 /**
+ * One Gauss-Jordan step: take the first row from `r` on with an entry in column
+ * `j`, move it to `r`, scale it to 1 there and clear column `j` in every other
+ * row (columns before `from` are known to be zero in that row). False when no
+ * row has the column.
+ */
+function pivot(rows: Float64Array[], r: number, j: number, from: number): boolean {
+  let p = -1;
+  for (let i = r; i < rows.length && p < 0; i++) if (Math.abs(rows[i]![j]!) > EPS) p = i;
+  if (p < 0) return false;
+  [rows[r], rows[p]] = [rows[p]!, rows[r]!];
+  const pr = rows[r]!;
+  const pv = pr[j]!;
+  for (let x = from; x < pr.length; x++) pr[x] = pr[x]! / pv;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const f = row[j]!;
+    if (i === r || Math.abs(f) < EPS) continue;
+    for (let x = from; x < row.length; x++) row[x] = row[x]! - f * pr[x]!;
+  }
+  return true;
+}
+
+/**
  * The suppressed figures that the published ones pin down exactly: a figure is
  * recoverable when its unit vector lies in the row space of the relations
  * restricted to the unknowns (suppressed and hidden figures). Read off the
@@ -66,23 +89,7 @@ export function derivations(sys: CellSystem, suppressed: ReadonlySet<string>): M
   let r = 0;
   const pivots: number[] = [];
   for (let j = 0; j < unknownCount && r < rows.length; j++) {
-    let p = -1;
-    for (let i = r; i < rows.length; i++)
-      if (Math.abs(rows[i]![j]!) > EPS) {
-        p = i;
-        break;
-      }
-    if (p < 0) continue;
-    [rows[r], rows[p]] = [rows[p]!, rows[r]!];
-    const pr = rows[r]!;
-    const pv = pr[j]!;
-    for (let x = j; x < width; x++) pr[x] = pr[x]! / pv;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const f = row[j]!;
-      if (i === r || Math.abs(f) < EPS) continue;
-      for (let x = j; x < width; x++) row[x] = row[x]! - f * pr[x]!;
-    }
+    if (!pivot(rows, r, j, j)) continue;
     pivots.push(j);
     r++;
   }
@@ -93,26 +100,8 @@ export function derivations(sys: CellSystem, suppressed: ReadonlySet<string>): M
     (a, b) => cost(b) - cost(a),
   );
   let q = r;
-  for (const j of dear) {
-    let p = -1;
-    for (let i = q; i < rows.length; i++)
-      if (Math.abs(rows[i]![j]!) > EPS) {
-        p = i;
-        break;
-      }
-    if (p < 0) continue;
-    [rows[q], rows[p]] = [rows[p]!, rows[q]!];
-    const pr = rows[q]!;
-    const pv = pr[j]!;
-    for (let x = unknownCount; x < width; x++) pr[x] = pr[x]! / pv;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const f = row[j]!;
-      if (i === q || Math.abs(f) < EPS) continue;
-      for (let x = unknownCount; x < width; x++) row[x] = row[x]! - f * pr[x]!;
-    }
-    q++;
-  }
+  // Not in column order here: every published column may still hold entries, so eliminate across all of them.
+  for (const j of dear) if (pivot(rows, q, j, unknownCount)) q++;
   const out = new Map<string, string[]>();
   pivots.forEach((j, i) => {
     const row = rows[i]!;
