@@ -106,6 +106,7 @@ export function runtimeCatalog(c: Catalog): RuntimeCatalog {
       phases: e.data.phases,
       raterCategories: e.data.raterCategories,
       messages: e.data.messages,
+      disclosure: e.data.disclosure,
       objection: {
         days: e.data.objection.days,
         acceptWorkingDays: e.data.objection.acceptWorkingDays,

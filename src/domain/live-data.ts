@@ -183,4 +183,5 @@ export function liveTable<T>(d: LiveDataset<T>, items: T[], ctx: LiveContext): L
   });
 }
 
-export const liveDataHref = (name: LiveDatasetName, format: 'json' | 'csv') => `/api/v1/open-data/${name}.${format}`;
+export const liveDataHref = (name: LiveDatasetName, format: 'json' | 'csv' | 'xlsx') =>
+  `/api/v1/open-data/${name}.${format}`;

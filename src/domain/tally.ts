@@ -65,7 +65,7 @@ export function subjectsOf(inst: Pick<Instrument, 'questions' | 'layout'>): Subj
  * response that graded the subject answers exactly once (a ballot's overall
  * grade, else its first graded item; a rating's scale).
  */
-function anchorOf(inst: Pick<Instrument, 'questions' | 'gradeScores'>, subject: SubjectRef) {
+export function anchorOf(inst: Pick<Instrument, 'questions' | 'gradeScores'>, subject: SubjectRef) {
   const own = inst.questions.filter(
     (q) => q.subject?.id === subject.id && q.subject.kind === subject.kind && q.role !== 'unknown',
   );

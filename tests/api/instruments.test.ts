@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { receiptList, receiptStatus, tallyBody, turnoutBody } from '../../src/domain/schemas/participation';
 import { TURNOUT_TTL_SECONDS, turnoutCacheKey } from '../../src/server/routes/instruments';
 import { client, submit } from '../support/api-client';
-import { ballotAnswers, catalog, issue, NOW } from '../support/api-fixtures';
+import { ballotAnswers, catalog, exactTally, issue, NOW } from '../support/api-fixtures';
 
 const api = client({ catalog, now: () => NOW });
 const afterClose = client({ catalog, now: () => new Date('2026-12-21T00:00:00Z') });
@@ -124,7 +124,7 @@ describe('tallies', () => {
     await submit(api, 'ballot-t', { code: party[0], answers: ballotAnswers('good') });
     await submit(api, 'ballot-t', { code: party[1], answers: ballotAnswers('good', { 'unit-a.i2': 'fair' }) });
     await submit(api, 'ballot-t', { code: npc, answers: ballotAnswers('poor', { 'unit-a.problems': ['p1', 'p2'] }) });
-    const body = tallyBody.parse(await (await afterClose.request('/api/v1/instruments/ballot-t/tally')).json());
+    const body = await exactTally(afterClose, 'ballot-t');
     const a = body.subjects.find((s) => s.subject.id === 'unit-a');
     expect(a?.score).toBe(54);
     expect(a?.contribution).toBe(10.8);
@@ -146,6 +146,18 @@ describe('tallies', () => {
       raterCategory: 'party_deputy',
       count: 1,
     });
+    // The public answer of the same three ballots: every count below 5 hidden, no score from fewer than 5 answers.
+    const pub = tallyBody.parse(await (await afterClose.request('/api/v1/instruments/ballot-t/tally')).json());
+    expect(pub.minCell).toBe(5);
+    expect(pub.counts).toContainEqual({
+      question: 'unit-a.i2',
+      option: 'fair',
+      raterCategory: 'party_deputy',
+      count: null,
+      suppressed: true,
+    });
+    expect(pub.counts.every((c) => c.count === null || c.count === 0 || c.count >= 5)).toBe(true);
+    expect(pub.subjects.find((s) => s.subject.id === 'unit-a')).toMatchObject({ status: 'insufficient', score: null });
   });
 });
 

@@ -3,9 +3,11 @@
 // reopening, publication only with the writer's consent, and the units'
 // public figures (satisfaction only from five ratings on).
 import { env } from 'cloudflare:test';
+import readXlsxFile from 'read-excel-file/universal';
 import { describe, expect, it } from 'vitest';
 import { messageCreated, trackedMessage } from '../../src/domain/schemas/message';
 import { messageQueue } from '../../src/domain/schemas/observer-account';
+import { XLSX_TYPE } from '../../src/lib/open-data/xlsx';
 import { client } from '../support/api-client';
 import {
   answeredMessage,
@@ -204,6 +206,20 @@ describe('in public', () => {
     const text = new TextDecoder().decode(bytes);
     expect(text.startsWith('appraisal,id,unit')).toBe(true);
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""点我"") 反映问题"`);
+    // The same rows as Excel: text cells stay text (a formula in a message is never a formula there).
+    const x = await api.request('/api/v1/open-data/answered-messages.xlsx?appraisal=test-2026');
+    expect(x.status).toBe(200);
+    expect(x.headers.get('content-type')).toBe(XLSX_TYPE);
+    expect(x.headers.get('content-disposition')).toBe('attachment; filename="answered-messages-test-2026.xlsx"');
+    const [rows, notes] = await readXlsxFile(await x.arrayBuffer());
+    const json = (await (
+      await api.request('/api/v1/open-data/answered-messages.json?appraisal=test-2026')
+    ).json()) as Record<string, unknown>[];
+    const header = rows?.data[0] as string[];
+    expect(rows?.data.slice(1)).toEqual(json.map((r) => header.map((k) => r[k])));
+    expect(JSON.stringify(rows?.data)).toContain('=HYPERLINK(\\"http://evil.example\\"');
+    expect(notes?.sheet).toBe('字段说明');
+    expect(notes?.data.map((r) => r[0])).toEqual(expect.arrayContaining(header));
     expect((await api.request('/api/v1/open-data/answered-messages.json?appraisal=nope')).status).toBe(404);
     expect((await api.request('/api/v1/open-data/nope.json')).status).toBe(400);
   });

@@ -11,7 +11,7 @@ import { tokenKeyBody } from '../../src/domain/schemas/token';
 import { finalizeToken } from '../../src/lib/participate/token';
 import { feedKeySecret } from '../../src/server/middleware/feed-auth';
 import { blindFor, client, requestToken, rowCount, spend, submit, takeToken } from '../support/api-client';
-import { catalog, issue, NOW, TOKEN } from '../support/api-fixtures';
+import { catalog, exactTally, issue, NOW, TOKEN } from '../support/api-fixtures';
 
 const api = client({ catalog, now: () => NOW });
 const closed = client({ catalog, now: () => new Date('2026-12-21T00:00:00Z') });
@@ -104,7 +104,7 @@ describe('targeted codes (定点定向)', () => {
     expect(body.error.issues).toContainEqual({ path: ['answers', 'unit-a'], message: '您的参与码不涉及这个评议对象' });
     expect(await stored()).toEqual(before);
     expect((await spend(api, MULTI, taken.token, { 'unit-b': 'basically' })).status).toBe(201);
-    const t = await tally();
+    const t = await exactTally(closed, MULTI);
     expect(t.counts).toContainEqual({
       question: 'unit-b',
       option: 'basically',
@@ -112,6 +112,14 @@ describe('targeted codes (定点定向)', () => {
       count: 1,
     });
     expect(t.counts.filter((c) => c.question.startsWith('unit-a'))).toEqual([]);
+    // In public the single answer is a small cell.
+    expect((await tally()).counts).toContainEqual({
+      question: 'unit-b',
+      option: 'basically',
+      raterCategory: 'service_recipient',
+      count: null,
+      suppressed: true,
+    });
   });
 
   it('counts codes issued per subject: a targeted code only for its subjects', async () => {
@@ -161,7 +169,7 @@ describe('不了解 and 样本不足', () => {
     for (const code of recipients) {
       expect((await submit(api, MULTI, { code, answers: { 'unit-a': 'unsatisfied' } })).status).toBe(201);
     }
-    const t = await tally();
+    const t = await exactTally(closed, MULTI);
     const by = Object.fromEntries(t.subjects.map((s) => [s.subject.id, s]));
     // unit-a: deputies 100 (weight 40), recipients 0 (weight 60) = 40.
     expect(by['unit-a']).toMatchObject({ status: 'scored', known: 5, unknown: 0, score: 40 });
@@ -190,8 +198,15 @@ describe('the score rule and validity in public', () => {
     const t = await tally();
     expect(t.rule).toMatchObject({ weights: { npc_deputy: 40, service_recipient: 60 }, minKnown: 2, unknown: true });
     expect(t.rule.text).toMatch(/不了解/);
-    expect(t.validity).toMatchObject({ valid: true, categories: [{ raterCategory: 'npc_deputy', reached: 100 }] });
-    const a = t.subjects.find((s) => s.subject.id === 'unit-a');
+    // Two deputies: their turnout is a small cell, so the rate that would give it back is withheld; the verdict stays.
+    expect(t.validity).toMatchObject({
+      valid: true,
+      categories: [{ raterCategory: 'npc_deputy', responses: null, reached: null }],
+    });
+    expect(t.subjects.find((s) => s.subject.id === 'unit-a')?.score).toBeNull();
+    const exact = await exactTally(closed, MULTI);
+    expect(exact.validity).toMatchObject({ valid: true, categories: [{ raterCategory: 'npc_deputy', reached: 100 }] });
+    const a = exact.subjects.find((s) => s.subject.id === 'unit-a');
     expect(a?.score).toBe(t.rule.gradeScores.basically);
   });
 

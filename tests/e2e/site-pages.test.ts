@@ -274,12 +274,15 @@ describe('results (结果公示)', () => {
       '不满意',
       '合计',
     ]);
+    // Small-cell suppression: the deputies' few 基本满意/不满意 answers hide these totals (and, so that they
+    // cannot be solved back, the row total); one line under the tally says what "<5" means.
     expect(await tally.locator('table.options tr[data-question="czj"]').innerText()).toMatch(
-      /澄川县财政局\s+40\s+26\s+6\s+72/,
+      /澄川县财政局\s+40\s+<5\s+<5\s+<5/,
     );
-    // The other 8 of the 80 said 不了解: counted apart, beside the score.
+    expect(await tally.locator('.suppressed-note').innerText()).toContain('“<5”');
+    // The score stands (72 known answers, at least 5); the known and 不了解 counts are hidden with the cells.
     expect(await tally.locator('table.subjects tr[data-subject="czj"]').innerText()).toMatch(
-      /县财政局\s+83\.1\s+72\s+8\s/,
+      /县财政局\s+83\.1\s+<5\s+<5\s/,
     );
     expect(await tally.locator('svg rect.bar').count()).toBe(24);
     // The data table sits in a closed <details>: read its text, not its rendering.
@@ -295,7 +298,7 @@ describe('results (结果公示)', () => {
     expect(await p.locator('table.result-table').count()).toBe(0);
     const tally = p.locator('section.tally#tally-rating-sessions-2026');
     expect(await tally.locator('table.options tr[data-question="czj"]').innerText()).toMatch(
-      /澄川县财政局\s+24\s+10\s+2\s+36/,
+      /澄川县财政局\s+24\s+<5\s+<5\s+36/,
     );
     expect(await tally.locator('table.turnout').innerText()).toMatch(/人大代表\s+18\s+30\s+60\.0%/);
     // The instrument asks for half of each category: 60% reached, the round counts.

@@ -2,8 +2,11 @@
 // each other and with the content, and what they say is what the pages show.
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees (cells apart, hidden parts out), which is what these tests check.
 import { parse } from 'csv-parse/sync';
+import readXlsxFile from 'read-excel-file/universal';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/build/content';
+import { t } from '../../src/i18n';
+import { XLSX_TYPE } from '../../src/lib/open-data/xlsx';
 import { buildModel } from '../../src/lib/site/model';
 import { rowContext } from '../../src/lib/site/names';
 import { DATASET_NAMES, DATASETS, type Row, tableOf } from '../../src/lib/site/open-data';
@@ -52,6 +55,27 @@ describe('open data files', () => {
       Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? '' : String(v)])),
     );
     expect(d.csv).toEqual(asText);
+  });
+
+  it.each(DATASET_NAMES)('%s: the .xlsx holds the same rows, then the column notes on a second sheet', async (name) => {
+    const r = await fetch(`${b.base}/data/${name}.xlsx`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe(XLSX_TYPE);
+    const [rows, notes, ...more] = await readXlsxFile(await r.arrayBuffer());
+    expect(more).toEqual([]);
+    const columns = DATASETS.get(name)!.columns;
+    expect(rows?.sheet).toBe(name);
+    // Numbers stay numbers, text stays text (dates as ISO text, as in the CSV), empty cells null.
+    expect(rows?.data).toEqual([
+      columns.map(([k]) => k),
+      ...(await data(name)).rows.map((x) => columns.map(([k]) => x[k])),
+    ]);
+    const doc = (t.portal.data.datasets as Record<string, { title: string; columns: Record<string, string> }>)[name]!;
+    expect(notes?.sheet).toBe('字段说明');
+    expect(notes?.data[0]?.[0]).toBe(doc.title);
+    for (const [k, type] of columns) {
+      expect(notes?.data.map((r) => r.slice(0, 3))).toContainEqual([k, t.portal.data.types[type], doc.columns[k]]);
+    }
   });
 
   it('agrees with the content files the site was built from', async () => {
@@ -157,44 +181,58 @@ describe('open data agrees with the pages', () => {
     for (const appraisal of new Set(tallies.map((x) => x.appraisal))) {
       const p = await b.page(`/results/${appraisal}/`);
       for (const instrument of new Set(tallies.filter((x) => x.appraisal === appraisal).map((x) => x.instrument))) {
-        const sums = new Map<string, number>();
+        // Summed where every category's count is published (suppressed counts are empty in the CSV): a page
+        // cell must then equal the sum. Where one is hidden, the page shows its own published total or "<5",
+        // which tests/e2e/disclosure.test.ts checks against the API.
+        const sums = new Map<string, number | null>();
+        const add = (m: Map<string, number | null>, k: string, v: string | undefined) => {
+          const n = v === '' || v === undefined ? null : Number(v);
+          const was = m.has(k) ? m.get(k)! : 0;
+          m.set(k, was === null || n === null ? null : was + n);
+        };
         // Written comments are counted under "_text" in the data; the page tables show choices only.
         // 不了解 ("<subject>.unknown") is shown per subject beside the score, not among the options.
-        const unknown = new Map<string, number>();
+        const unknown = new Map<string, number | null>();
         for (const r of tallies.filter((x) => x.instrument === instrument && x.option !== '_text')) {
           const question = r.question ?? '';
           if (question.endsWith('.unknown')) {
-            const subject = question.slice(0, -'.unknown'.length);
-            unknown.set(subject, (unknown.get(subject) ?? 0) + Number(r.count));
+            add(unknown, question.slice(0, -'.unknown'.length), r.count);
             continue;
           }
-          sums.set(`${r.question}/${r.option}`, (sums.get(`${r.question}/${r.option}`) ?? 0) + Number(r.count));
+          add(sums, `${r.question}/${r.option}`, r.count);
         }
+        let checked = 0;
         for (const [subject, n] of unknown) {
           // Cells: score, known, unknown, then the indicators.
           const cells = await p
             .locator(`table.subjects[data-instrument="${instrument}"] tr[data-subject="${subject}"] td`)
             .allTextContents();
+          if (n === null || !/^\d+$/.test(cells[2] ?? '')) continue;
           expect(Number(cells[2]), `${instrument} ${subject} 不了解`).toBe(n);
+          checked++;
         }
         const rows = await p.locator(`table.options[data-instrument="${instrument}"] tbody tr`).evaluateAll((trs) =>
           trs.map((tr) => ({
             q: tr.getAttribute('data-question') ?? '',
-            cells: [...tr.querySelectorAll('td')].map((td) => Number(td.textContent)),
+            cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
           })),
         );
         expect(rows.length, instrument).toBeGreaterThan(0);
-        const total = [...sums.values()].reduce((a, n) => a + n, 0);
-        expect(
-          rows.reduce((a, r) => a + (r.cells.at(-1) ?? 0), 0),
-          instrument,
-        ).toBe(total);
-        // The data names options by id, the page by label: compare each question's non-zero counts.
+        // The data names options by id, the page by label: compare each question's published non-zero counts.
         for (const r of rows) {
           const fromData = [...sums.entries()].filter(([k]) => k.startsWith(`${r.q}/`)).map(([, n]) => n);
-          const onPage = r.cells.slice(0, -1).filter((n) => n > 0);
-          expect(onPage.sort(), `${instrument} ${r.q}`).toEqual(fromData.filter((n) => n > 0).sort());
+          if (fromData.some((n) => n === null) || r.cells.some((c) => !/^\d+$/.test(c))) continue;
+          const onPage = r.cells
+            .slice(0, -1)
+            .map(Number)
+            .filter((n) => n > 0);
+          expect(onPage.sort(), `${instrument} ${r.q}`).toEqual(fromData.filter((n) => (n ?? 0) > 0).sort());
+          expect(Number(r.cells.at(-1)), `${instrument} ${r.q} total`).toBe(
+            fromData.reduce<number>((a, n) => a + (n ?? 0), 0),
+          );
+          checked++;
         }
+        expect(checked, instrument).toBeGreaterThan(0);
         // The chart's data table is in a closed <details>: its text, not its rendering.
         const charted = await p.locator(`#tally-${instrument} figure.chart details td`).allTextContents();
         for (const s of scores.filter((x) => x.instrument === instrument)) {

@@ -12,13 +12,17 @@ import {
   normaliseCrockford,
   RANDOM_LENGTH,
 } from '../../src/domain/code';
+import { signFeedRequest } from '../../src/domain/feed';
 import { coversInstrument, expandInstrument } from '../../src/domain/instrument';
+import { feedBody } from '../../src/domain/schemas/feed';
 import { instrumentSource } from '../../src/domain/schemas/instrument';
 import { countKey, recount } from '../../src/domain/tally';
 import { scopeOf } from '../../src/domain/token';
 import { createTokenKey } from '../../src/server/auth/token-keys';
 import * as schema from '../../src/server/db/schema/index';
 import { insertTokenKeys } from '../../src/server/db/tokens';
+import { feedKeySecret } from '../../src/server/middleware/feed-auth';
+import type { client } from './api-client';
 
 export const NOW = new Date('2026-11-23T02:00:00Z');
 const open = { opensAt: '2026-11-20T08:00:00+08:00', closesAt: '2026-12-20T18:00:00+08:00' };
@@ -271,4 +275,21 @@ export async function expectCountersMatchRecount(): Promise<Map<string, number>>
   expect(actual).toEqual(expected.counts);
   expect(new Map(turnout.map((t) => [t.rater_category, t.responses]))).toEqual(expected.turnout);
   return actual;
+}
+
+/**
+ * One instrument's exact figures from the internal feed after close: what the
+ * appraisal system receives. The public tally hides the small cells of a few
+ * test ballots, so tests of the arithmetic read these.
+ */
+export async function exactTally(via: ReturnType<typeof client>, instrument: string) {
+  await env.DB.prepare("INSERT OR IGNORE INTO feed_keys VALUES ('k1', '内部考核系统', 'fp', '2026-11-01', NULL)").run();
+  const secret = await feedKeySecret(env.FEED_KEY_SECRET as string, 'k1');
+  const url = 'http://localhost/api/v1/feed/appraisals/test-2026/tallies';
+  const headers = await signFeedRequest({ keyId: 'k1', secret, method: 'GET', url, now: new Date() });
+  const r = await via.app.request(url, { headers }, env);
+  expect(r.status).toBe(200);
+  const found = feedBody.parse(await r.json()).instruments.find((i) => i.id === instrument);
+  if (!found) throw new Error(`${instrument} missing from the feed`);
+  return found;
 }

@@ -81,11 +81,14 @@ export const turnoutBody = z
     asOf: z.string(),
     /** Responses are shown in multiples of this (5 before close, 1 after): see `shownTurnout`. */
     step: z.number().int().positive(),
-    total: z.number().int(),
+    /** Null after close when suppressed (small-cell suppression, see `PublicCount`). */
+    total: z.number().int().nullable(),
     categories: z.array(
       z.object({
         raterCategory,
-        responses: z.number().int(),
+        /** Null with `suppressed: true` after close when 1..k-1 or recomputable from published counts. */
+        responses: z.number().int().nullable(),
+        suppressed: z.literal(true).optional(),
         /** Codes issued and not revoked; null for public instruments. */
         codesIssued: z.number().int().nullable(),
       }),
@@ -133,14 +136,46 @@ export const subjectScore = z.object({
 });
 export type SubjectScore = z.infer<typeof subjectScore>;
 
+/**
+ * A published count: `count` is the number, or null with `suppressed: true`
+ * where it lies between 1 and k-1 (k = `minCell`, the appraisal's
+ * `disclosure.minCell`, default 5) or would let such a count be recomputed
+ * from the published totals (secondary suppression; docs/privacy.md). Shown as "<k".
+ */
+const suppressed = z.literal(true).optional().describe('Present (true) exactly when count is null: withheld');
+const publicCell = { count: z.number().int().nullable(), suppressed };
+export const publicCount = z
+  .object({ question: key, option: z.string(), raterCategory, ...publicCell })
+  .meta({ id: 'PublicCount' });
+
+export const publicSubjectScore = subjectScore
+  .extend({
+    /** Null where suppressed (fewer than k, or recomputable). */
+    known: z.number().int().nullable(),
+    unknown: z.number().int().nullable(),
+    /** Per category: score and answers; null (suppressed) below k answers or where recomputable. */
+    byCategory: z.array(
+      z.object({ raterCategory, score: z.number().nullable(), answers: z.number().int().nullable(), suppressed }),
+    ),
+  })
+  .meta({ id: 'PublicSubjectScore' });
+
 export const tallyBody = z
   .object({
     instrument: id,
     asOf: z.string(),
     share: z.number(),
-    turnout: z.array(z.object({ raterCategory, responses: z.number().int() })),
-    counts: z.array(tallyCount),
-    subjects: z.array(subjectScore),
+    /** The disclosure threshold k: no published count lies in 1..k-1. */
+    minCell: z.number().int(),
+    turnout: z.array(z.object({ raterCategory, responses: z.number().int().nullable(), suppressed })),
+    /** All responses (the sum of turnout); null where suppressed. */
+    responses: z.object(publicCell),
+    counts: z.array(publicCount),
+    /** Per question and option over all categories. */
+    totals: z.array(z.object({ question: key, option: z.string(), ...publicCell })),
+    /** Per question over all options and categories. */
+    rows: z.array(z.object({ question: key, ...publicCell })),
+    subjects: z.array(publicSubjectScore),
     /** How the counts become the scores (weights, grade points, minimum known answers). */
     rule: scoreRule,
     /** Whether the round counts, when the instrument sets a minimum turnout; null otherwise. */

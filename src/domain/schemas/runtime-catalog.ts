@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appraisal, objectionSettings } from './appraisal';
+import { appraisal, disclosureSettings, objectionSettings } from './appraisal';
 import { isoDate } from './common';
 import { instrument } from './instrument';
 import { official } from './official';
@@ -16,6 +16,8 @@ export const runtimeCatalog = z.object({
       .pick({ id: true, year: true, title: true, forum: true, phases: true, messages: true, raterCategories: true })
       .extend({
         objection: objectionSettings.omit({ howTo: true }),
+        /** The public tally API and turnout apply its small-cell threshold; absent: the default k. */
+        disclosure: disclosureSettings.optional(),
         /** When the appraisal's result was published (its results file, else its tallies snapshot): the objection window opens. */
         resultsOn: isoDate.nullable(),
       }),

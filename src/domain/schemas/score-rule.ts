@@ -29,7 +29,8 @@ export const validityResult = z.object({
   categories: z.array(
     z.object({
       raterCategory,
-      responses: z.number().int(),
+      /** Null where the public view suppressed it (src/domain/public-tally.ts). */
+      responses: z.number().int().nullable(),
       codesIssued: z.number().int(),
       /** Percent required. */
       min: z.number(),

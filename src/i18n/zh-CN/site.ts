@@ -246,6 +246,9 @@ export const zhCNSite = {
       subjectsCaption: (title: string) => `${title}: 各评议对象得分与指标`,
       status: '状态',
       insufficient: '样本不足',
+      /** The one-line explanation next to every table with suppressed counts (docs/privacy.md). */
+      suppressed: (k: number) =>
+        `“<${k}” 表示不公布的数字: 人数在 1 至 ${k - 1} 之间的格, 以及为防止由合计反推而一并隐去的格 (可能更大), 以免推知个人意见; 得分和比率只在至少 ${k} 份回答时公布。`,
       known: '了解并评价',
       unknown: '不了解',
       good: '好评率',
@@ -290,9 +293,9 @@ export const zhCNSite = {
     },
     data: {
       title: '开放数据',
-      lead: '本平台公开的全部数据均可下载, 每个数据集同时提供 JSON 和 CSV 两种格式, 地址长期不变, 随网站每次发布自动生成。',
+      lead: '本平台公开的全部数据均可下载, 每个数据集同时提供 JSON、CSV 和 Excel (.xlsx) 三种格式, 地址长期不变, 随网站每次发布自动生成。',
       formats:
-        'CSV 文件采用 UTF-8 编码并带字节顺序标记 (BOM), 以便中文版 Excel 直接打开不出现乱码; 第一行为列名。JSON 文件是对象数组, 字段与 CSV 列相同, 数值为数字, 空值为 null。',
+        'CSV 文件采用 UTF-8 编码并带字节顺序标记 (BOM), 以便中文版 Excel 直接打开不出现乱码; 第一行为列名。JSON 文件是对象数组, 字段与 CSV 列相同, 数值为数字, 空值为 null。Excel 文件的第一个工作表是数据 (与 CSV 相同的列), 第二个工作表是字段说明。',
       license: '数据可自由使用、转载, 请注明来源。',
       dataset: '数据集',
       rows: '行数',
@@ -302,6 +305,8 @@ export const zhCNSite = {
       type: '类型',
       description: '说明',
       types: { string: '文本', integer: '整数', number: '数值', date: '日期 (YYYY-MM-DD)', url: '网址' },
+      /** The .xlsx files' second sheet (column notes). */
+      xlsxNotesSheet: '字段说明',
       empty: '暂无数据: 该数据集的字段已确定, 数据公布后自动生成。',
       datasets: {
         appraisals: {
@@ -435,14 +440,15 @@ export const zhCNSite = {
         tallies: {
           title: '民意征集统计',
           description:
-            '各项测评、问卷和投票截止后的最终统计: 每道题每个选项在每类评议主体中的票数, 取自已公布的统计快照。',
+            '各项测评、问卷和投票截止后的最终统计: 每道题每个选项在每类评议主体中的票数, 取自已公布的统计快照。1 至 4 票的格, 以及为防止由合计反推而一并隐去的格, 票数为空、suppressed 为 1。',
           columns: {
             appraisal: '考核编号',
             instrument: '测评编号',
             question: '题目编号 (民主测评为 “对象编号.测评项目”)',
             option: '选项编号',
             rater_category: '评议主体类别代码',
-            count: '票数',
+            count: '票数; 空值表示已隐去 (见 suppressed)',
+            suppressed: '1: 该格不公布 (人数在 1 至 k-1 之间, k 默认 5; 或为防止由合计反推而一并隐去的格), 0: 公布',
           },
         },
         rater_categories: {
@@ -468,8 +474,8 @@ export const zhCNSite = {
             subject: '对象编号',
             subject_name: '考核对象',
             status: '状态 (scored 已计分, insufficient 样本不足)',
-            known: '了解并评价该对象的答卷数',
-            unknown: '选择“不了解”的答卷数 (不计入得分)',
+            known: '了解并评价该对象的答卷数; 空值表示已隐去 (小于 k 或可由其他数字反推)',
+            unknown: '选择“不了解”的答卷数 (不计入得分); 空值表示已隐去',
             codes_issued: '可评价该对象的参与码数 (定点定向的参与码只计入其对象)',
             score: '加权得分 (满分 100, 保留两位小数)',
             contribution: '计入综合得分的分值 (得分 × 测评占比)',
@@ -502,7 +508,7 @@ export const zhCNSite = {
             appraisal: '考核编号',
             instrument: '测评编号',
             category: '评议主体类别',
-            responses: '提交份数',
+            responses: '提交份数; 空值表示已隐去 (可由票数反推或小于 k)',
             codes_issued: '发放参与码数',
             min_percent: '最低参评率 (%)',
             reached_percent: '实际参评率 (%)',

@@ -1,14 +1,16 @@
 // The published content as the pages, the open data and the feed see it:
 // plain entries in, lookups and relations out. No Astro import, so the Node
 // tests and the benchmark can build the same model from src/build/content.ts.
-import type { Catalog } from '../../domain/catalog';
+import { type Catalog, categoryGroups } from '../../domain/catalog';
+import { minCellOf } from '../../domain/disclosure';
+import { expandInstrument } from '../../domain/instrument';
+import { type PublicSnapshot, publicSnapshot } from '../../domain/public-tally';
 import type {
   Appraisal,
   IndicatorSystem,
   Observer,
   Official,
   Result,
-  Snapshot,
   SubjectRef,
   Summary,
   Team,
@@ -55,8 +57,11 @@ export interface SiteModel {
   /** Newest publication first. */
   results: Result[];
   resultOf: (appraisalId: string) => Result | undefined;
-  /** The committed record of an appraisal's final opinion tallies (issue 7), if taken. */
-  snapshotOf: (appraisalId: string) => Snapshot | undefined;
+  /**
+   * An appraisal's final opinion tallies (issue 7) as the public may see them: the committed
+   * snapshot through small-cell and secondary suppression (src/domain/public-tally.ts).
+   */
+  snapshotOf: (appraisalId: string) => PublicSnapshot | undefined;
   /** Appraisals with a results page: published results, or tallies, or both. Newest first. */
   withResults: Appraisal[];
   /** Units appraised in an appraisal (from its teams), in directory order. */
@@ -96,7 +101,18 @@ export function buildModel(data: SiteData): SiteModel {
   const indicatorsByAppraisal = new Map(data.indicators.map((e) => [e.data.appraisal, e.data]));
   const results = data.results.map((e) => e.data).sort((a, b) => b.publishedOn.localeCompare(a.publishedOn));
   const resultByAppraisal = new Map(results.map((r) => [r.appraisal, r]));
-  const snapshotByAppraisal = new Map(data.snapshots.map((e) => [e.data.appraisal, e.data]));
+  // Every page and dataset reads the snapshot through this one public view; the exact file stays out of reach.
+  const snapshotByAppraisal = new Map(
+    data.snapshots.map((e) => {
+      const a = data.appraisals.find((x) => x.id === e.data.appraisal)?.data;
+      const defs = new Map(
+        data.instruments
+          .filter((i) => i.data.appraisal === e.data.appraisal)
+          .map((i) => [i.data.id, expandInstrument(i.data, categoryGroups(a))]),
+      );
+      return [e.data.appraisal, publicSnapshot(e.data, (id) => defs.get(id), minCellOf(a))] as const;
+    }),
+  );
   const officialRank = (id?: string) => (id ? officials.findIndex((o) => o.id === id) : -1);
 
   return {

@@ -306,6 +306,7 @@ const datasets: Dataset[] = [
       ['option', 'string'],
       ['rater_category', 'string'],
       ['count', 'integer'],
+      ['suppressed', 'integer'],
     ],
     rows: (m) =>
       m.appraisals.flatMap((a) =>
@@ -317,6 +318,7 @@ const datasets: Dataset[] = [
             option: c.option,
             rater_category: c.raterCategory,
             count: c.count,
+            suppressed: c.suppressed ? 1 : 0,
           })),
         ),
       ),

@@ -89,7 +89,7 @@ export function indicatorRows(m: SiteModel, unitId: string, appraisal: Appraisal
   return (m.snapshotOf(appraisal.id)?.instruments ?? []).flatMap((i) => {
     const s = i.subjects.find((x) => x.subject.kind === 'unit' && x.subject.id === unitId);
     if (!s) return [];
-    const enough = s.status === 'scored' && mayPublishFigure(s.known, k);
+    const enough = s.status === 'scored' && s.known !== null && mayPublishFigure(s.known, k);
     return [
       {
         instrument: i.id,

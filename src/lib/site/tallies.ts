@@ -3,18 +3,20 @@
 // score and, per question, the count of every option over all rater
 // categories. Pure: the pages and the open data build on the same figures.
 
-import type { Instrument, Option, Question, Snapshot, SubjectRef } from '../../domain/schemas';
+import type { PublicInstrument } from '../../domain/public-tally';
+import type { Instrument, Option, Question, SubjectRef } from '../../domain/schemas';
 import type { SubjectIndicators, TallyCount } from '../../domain/schemas/participation';
 import type { ScoreRule, ValidityResult } from '../../domain/schemas/score-rule';
 import { explainScore, TEXT_OPTION } from '../../domain/tally';
 
-type SnapshotInstrument = Snapshot['instruments'][number];
+type SnapshotInstrument = PublicInstrument;
 
+/** Null: suppressed (shown as "<k"). */
 export interface TallyRow {
   question: string;
   label: string;
-  counts: number[];
-  total: number;
+  counts: (number | null)[];
+  total: number | null;
 }
 
 /** Questions sharing one list of options form one table (a rating's units; a ballot's items). */
@@ -33,7 +35,10 @@ export interface InstrumentTally {
   /** Answered with codes: its spent blind-signed tokens are public after the close. */
   coded: boolean;
   turnout: (SnapshotInstrument['turnout'][number] & { label: string })[];
-  responses: number;
+  /** Null where suppressed. */
+  responses: number | null;
+  /** The disclosure threshold k: suppressed counts read "<k". */
+  minCell: number;
   /** Scored subjects, for the chart. */
   subjects: { subject: SubjectRef; score: number }[];
   /** Every subject: score or 样本不足, known and 不了解 answers, the practice's indicators. */
@@ -53,8 +58,8 @@ export interface SubjectDetail {
   subject: SubjectRef;
   status: 'scored' | 'insufficient';
   score: number | null;
-  known: number;
-  unknown: number;
+  known: number | null;
+  unknown: number | null;
   indicators?: SubjectIndicators;
 }
 
@@ -77,11 +82,9 @@ export function instrumentTally(
   name: SubjectNamer,
   categoryLabel: (id: string) => string = (id) => id,
 ): InstrumentTally {
-  const sums = new Map<string, number>();
-  for (const c of snap.counts) {
-    const k = `${c.question}\u0000${c.option}`;
-    sums.set(k, (sums.get(k) ?? 0) + c.count);
-  }
+  // The public view's totals, suppressed ones null: never summed here from the per-category cells.
+  const sums = new Map(snap.totals.map((t) => [`${t.question}\u0000${t.option}`, t.count]));
+  const rowTotals = new Map(snap.rows.map((r) => [r.question, r.count]));
   const countedQuestions = [...new Set(snap.counts.map((c) => c.question))];
   const questions: Question[] =
     definition?.questions.filter((q) => q.type !== 'text' && q.role !== 'unknown') ??
@@ -111,12 +114,15 @@ export function instrumentTally(
       table = { options: q.options, rows: [] };
       tables.set(key, table);
     }
-    const counts = q.options.map((o) => sums.get(`${q.id}\u0000${o.id}`) ?? 0);
+    const counts = q.options.map((o) => {
+      const v = sums.get(`${q.id}\u0000${o.id}`);
+      return v === undefined ? 0 : v;
+    });
     table.rows.push({
       question: q.id,
       label: rowLabel(q, perSubject, name),
       counts,
-      total: counts.reduce((a, b) => a + b, 0),
+      total: rowTotals.has(q.id) ? (rowTotals.get(q.id) ?? null) : 0,
     });
   }
   return {
@@ -128,7 +134,8 @@ export function instrumentTally(
     receipts: snap.receipts.length,
     coded: snap.turnout.some((t) => t.codesIssued !== null),
     turnout: snap.turnout.map((t) => ({ ...t, label: categoryLabel(t.raterCategory) })),
-    responses: snap.turnout.reduce((n, t) => n + t.responses, 0),
+    responses: snap.responses.count,
+    minCell: snap.minCell,
     subjects: snap.subjects.flatMap((s) => (s.score === null ? [] : [{ subject: s.subject, score: s.score }])),
     details: snap.subjects.map(({ subject, status, score, known, unknown, indicators }) => ({
       subject,
@@ -160,9 +167,14 @@ export function optionLabels(definition: Pick<Instrument, 'questions'> | undefin
 /** The worked example: the first subject that was scored, recomputed step by step from the published counts. */
 function exampleOf(snap: SnapshotInstrument, definition: Instrument | undefined): InstrumentTally['example'] {
   if (!definition) return null;
-  const first = snap.subjects.find((s) => s.status === 'scored' && s.score !== null);
+  // Only from published cells: the first scored subject none of whose counts was suppressed.
+  const own = (s: SubjectRef) => snap.counts.filter((c) => c.question === s.id || c.question.startsWith(`${s.id}.`));
+  const first = snap.subjects.find(
+    (s) => s.status === 'scored' && s.score !== null && own(s.subject).every((c) => c.count !== null),
+  );
   if (!first) return null;
-  const steps = explainScore(definition, first.subject, snap.counts);
+  const published = snap.counts.flatMap((c) => (c.count === null ? [] : [{ ...c, count: c.count }]));
+  const steps = explainScore(definition, first.subject, published);
   return steps ? { subject: first.subject, steps } : null;
 }
 

@@ -5,7 +5,7 @@ export const noticeHref = (appraisal: string) => `/appraisals/${appraisal}/`;
 export const indicatorsHref = (appraisal: string) => `/appraisals/${appraisal}/indicators/`;
 export const resultsHref = (appraisal: string) => `/results/${appraisal}/`;
 export const categoryHref = (category: string) => `/units/category/${category}/`;
-export const dataHref = (dataset: string, format: 'json' | 'csv') => `/data/${dataset}.${format}`;
+export const dataHref = (dataset: string, format: 'json' | 'csv' | 'xlsx') => `/data/${dataset}.${format}`;
 
 /** The opinion box (another area of the portal): a message about this unit's summary. */
 export const commentHref = (unit: string) => `/messages/new/?unit=${encodeURIComponent(unit)}`;

@@ -1,7 +1,9 @@
 // Public instrument definitions, turnout, tallies and receipt lists.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { categoryLabel } from '../../domain/catalog';
+import { minCellOf } from '../../domain/disclosure';
 import { instrumentStatus } from '../../domain/instrument';
+import { publicTally } from '../../domain/public-tally';
 import { id } from '../../domain/schemas/common';
 import type { Instrument } from '../../domain/schemas/instrument';
 import {
@@ -140,16 +142,23 @@ instrumentRoutes.openapi(
     const closed = instrumentStatus(inst, c.get('now')(), overrides.get(inst.id)) === 'closed';
     const cats = inst.access === 'public' ? (['public'] as const) : inst.raterCategories;
     const issued = codesIssued(inst, t.issued);
-    const categories = cats.map((raterCategory) => ({
-      raterCategory,
-      responses: shownTurnout(t.responses.get(raterCategory) ?? 0, closed),
-      codesIssued: inst.access === 'public' ? null : (issued.byCategory.get(raterCategory) ?? 0),
-    }));
+    // Exact after close: then exactly as the published tally shows it, suppressed cells and all.
+    const shown = closed ? (await publishedTally(c, inst)).public : undefined;
+    const categories = cats.map((raterCategory) => {
+      const p = shown?.turnout.find((x) => x.raterCategory === raterCategory);
+      const responses = p ? p.responses : shownTurnout(t.responses.get(raterCategory) ?? 0, closed);
+      return {
+        raterCategory,
+        responses,
+        ...(responses === null ? { suppressed: true as const } : {}),
+        codesIssued: inst.access === 'public' ? null : (issued.byCategory.get(raterCategory) ?? 0),
+      };
+    });
     const body = {
       instrument: inst.id,
       asOf: now.toISOString(),
       step: closed ? 1 : TURNOUT_STEP,
-      total: categories.reduce((s, x) => s + x.responses, 0),
+      total: shown ? shown.responses.count : categories.reduce((s, x) => s + (x.responses ?? 0), 0),
       categories,
     };
     await keepTurnout(inst.id, body);
@@ -169,6 +178,31 @@ async function assertPublished(
   if (inst.tallyPolicy === 'internal' || !talliesReleased(status)) throw new ApiError(403, 'tally_not_public');
 }
 
+/**
+ * A closed instrument's tally as the public may see it: the exact counts from
+ * D1 through the one public view (src/domain/public-tally.ts), k from the
+ * appraisal. Only the authenticated feed reads the exact figures.
+ */
+async function publishedTally(
+  c: { get(k: 'catalog'): AppEnv['Variables']['catalog']; get(k: 'db'): Database },
+  inst: Instrument,
+) {
+  const { counts, turnout, issued: rows } = await readPublishedTally(c.get('db'), inst.id, inst.appraisal);
+  const issued = codesIssued(inst, rows);
+  const coded = inst.access === 'code';
+  const label = categoryLabel(c.get('catalog'), inst.appraisal);
+  const validity = validityOf(
+    inst,
+    turnout.map((t) => ({ ...t, codesIssued: coded ? (issued.byCategory.get(t.raterCategory) ?? 0) : null })),
+    label,
+  );
+  const k = minCellOf(c.get('catalog').appraisals.find((a) => a.id === inst.appraisal));
+  return {
+    public: publicTally(inst, { counts, turnout, subjects: subjectScores(inst, counts), validity }, k),
+    issued,
+  };
+}
+
 instrumentRoutes.openapi(
   createRoute({
     method: 'get',
@@ -181,27 +215,19 @@ instrumentRoutes.openapi(
   async (c) => {
     const inst = instrumentOr404(c, c.req.valid('param').id);
     await assertPublished(c, inst);
-    const { counts, turnout, issued: rows } = await readPublishedTally(c.get('db'), inst.id, inst.appraisal);
-    const issued = codesIssued(inst, rows);
+    const { public: p, issued } = await publishedTally(c, inst);
     const coded = inst.access === 'code';
-    const label = categoryLabel(c.get('catalog'), inst.appraisal);
     return c.json(
       {
         instrument: inst.id,
         asOf: c.get('now')().toISOString(),
         share: inst.share,
-        turnout,
-        counts,
-        subjects: subjectScores(inst, counts).map((x) => ({
+        ...p,
+        subjects: p.subjects.map((x) => ({
           ...x,
           codesIssued: coded ? (issued.bySubject.get(x.subject.id) ?? 0) : null,
         })),
         rule: scoreRuleOf(inst),
-        validity: validityOf(
-          inst,
-          turnout.map((t) => ({ ...t, codesIssued: coded ? (issued.byCategory.get(t.raterCategory) ?? 0) : null })),
-          label,
-        ),
       },
       200,
     );

@@ -1,0 +1,334 @@
+// The public view of one instrument's final tally: the exact figures (D1, the
+// internal feed, the committed snapshot) turned into what anyone may see, with
+// small-cell and secondary suppression (src/domain/disclosure.ts) applied to
+// every count the public gets in any form: per-category counts, their totals
+// per option and per question, turnout per category, known and 不了解 answers,
+// answers per category behind a score, and the counts behind each share. The
+// results pages, the open data and the public tally and turnout API all read
+// this one function; only the authenticated feed keeps exact counts.
+import { type CellSystem, isSmallCell, MARGIN_COST, mayPublishFigure, mergeAliases, suppress } from './disclosure';
+import type { Instrument } from './schemas/instrument';
+import type { SubjectIndicators, SubjectScore, TallyCount } from './schemas/participation';
+import type { ValidityResult } from './schemas/score-rule';
+import type { Snapshot } from './schemas/snapshot';
+import { anchorOf } from './tally';
+
+/** A published count: the number, or null with `suppressed` when the public may not see it. */
+export interface PublicCell {
+  count: number | null;
+  suppressed?: true;
+}
+export type PublicCount = Omit<TallyCount, 'count'> & PublicCell;
+export type PublicTotal = { question: string; option: string } & PublicCell;
+export type PublicTurnout = { raterCategory: string; responses: number | null; suppressed?: true };
+
+export interface PublicSubject extends Omit<SubjectScore, 'known' | 'unknown' | 'byCategory' | 'indicators'> {
+  known: number | null;
+  unknown: number | null;
+  byCategory: { raterCategory: string; score: number | null; answers: number | null; suppressed?: true }[];
+  indicators?: SubjectIndicators;
+}
+
+export interface ExactTally {
+  counts: TallyCount[];
+  turnout: { raterCategory: string; responses: number }[];
+  subjects: SubjectScore[];
+  validity: ValidityResult | null;
+}
+
+export interface PublicTally {
+  /** The threshold k: counts of 1..k-1 are never published. */
+  minCell: number;
+  counts: PublicCount[];
+  /** Per question and option over all rater categories (the results page's tables). */
+  totals: PublicTotal[];
+  /** Per question over all options and categories (the tables' 合计 column). */
+  rows: ({ question: string } & PublicCell)[];
+  /** All responses (the sum of turnout). */
+  responses: PublicCell;
+  turnout: PublicTurnout[];
+  subjects: PublicSubject[];
+  validity: ValidityResult | null;
+}
+
+type Def = Pick<Instrument, 'questions' | 'gradeScores' | 'indicators'>;
+
+const n = (q: string, o: string, c: string) => `n\u0000${q}\u0000${o}\u0000${c}`;
+const tot = (q: string, o: string) => `T\u0000${q}\u0000${o}`;
+const row = (q: string) => `R\u0000${q}`;
+const turn = (c: string) => `t\u0000${c}`;
+const answers = (s: string, c: string) => `a\u0000${s}\u0000${c}`;
+const share = (s: string, which: string) => `g\u0000${s}\u0000${which}`;
+
+/**
+ * The figures of one instrument and how they add up. `value` gives each
+ * figure's exact value, or null where it is not known (the proof test builds
+ * the same system from published answers, suppressed figures unknown).
+ */
+export interface TallyFigures {
+  counts: { question: string; option: string; raterCategory: string; count: number | null }[];
+  turnout: { raterCategory: string; responses: number | null }[];
+  subjects: { subject: SubjectScore['subject']; byCategory: { raterCategory: string; answers: number | null }[] }[];
+  /** The published margins (proof mode); without them they are summed from the counts (exact mode). */
+  totals?: { question: string; option: string; count: number | null }[];
+  rows?: { question: string; count: number | null }[];
+  responses?: number | null;
+  /** Whether a subject's share (good, excellent, …) was published (proof mode). */
+  sharePublished?: (subject: string, which: string) => boolean;
+}
+
+/**
+ * The figures of one instrument and how they add up. In exact mode every value
+ * is known; in proof mode (the test) the values are the published ones, null
+ * where suppressed, and `unknownIds` lists those.
+ */
+export function tallySystem(def: Def | undefined, figures: TallyFigures): CellSystem & { unknownIds: Set<string> } {
+  const cells: CellSystem['cells'] = new Map();
+  const sums: CellSystem['sums'] = [];
+  const unknownIds = new Set<string>();
+  // Margins readers need most (turnout, then totals) are the last a secondary suppression takes.
+  const put = (id: string, v: number | null, weight = 0, derived = false, known = false) => {
+    // A withheld share is no count shown as suppressed: it is an aggregate the public simply lacks.
+    if (v === null && !derived) unknownIds.add(id);
+    cells.set(id, {
+      value: v ?? 0,
+      cost: (v ?? 0) + weight,
+      ...(v === null && derived ? { hidden: true } : {}),
+      ...(known && v !== null ? { known } : {}),
+    });
+  };
+  const categories = figures.turnout.map((t) => t.raterCategory);
+  const byQuestion = new Map<string, Map<string, Map<string, number | null>>>();
+  for (const c of figures.counts) {
+    const opts = byQuestion.get(c.question) ?? new Map<string, Map<string, number | null>>();
+    const cats = opts.get(c.option) ?? new Map<string, number | null>();
+    cats.set(c.raterCategory, c.count);
+    opts.set(c.option, cats);
+    byQuestion.set(c.question, opts);
+    put(n(c.question, c.option, c.raterCategory), c.count);
+  }
+  const sumOf = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
+  const published = <T extends { count: number | null }>(
+    list: T[] | undefined,
+    match: (x: T) => boolean,
+    exact: number,
+  ) => (list ? (list.find(match)?.count ?? null) : exact);
+  for (const [q, opts] of byQuestion) {
+    for (const [o, cats] of opts) {
+      const exact = sumOf([...cats.values()]);
+      put(
+        tot(q, o),
+        published(figures.totals, (x) => x.question === q && x.option === o, exact),
+        1000,
+      );
+      sums.push({ total: tot(q, o), parts: [...cats.keys()].map((c) => n(q, o, c)) });
+    }
+    const exact = sumOf([...opts.values()].flatMap((cats) => [...cats.values()]));
+    put(
+      row(q),
+      published(figures.rows, (x) => x.question === q, exact),
+      1000,
+    );
+    sums.push({ total: row(q), parts: [...opts.keys()].map((o) => tot(q, o)) });
+  }
+  // Turnout per category is public anyway (one published token per response, one receipt per response):
+  // the audit counts it as known, and hiding it never protects a cell.
+  for (const t of figures.turnout) put(turn(t.raterCategory), t.responses, MARGIN_COST, false, true);
+  put(
+    'N',
+    figures.responses !== undefined ? figures.responses : sumOf(figures.turnout.map((t) => t.responses)),
+    MARGIN_COST,
+    false,
+    true,
+  );
+  sums.push({ total: 'N', parts: categories.map(turn) });
+  const questions = def?.questions ?? [];
+  const unknownBox = new Map(questions.filter((q) => q.role === 'unknown' && q.subject).map((q) => [q.subject!.id, q]));
+  // A required choice is answered once by every response, unless it chose the subject's 不了解 box.
+  // Where targeted codes skip a subject this is only an upper bound: treating it as exact suppresses more, never less.
+  for (const q of questions) {
+    if (q.type !== 'choice' || !q.required || q.role === 'unknown') continue;
+    const box = q.subject ? unknownBox.get(q.subject.id) : undefined;
+    for (const c of categories) {
+      const parts = q.options.map((o) => n(q.id, o.id, c));
+      if (box && box.type !== 'text') parts.push(...box.options.map((o) => n(box.id, o.id, c)));
+      sums.push({ total: turn(c), parts });
+    }
+  }
+  for (const s of figures.subjects) {
+    const own = questions.filter(
+      (q) => q.subject?.id === s.subject.id && q.subject.kind === s.subject.kind && q.role !== 'unknown',
+    );
+    for (const b of s.byCategory) {
+      const id = answers(s.subject.id, b.raterCategory);
+      put(id, b.answers, 1000);
+      sums.push({
+        total: id,
+        parts: own.flatMap((q) =>
+          q.type === 'text'
+            ? []
+            : q.options.filter((o) => def?.gradeScores[o.id] !== undefined).map((o) => n(q.id, o.id, b.raterCategory)),
+        ),
+      });
+    }
+    // The counts behind each published share (numerator and denominator), so a share never gives a hidden cell away.
+    const rule = def?.indicators;
+    if (!rule) continue;
+    const on =
+      rule.on === 'overall'
+        ? own.filter((q) => q.id.endsWith('.overall'))
+        : own.filter((q) => q.type === 'choice' && q.options.some((o) => def?.gradeScores[o.id] !== undefined));
+    const parts = (options?: string[]) =>
+      on.flatMap((q) =>
+        q.type === 'text'
+          ? []
+          : q.options.filter((o) => !options || options.includes(o.id)).map((o) => tot(q.id, o.id)),
+      );
+    const groups: [string, string[] | undefined][] = [
+      ['all', undefined],
+      ['good', rule.good],
+      ['excellent', rule.excellent],
+      ['competent', rule.competent],
+      ['incompetent', rule.incompetent],
+    ];
+    for (const [which, options] of groups) {
+      if (which !== 'all' && !options) continue;
+      const ps = parts(options).filter((p) => cells.has(p));
+      const id = share(s.subject.id, which);
+      const exact = sumOf(ps.map((p) => cells.get(p)?.value ?? 0));
+      put(id, !figures.sharePublished || figures.sharePublished(s.subject.id, which) ? exact : null, 1000, true);
+      sums.push({ total: id, parts: ps });
+    }
+  }
+  return { cells, sums, unknownIds };
+}
+
+const cell = (v: number, hidden: boolean): PublicCell => (hidden ? { count: null, suppressed: true } : { count: v });
+
+/** The public view of an instrument's exact final tally, with k = the appraisal's `disclosure.minCell`. */
+export function publicTally(def: Def | undefined, exact: ExactTally, k: number): PublicTally {
+  // One order for the same figures, whoever reads them (D1 for the API, the snapshot for the site): ties in
+  // secondary suppression then fall the same way, and two views never hide different cells of one table.
+  const by = (...keys: string[]) => keys.join('\u0000');
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const canonical = {
+    ...exact,
+    counts: [...exact.counts].sort((a, b) =>
+      cmp(by(a.question, a.option, a.raterCategory), by(b.question, b.option, b.raterCategory)),
+    ),
+    turnout: [...exact.turnout].filter((t) => t.responses > 0).sort((a, b) => cmp(a.raterCategory, b.raterCategory)),
+  };
+  const full = tallySystem(def, canonical);
+  const { sys: merged, alias } = mergeAliases(full);
+  const hidden = suppress(merged, k);
+  const is = (id: string) => hidden.has(alias.get(id) ?? id);
+  const sys = full;
+  const totals: PublicTotal[] = [...sys.cells.keys()]
+    .filter((id) => id.startsWith('T\u0000'))
+    .map((id) => {
+      const [, question, option] = id.split('\u0000') as [string, string, string];
+      return { question, option, ...cell(sys.cells.get(id)?.value ?? 0, is(id)) };
+    });
+  const rows = [...sys.cells.keys()]
+    .filter((id) => id.startsWith('R\u0000'))
+    .map((id) => ({ question: id.slice(2), ...cell(sys.cells.get(id)?.value ?? 0, is(id)) }));
+  const anchors = new Map(def ? exact.subjects.map((s) => [s.subject.id, anchorOf(def, s.subject)?.id]) : []);
+  const unknownBoxes = new Map(
+    (def?.questions ?? []).filter((q) => q.role === 'unknown' && q.subject).map((q) => [q.subject!.id, q.id]),
+  );
+  // known/不了解 are their questions' row totals; without a definition they stand alone (primary rule only).
+  const rowCount = (question: string | undefined, value: number) =>
+    question !== undefined && sys.cells.has(row(question))
+      ? is(row(question))
+        ? null
+        : value
+      : value > 0 && value < k
+        ? null
+        : value;
+  const subjects = exact.subjects.map(({ indicators: exactIndicators, ...s }): PublicSubject => {
+    const enough = mayPublishFigure(s.known, k);
+    const shareOf = (which: string, v: number | null | undefined) =>
+      v === undefined ? undefined : is(share(s.subject.id, which)) || is(share(s.subject.id, 'all')) ? null : v;
+    const x = exactIndicators;
+    const indicators = x && {
+      ...x,
+      good: shareOf('good', x.good) ?? null,
+      ...(x.excellent !== undefined ? { excellent: shareOf('excellent', x.excellent) } : {}),
+      ...(x.competent !== undefined ? { competent: shareOf('competent', x.competent) } : {}),
+      ...(x.incompetent !== undefined ? { incompetent: shareOf('incompetent', x.incompetent) } : {}),
+    };
+    return {
+      ...s,
+      status: enough ? s.status : 'insufficient',
+      known: rowCount(anchors.get(s.subject.id), s.known),
+      unknown: rowCount(unknownBoxes.get(s.subject.id), s.unknown),
+      score: enough ? s.score : null,
+      contribution: enough ? s.contribution : null,
+      byCategory: s.byCategory.map((b) =>
+        is(answers(s.subject.id, b.raterCategory))
+          ? { raterCategory: b.raterCategory, score: null, answers: null, suppressed: true as const }
+          : { ...b, score: mayPublishFigure(b.answers, k) ? b.score : null },
+      ),
+      ...(indicators && enough ? { indicators } : {}),
+    };
+  });
+  // Turnout is never a secondary choice (see tallySystem); a small one is still not printed here.
+  const smallTurnout = (c: string) => isSmallCell(exact.turnout.find((t) => t.raterCategory === c)?.responses ?? 0, k);
+  const turnout = exact.turnout.map(({ raterCategory, responses }) =>
+    smallTurnout(raterCategory)
+      ? { raterCategory, responses: null, suppressed: true as const }
+      : { raterCategory, responses },
+  );
+  return {
+    minCell: k,
+    counts: exact.counts.map((c) => ({ ...c, ...cell(c.count, is(n(c.question, c.option, c.raterCategory))) })),
+    totals,
+    rows,
+    responses: cell(sys.cells.get('N')?.value ?? 0, isSmallCell(sys.cells.get('N')?.value ?? 0, k)),
+    turnout,
+    subjects,
+    validity: publicValidity(exact.validity, smallTurnout),
+  };
+}
+
+/** A hidden turnout hides its rate too (rate × codes issued would give it back); the verdict stays. */
+function publicValidity(v: ValidityResult | null, hidden: (category: string) => boolean): ValidityResult | null {
+  if (!v?.categories.some((c) => hidden(c.raterCategory))) return v;
+  const failing = v.categories.filter((c) => !c.met);
+  return {
+    ...v,
+    categories: v.categories.map((c) => (hidden(c.raterCategory) ? { ...c, responses: null, reached: null } : c)),
+    reasons: v.reasons.map((r, i) =>
+      failing[i] && hidden(failing[i].raterCategory) ? r.replace(/参评率.*$/, `参评率低于 ${failing[i].min}%`) : r,
+    ),
+  };
+}
+
+type SnapshotInstrument = Snapshot['instruments'][number];
+export type PublicInstrument = Omit<SnapshotInstrument, 'counts' | 'turnout' | 'subjects' | 'validity'> &
+  Omit<PublicTally, 'turnout'> & { turnout: (PublicTurnout & { codesIssued: number | null })[] };
+export type PublicSnapshot = Omit<Snapshot, 'instruments'> & { instruments: PublicInstrument[] };
+
+/** A committed snapshot (exact) as the site publishes it; `definition` gives each instrument as expanded. */
+export function publicSnapshot(
+  snap: Snapshot,
+  definition: (instrument: string) => Def | undefined,
+  k: number,
+): PublicSnapshot {
+  return {
+    ...snap,
+    instruments: snap.instruments.map((i) => {
+      const p = publicTally(definition(i.id), i, k);
+      const issued = new Map(i.turnout.map((t) => [t.raterCategory, t.codesIssued]));
+      return {
+        ...i,
+        ...p,
+        turnout: p.turnout.map((t) => ({ ...t, codesIssued: issued.get(t.raterCategory) ?? null })),
+      };
+    }),
+  };
+}
+
+/** A published count as text: the number, or "<k" where suppressed. */
+export const cellText = (c: PublicCell | number | null, k: number) =>
+  typeof c === 'number' ? String(c) : c === null || c.count === null ? `<${k}` : String(c.count);
