@@ -3,6 +3,7 @@
 
 export * from './feed';
 export * from './forum';
+export * from './meetings';
 export * from './messages';
 export * from './objections';
 export * from './observers';
