@@ -163,8 +163,17 @@ describe('per-subject report', () => {
     const place = 1 + peers.filter((e) => e.score > 91.4).length;
     expect(await p.getByTestId('rank').innerText()).toBe(`第 ${place} 名 (经济管理类 共 ${peers.length} 个单位)`);
     expect(await p.getByTestId('movement').innerText()).toBe('无上年数据, 无法比较。');
-    expect(await p.locator('table.indicators tr[data-instrument="rating-units-2025"]').innerText()).toMatch(
-      /2025年度县直单位满意度评议\s+83\.1\s+满意率 55\.6%/,
+    // The share is what the public view publishes: withheld (样本不足) when it would let a reader recompute a
+    // hidden count (secondary suppression), never the exact figure the internal feed has.
+    const pub = (await p.evaluate(() =>
+      fetch('/api/v1/instruments/rating-units-2025/tally').then((r) => r.json()),
+    )) as { subjects: { subject: { id: string }; score: number | null; indicators?: { good: number | null } }[] };
+    const czj = pub.subjects.find((x) => x.subject.id === 'czj');
+    expect(czj?.score?.toFixed(1)).toBe('83.1');
+    const good = czj?.indicators?.good ?? null;
+    const shown = good === null ? '样本不足' : `${(good * 100).toFixed(1)}%`;
+    expect(await p.locator('table.indicators tr[data-instrument="rating-units-2025"]').innerText()).toBe(
+      `2025年度县直单位满意度评议\t83.1\t满意率 ${shown}`,
     );
     expect(await p.locator('table.years thead th').allInnerTexts()).toEqual(['项目', '2023', '2024', '2025']);
     expect(await p.locator('table.years tbody tr').first().innerText()).toMatch(/等次\s+无数据\s+无数据\s+达标/);

@@ -89,7 +89,9 @@ export function indicatorRows(m: SiteModel, unitId: string, appraisal: Appraisal
   return (m.snapshotOf(appraisal.id)?.instruments ?? []).flatMap((i) => {
     const s = i.subjects.find((x) => x.subject.kind === 'unit' && x.subject.id === unitId);
     if (!s) return [];
-    const enough = s.status === 'scored' && s.known !== null && mayPublishFigure(s.known, k);
+    // The public view withholds a score from fewer than k answers, and may hide the answer count while the
+    // score stands (secondary suppression): a hidden count is no reason to withhold the score.
+    const enough = s.status === 'scored' && s.score !== null && (s.known === null || mayPublishFigure(s.known, k));
     return [
       {
         instrument: i.id,
