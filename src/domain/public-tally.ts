@@ -7,6 +7,7 @@
 // results pages, the open data and the public tally and turnout API all read
 // this one function; only the authenticated feed keeps exact counts.
 import { type CellSystem, isSmallCell, MARGIN_COST, mayPublishFigure, mergeAliases, suppress } from './disclosure';
+import type { MeetingFigures } from './schemas/feed';
 import type { Instrument } from './schemas/instrument';
 import type { SubjectIndicators, SubjectScore, TallyCount } from './schemas/participation';
 import type { ValidityResult } from './schemas/score-rule';
@@ -507,7 +508,10 @@ function publicValidity(v: ValidityResult | null, hidden: (category: string) => 
 
 type SnapshotInstrument = Snapshot['instruments'][number];
 export type PublicInstrument = Omit<SnapshotInstrument, 'counts' | 'turnout' | 'subjects' | 'validity' | 'sources'> &
-  Omit<PublicTally, 'turnout'> & { turnout: (PublicTurnout & { codesIssued: number | null })[] };
+  Omit<PublicTally, 'turnout'> & {
+    turnout: (PublicTurnout & { codesIssued: number | null })[];
+    meetings: Omit<MeetingFigures, 'counted'>[];
+  };
 export type PublicSnapshot = Omit<Snapshot, 'instruments'> & { instruments: PublicInstrument[] };
 
 /** A committed snapshot (exact) as the site publishes it; `definition` gives each instrument as expanded. */
@@ -525,6 +529,9 @@ export function publicSnapshot(
         ...i,
         ...p,
         turnout: p.turnout.map((t) => ({ ...t, codesIssued: issued.get(t.raterCategory) ?? null })),
+        // A meeting's counts are public after it; how many of its ballots were counted is the paper turnout's
+        // business (suppressed there when small), so it is not repeated here.
+        meetings: (i.sources?.paper.meetings ?? []).map(({ counted: _c, ...m }) => m),
       };
     }),
   };

@@ -54,6 +54,8 @@ describe('small-cell suppression on every public table of the demo', () => {
     const all = await tallies();
     // The demo has closed instruments with small categories (20 deputies): the proof is not vacuous.
     expect(all.length).toBeGreaterThanOrEqual(2);
+    // And one with paper ballots (the demo meeting): the per-source tables are part of the proof.
+    expect(all.some((x) => x.body.sources.paper.responses.count !== 0)).toBe(true);
     for (const { id, k, body } of all) {
       expect(body.minCell).toBe(k);
       expect(
