@@ -357,7 +357,9 @@ export function publicTally(def: Def | undefined, exact: ExactTally, k: number):
           subjects: exact.sources.subjects,
         }
       : undefined;
-  const full = tallySystem(def, { ...canonical, ...(sources ? { sources } : {}) });
+  // The exact sources ride along in `exact`: the system gets the sorted ones, and only when there is paper.
+  const { sources: _exactSources, ...combined } = canonical;
+  const full = tallySystem(def, { ...combined, ...(sources ? { sources } : {}) });
   const { sys: merged, alias } = mergeAliases(full);
   const hidden = suppress(merged, k);
   const is = (id: string) => hidden.has(alias.get(id) ?? id);
