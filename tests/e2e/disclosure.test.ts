@@ -96,8 +96,8 @@ describe('small-cell suppression on every public table of the demo', () => {
       });
       expect(recoverable(sys, sys.unknownIds), id).toEqual([]);
       // A score or share only from at least k answers; a source's score only from k answers of that source.
+      // Without paper the online figures are the combined ones (a score with its known count hidden, as above).
       for (const s of body.sources.subjects)
-        // Without paper the online figures are the combined ones (a score with its known count hidden, as above).
         for (const x of [s.online, s.paper])
           if (x.score !== null) expect(x.known === null ? !paper : x.known >= k, `${id} ${s.subject.id}`).toBe(true);
       for (const s of body.subjects) {
