@@ -13,6 +13,7 @@ import type { TallyCount } from '../src/domain/schemas/participation';
 import { type Snapshot, snapshot } from '../src/domain/schemas/snapshot';
 import { codesIssued } from '../src/domain/tally';
 import { readFinalFigures } from '../src/server/db/admin/tallies';
+import { paperOf } from '../src/server/db/paper';
 import { readOverrides } from '../src/server/db/tallies';
 import { withDb } from './lib/d1';
 import type { Target } from './lib/wrangler';
@@ -20,7 +21,7 @@ import type { Target } from './lib/wrangler';
 export async function takeSnapshot(appraisal: string, target: Target, now = new Date()): Promise<Snapshot> {
   const catalog = runtimeCatalog(buildCatalog(undefined, GENERATED));
   if (!catalog.appraisals.some((a) => a.id === appraisal)) throw new Error(`未知的考核 ${appraisal}`);
-  const { closed, counts, turnout, issued, receipts } = await withDb(target, async (db) => {
+  const { closed, counts, turnout, issued, receipts, paper } = await withDb(target, async (db) => {
     const overrides = await readOverrides(db);
     const closed = catalog.instruments.filter(
       (i) => i.appraisal === appraisal && instrumentStatus(i, now, overrides.get(i.id)) === 'closed',
@@ -48,6 +49,8 @@ export async function takeSnapshot(appraisal: string, target: Target, now = new 
       turnout: turnout
         .filter((t) => t.instrument === instrument.id)
         .map(({ raterCategory, responses }) => ({ raterCategory, responses })),
+      // Paper ballots counted at the instrument's meetings: the second source of the same tally (issue 19).
+      paper: paperOf(paper, instrument.id),
       // Codes that may answer this instrument: targeted batches (定点定向) count for their own subjects.
       issued: codesIssued(instrument, issued).byCategory,
       issuedBySubject: codesIssued(instrument, issued).bySubject,
@@ -64,6 +67,8 @@ export async function takeSnapshot(appraisal: string, target: Target, now = new 
     })),
   });
 }
+
+const sum = (t: { responses: number }[] | undefined) => (t ?? []).reduce((s, x) => s + x.responses, 0);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
@@ -91,7 +96,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(out, `${JSON.stringify(snap, null, 2)}\n`);
   for (const i of snap.instruments) {
     console.log(
-      `  ${i.id}: ${i.turnout.reduce((s, t) => s + t.responses, 0)} 份意见, ${i.counts.length} 个计数, ${i.receipts.length} 个回执`,
+      `  ${i.id}: ${i.turnout.reduce((s, t) => s + t.responses, 0)} 份意见 (网上 ${sum(i.sources?.online.turnout)}, 纸质 ${sum(i.sources?.paper.turnout)}), ${i.counts.length} 个计数, ${i.receipts.length} 个回执`,
     );
   }
   console.log(

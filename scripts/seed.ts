@@ -14,6 +14,7 @@ import { type DemoPlan, submitDemoResponses } from './lib/demo-responses';
 import { ensureDevVars } from './lib/dev-vars';
 import { newFeedKey } from './lib/feed-keys';
 import { seedFollowUp } from './lib/follow-up-demo';
+import { seedMeeting } from './lib/meeting-demo';
 import { seedObservers } from './lib/observers';
 import type { Target } from './lib/wrangler';
 
@@ -139,6 +140,8 @@ export async function seed(target: Target = { remote: false, persistTo: process.
     await insertFeedKey(db, feedKey.row, { orIgnore: true });
     await seedObservers(db, vars, content);
     const followUp = await seedFollowUp(db, content, vars);
+    // The evaluation meeting's paper ballots: the second source of rating-sessions-2026 (issue 19).
+    await seedMeeting(db, catalog);
     return { stored: await submitDemoResponses(catalog, [...plans, ...PUBLIC_ANSWERS], db, env), followUp };
   });
   mkdirSync('.demo', { recursive: true });

@@ -2,9 +2,16 @@
 // counter from the stored responses and compare, and check the spent tokens
 // of code instruments: each signature verifies with the published key of the
 // category its message names, spent <= issued, and spent = the code responses
-// of that category. Exits 1 on any difference, naming what differs.
+// of that category. The paper source too (issue 19): the paper counters
+// recomputed from the counted paper ballots, each ballot valid for its
+// instrument and belonging to a meeting of it, and no meeting counting more
+// ballots than returned minus spoilt; so the spent-token list and the
+// meetings' counts together explain every counted ballot. Prints online /
+// paper / sum per instrument. Exits 1 on any difference, naming what differs.
 import { parseArgs } from 'node:util';
 import { buildCatalog, GENERATED, runtimeCatalog } from '../src/build/content';
+import { answersSchema } from '../src/domain/instrument';
+import type { Instrument } from '../src/domain/schemas/instrument';
 import { countKey, recount } from '../src/domain/tally';
 import { fromBase64Url, readTokenMessage } from '../src/domain/token';
 import { verifyToken } from '../src/server/auth/token-keys';
@@ -13,7 +20,17 @@ import { withDb } from './lib/d1';
 import type { Target } from './lib/wrangler';
 
 export interface VerifyReport {
-  instruments: { id: string; responses: number; counters: number; tokens: number | null; differences: string[] }[];
+  instruments: {
+    id: string;
+    /** Online responses. */
+    responses: number;
+    counters: number;
+    tokens: number | null;
+    /** Counted paper ballots, and the paper counters. */
+    paper: number;
+    paperCounters: number;
+    differences: string[];
+  }[];
   ok: boolean;
 }
 
@@ -42,9 +59,27 @@ export async function verifyTallies(target: Target, only?: string): Promise<Veri
       responses: 0,
       counters: 0,
       tokens: null,
+      paper: 0,
+      paperCounters: 0,
       differences: ['不在内容目录中的测评有已存储的意见'],
     });
   }
+  const paperBallots = group(read.paperBallots);
+  const paperTallies = group(read.paperTallies);
+  for (const id of new Set([...paperBallots.keys(), ...paperTallies.keys()])) {
+    if (known.has(id)) continue;
+    report.ok = false;
+    report.instruments.push({
+      id,
+      responses: 0,
+      counters: 0,
+      tokens: null,
+      paper: paperBallots.get(id)?.length ?? 0,
+      paperCounters: paperTallies.get(id)?.length ?? 0,
+      differences: ['不在内容目录中的测评有纸质选票或纸质计数器'],
+    });
+  }
+  const meetingsById = new Map(read.meetings.map((m) => [m.id, m]));
   for (const inst of catalog.instruments) {
     if (only && inst.id !== only) continue;
     const rows = responses.get(inst.id) ?? [];
@@ -70,12 +105,17 @@ export async function verifyTallies(target: Target, only?: string): Promise<Veri
     differences.push(
       ...(await checkSpentTokens(inst.id, inst.access, rows, spentRows.get(inst.id) ?? [], keys, issuedRows)),
     );
+    const ballots = paperBallots.get(inst.id) ?? [];
+    const paperStored = paperTallies.get(inst.id) ?? [];
+    differences.push(...checkPaper(inst, ballots, paperStored, meetingsById, read.meetings));
     if (differences.length > 0) report.ok = false;
     report.instruments.push({
       id: inst.id,
       responses: rows.length,
       counters: stored.size,
       tokens: inst.access === 'code' ? (spentRows.get(inst.id) ?? []).length : null,
+      paper: ballots.length,
+      paperCounters: paperStored.length,
       differences,
     });
   }
@@ -83,6 +123,54 @@ export async function verifyTallies(target: Target, only?: string): Promise<Veri
 }
 
 type Read = Awaited<ReturnType<typeof readForRecount>>;
+
+/**
+ * The paper source of one instrument: the paper counters recomputed from the
+ * counted ballots (the trigger's work, redone), each ballot's answers valid
+ * for the instrument and its meeting one of the instrument's, and per meeting
+ * no more ballots counted than returned minus spoilt.
+ */
+export function checkPaper(
+  inst: Instrument,
+  ballots: Read['paperBallots'],
+  stored: Read['paperTallies'],
+  meetingsById: Map<string, Read['meetings'][number]>,
+  meetings: Read['meetings'],
+): string[] {
+  const out: string[] = [];
+  const expected = recount(
+    inst,
+    ballots.map((b) => ({ raterCategory: b.raterCategory, answers: JSON.parse(b.answers) })),
+  );
+  const have = new Map(stored.map((t) => [countKey(t.question, t.option, t.raterCategory), t.count]));
+  for (const k of new Set([...expected.counts.keys(), ...have.keys()])) {
+    const want = expected.counts.get(k) ?? 0;
+    const got = have.get(k) ?? 0;
+    if (want !== got) out.push(`纸质计数 ${k.split('\u0000').join(' / ')}: 计数器 ${got}, 按纸质选票重新统计 ${want}`);
+  }
+  const schema = answersSchema(inst);
+  const perMeeting = new Map<string, number>();
+  for (const b of ballots) {
+    perMeeting.set(b.meeting, (perMeeting.get(b.meeting) ?? 0) + 1);
+    const m = meetingsById.get(b.meeting);
+    if (!m) out.push(`纸质选票 ${b.serial}: 所属测评大会 ${b.meeting} 不存在`);
+    else if (m.instrument !== inst.id)
+      out.push(`纸质选票 ${b.serial}: 所属测评大会 ${b.meeting} 属于测评 ${m.instrument}`);
+    else if (!(JSON.parse(m.categories) as string[]).includes(b.raterCategory))
+      out.push(`纸质选票 ${b.serial}: 评议主体类别 ${b.raterCategory} 不在测评大会 ${b.meeting} 的类别中`);
+    if (!inst.raterCategories.includes(b.raterCategory))
+      out.push(`纸质选票 ${b.serial}: 评议主体类别 ${b.raterCategory} 不是本测评的类别`);
+    if (!schema.safeParse(JSON.parse(b.answers)).success) out.push(`纸质选票 ${b.serial}: 答案不符合测评定义`);
+  }
+  for (const m of meetings.filter((x) => x.instrument === inst.id || perMeeting.has(x.id))) {
+    const counted = perMeeting.get(m.id) ?? 0;
+    if (counted > m.returned - m.spoilt)
+      out.push(
+        `测评大会 ${m.id} (${m.heldOn} ${m.place}): 计入纸质选票 ${counted} 张, 多于收回 ${m.returned} − 废票 ${m.spoilt} = ${m.returned - m.spoilt} 张`,
+      );
+  }
+  return out;
+}
 
 /** The spent tokens of one instrument against its keys, its redemptions and its code responses. */
 async function checkSpentTokens(
@@ -137,7 +225,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   if (values.help) {
     console.log(
-      '用法: npm run tally:verify [-- --remote] [--instrument ID]\n从已存储的意见重新统计, 与计数器逐项比对, 并核验已花费令牌 (签名、类别、不多于发放数、等于意见数); 有任何差异时以状态 1 退出。',
+      '用法: npm run tally:verify [-- --remote] [--instrument ID]\n从已存储的意见和纸质选票重新统计, 与网上和纸质计数器逐项比对, 核验已花费令牌 (签名、类别、不多于发放数、等于意见数) 和测评大会 (每张纸质选票属于本测评的大会, 计入数不多于收回减废票); 有任何差异时以状态 1 退出。',
     );
     process.exit(0);
   }
@@ -146,14 +234,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     values.instrument,
   );
   for (const i of report.instruments) {
+    const sources = ` (网上 ${i.responses} + 纸质 ${i.paper} = ${i.responses + i.paper} 份)`;
     console.log(
-      `${i.differences.length ? '✗' : '✓'} ${i.id}: ${i.responses} 份意见, ${i.counters} 个计数器${i.tokens === null ? '' : `, ${i.tokens} 枚令牌`}${i.differences.length ? `, ${i.differences.length} 处差异` : ', 一致'}`,
+      `${i.differences.length ? '✗' : '✓'} ${i.id}: ${i.responses} 份意见, ${i.counters} 个计数器${i.tokens === null ? '' : `, ${i.tokens} 枚令牌`}${i.paper > 0 ? `, ${i.paper} 张纸质选票, ${i.paperCounters} 个纸质计数器` : ''}${sources}${i.differences.length ? `, ${i.differences.length} 处差异` : ', 一致'}`,
     );
     for (const d of i.differences) console.log(`    ${d}`);
   }
   console.log(
     report.ok
-      ? '统计核验通过: 所有计数器与重新统计一致, 令牌签名全部有效且与意见数相符。'
+      ? '统计核验通过: 所有计数器 (网上与纸质) 与重新统计一致, 令牌签名全部有效且与意见数相符, 每张纸质选票都属于本测评的测评大会且不多于收回减废票数。'
       : '统计核验失败: 见上方差异。',
   );
   process.exit(report.ok ? 0 : 1);

@@ -132,6 +132,24 @@ export const recoverable = (sys: CellSystem, suppressed: ReadonlySet<string>) =>
  * statistical agencies apply it to frequency tables).
  */
 export function suppress(sys: CellSystem, k: number): Set<string> {
+  const out = suppressCells(sys, k);
+  // A margin readers rely on (turnout of a source, all responses) hidden on the way may turn out not to be
+  // needed once the cheaper figures are hidden: show it again wherever that leaves nothing recoverable.
+  const margins = [...out]
+    .filter((id) => (sys.cells.get(id)?.cost ?? 0) >= MARGIN_COST && !isSmallCell(sys.cells.get(id)?.value ?? 0, k))
+    .sort((a, b) => (sys.cells.get(b)?.cost ?? 0) - (sys.cells.get(a)?.cost ?? 0));
+  // Margins tie each other (turnout per category and source add up to all responses): all of them at once first.
+  for (const id of margins) out.delete(id);
+  if (derivations(sys, out).size === 0) return out;
+  for (const id of margins) out.add(id);
+  for (const id of margins) {
+    out.delete(id);
+    if (derivations(sys, out).size > 0) out.add(id);
+  }
+  return out;
+}
+
+function suppressCells(sys: CellSystem, k: number): Set<string> {
   const out = new Set<string>();
   for (const [id, c] of sys.cells) if (!c.hidden && !c.known && isSmallCell(c.value, k)) out.add(id);
   if (out.size === 0) return out;

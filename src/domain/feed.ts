@@ -2,9 +2,17 @@
 // its digests, the `since` cursor, and the canonical string a feed request
 // signs (shared by the server and the signing client).
 import { hmacHex } from './code';
-import type { FeedBody, FeedInstrument } from './schemas/feed';
+import type { FeedBody, FeedInstrument, MeetingFigures } from './schemas/feed';
 import type { Instrument, InstrumentStatus } from './schemas/instrument';
 import type { TallyCount } from './schemas/participation';
+import {
+  canonicalCounts,
+  combineCounts,
+  combineTurnout,
+  hasPaper,
+  type SourceFigures,
+  sourceBreakdown,
+} from './sources';
 import { scoreRuleOf, subjectScores, talliesReleased, validityOf } from './tally';
 
 const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -14,8 +22,11 @@ export const sha256Hex = async (text: string) =>
 export interface InstrumentTallies {
   instrument: Instrument;
   status: InstrumentStatus;
+  /** Online counts and turnout (`tallies`, `turnout`). */
   counts: TallyCount[];
   turnout: { raterCategory: string; responses: number }[];
+  /** Paper ballots counted at meetings (`paper_tallies`, `paper_ballots` per category, `meetings`). */
+  paper?: SourceFigures & { meetings: MeetingFigures[] };
   issued: Map<string, number>;
   /** Live codes per subject of the instrument (targeted codes count for their own subjects). */
   issuedBySubject?: Map<string, number>;
@@ -34,23 +45,40 @@ export async function buildFeed(
   for (const t of items) {
     const inst = t.instrument;
     // Turnout only until the instrument closes (see talliesReleased): the feed is polled, so live counts would leak ballots.
-    const counts = (talliesReleased(t.status) ? [...t.counts] : []).sort((a, b) =>
-      `${a.question}\u0000${a.option}\u0000${a.raterCategory}` <
-      `${b.question}\u0000${b.option}\u0000${b.raterCategory}`
-        ? -1
-        : 1,
-    );
+    const released = talliesReleased(t.status);
+    const paper = t.paper ?? { counts: [], turnout: [], meetings: [] };
+    const onlineCounts = released ? canonicalCounts(t.counts) : [];
+    const paperCounts = released ? canonicalCounts(paper.counts) : [];
+    // The counts every score is computed on: online + paper.
+    const counts = combineCounts(onlineCounts, paperCounts);
+    const all = combineTurnout(t.turnout, paper.turnout);
     const categories = inst.access === 'public' ? ['public'] : inst.raterCategories;
-    const turnout = categories.map((raterCategory) => ({
-      raterCategory: raterCategory as FeedInstrument['turnout'][number]['raterCategory'],
-      responses: t.turnout.find((x) => x.raterCategory === raterCategory)?.responses ?? 0,
-      codesIssued: inst.access === 'public' ? null : (t.issued.get(raterCategory) ?? 0),
+    type Category = FeedInstrument['turnout'][number]['raterCategory'];
+    const per = (list: { raterCategory: string; responses: number }[]) =>
+      categories.map((raterCategory) => ({
+        raterCategory: raterCategory as Category,
+        responses: list.find((x) => x.raterCategory === raterCategory)?.responses ?? 0,
+      }));
+    const turnout = per(all).map((x) => ({
+      ...x,
+      codesIssued: inst.access === 'public' ? null : (t.issued.get(x.raterCategory) ?? 0),
     }));
+    const withPaper = hasPaper(paper);
+    const pair = (list: TallyCount[]) => list.map((c) => [c.question, c.option, c.raterCategory, c.count]);
     const digest = await sha256Hex(
       JSON.stringify({
         instrument: inst.id,
-        counts: counts.map((c) => [c.question, c.option, c.raterCategory, c.count]),
+        counts: pair(counts),
         turnout: turnout.map((x) => [x.raterCategory, x.responses]),
+        // Only with paper ballots, so a digest of online figures alone stays what it was before paper existed.
+        ...(withPaper
+          ? {
+              paper: {
+                counts: pair(paperCounts),
+                turnout: per(paper.turnout).map((x) => [x.raterCategory, x.responses]),
+              },
+            }
+          : {}),
       }),
     );
     instruments.push({
@@ -68,7 +96,21 @@ export async function buildFeed(
         codesIssued: inst.access === 'public' ? null : (t.issuedBySubject?.get(x.subject.id) ?? null),
       })),
       rule: scoreRuleOf(inst),
-      validity: validityOf(inst, turnout, t.label),
+      // 参评率 is responses per code issued: online responses only. Paper ballots answer to the meeting's own
+      // counts (issued / returned / spoilt), which are not split by category (issue 19; docs/privacy.md).
+      validity: validityOf(
+        inst,
+        per(t.turnout).map((x) => ({
+          ...x,
+          codesIssued: inst.access === 'public' ? null : (t.issued.get(x.raterCategory) ?? 0),
+        })),
+        t.label,
+      ),
+      sources: {
+        online: { turnout: per(t.turnout), counts: onlineCounts },
+        paper: { turnout: per(paper.turnout), counts: paperCounts, meetings: paper.meetings },
+        subjects: sourceBreakdown(inst, onlineCounts, paperCounts),
+      },
       digest,
     });
   }

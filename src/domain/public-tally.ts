@@ -7,10 +7,12 @@
 // results pages, the open data and the public tally and turnout API all read
 // this one function; only the authenticated feed keeps exact counts.
 import { type CellSystem, isSmallCell, MARGIN_COST, mayPublishFigure, mergeAliases, suppress } from './disclosure';
+import type { MeetingFigures } from './schemas/feed';
 import type { Instrument } from './schemas/instrument';
 import type { SubjectIndicators, SubjectScore, TallyCount } from './schemas/participation';
 import type { ValidityResult } from './schemas/score-rule';
 import type { Snapshot } from './schemas/snapshot';
+import type { SourceFigures, SubjectSources } from './sources';
 import { anchorOf } from './tally';
 
 /** A published count: the number, or null with `suppressed` when the public may not see it. */
@@ -34,6 +36,28 @@ export interface ExactTally {
   turnout: { raterCategory: string; responses: number }[];
   subjects: SubjectScore[];
   validity: ValidityResult | null;
+  /** The two sources of `counts` and `turnout` (their sums), when known; absent: all online. */
+  sources?: { online: SourceFigures; paper: SourceFigures; subjects: SubjectSources[] };
+}
+
+/** One source's published figures: its responses, turnout per category and counts. */
+export interface PublicSourcePart {
+  responses: PublicCell;
+  turnout: PublicTurnout[];
+  counts: PublicCount[];
+}
+export type PublicSourceScore = { known: number | null; score: number | null };
+
+/** Online and paper side by side, suppressed like every other table of the same answers. */
+export interface PublicSources {
+  online: PublicSourcePart;
+  paper: PublicSourcePart;
+  subjects: {
+    subject: SubjectScore['subject'];
+    online: PublicSourceScore;
+    paper: PublicSourceScore;
+    combined: PublicSourceScore;
+  }[];
 }
 
 export interface PublicTally {
@@ -49,6 +73,7 @@ export interface PublicTally {
   turnout: PublicTurnout[];
   subjects: PublicSubject[];
   validity: ValidityResult | null;
+  sources: PublicSources;
 }
 
 type Def = Pick<Instrument, 'questions' | 'gradeScores' | 'indicators'>;
@@ -59,6 +84,20 @@ const row = (q: string) => `R\u0000${q}`;
 const turn = (c: string) => `t\u0000${c}`;
 const answers = (s: string, c: string) => `a\u0000${s}\u0000${c}`;
 const share = (s: string, which: string) => `g\u0000${s}\u0000${which}`;
+// Per-source figures (issue 19): the same cells once per source, each source's sum the combined cell.
+const sn = (src: string, q: string, o: string, c: string) => `sn\u0000${src}\u0000${q}\u0000${o}\u0000${c}`;
+const st = (src: string, c: string) => `st\u0000${src}\u0000${c}`;
+const sN = (src: string) => `sN\u0000${src}`;
+const sk = (src: string, subject: string) => `sk\u0000${src}\u0000${subject}`;
+const SOURCE_IDS = ['online', 'paper'] as const;
+
+/** One source's figures as the audit reads them: exact, or published (null where suppressed). */
+export interface SourceTableFigures {
+  counts: { question: string; option: string; raterCategory: string; count: number | null }[];
+  turnout: { raterCategory: string; responses: number | null }[];
+  /** Published responses of the source (proof mode); summed from turnout otherwise. */
+  responses?: number | null;
+}
 
 /**
  * The figures of one instrument and how they add up. `value` gives each
@@ -75,6 +114,17 @@ export interface TallyFigures {
   responses?: number | null;
   /** Whether a subject's share (good, excellent, …) was published (proof mode). */
   sharePublished?: (subject: string, which: string) => boolean;
+  /**
+   * Online and paper tables of the same answers, when the instrument has paper
+   * ballots: each source's counts, turnout and responses, and per subject the
+   * known answers of each source. Online turnout is public by other means (the
+   * spent-token list); paper turnout is not.
+   */
+  sources?: {
+    online: SourceTableFigures;
+    paper: SourceTableFigures;
+    subjects: { subject: SubjectScore['subject']; online: { known: number | null }; paper: { known: number | null } }[];
+  };
 }
 
 /**
@@ -133,13 +183,15 @@ export function tallySystem(def: Def | undefined, figures: TallyFigures): CellSy
   }
   // Turnout per category is public anyway (one published token per response, one receipt per response):
   // the audit counts it as known, and hiding it never protects a cell.
-  for (const t of figures.turnout) put(turn(t.raterCategory), t.responses, MARGIN_COST, false, true);
+  // With paper ballots only the online part is public that way: the sum is then an ordinary (dear) margin.
+  const src = figures.sources;
+  for (const t of figures.turnout) put(turn(t.raterCategory), t.responses, MARGIN_COST, false, src === undefined);
   put(
     'N',
     figures.responses !== undefined ? figures.responses : sumOf(figures.turnout.map((t) => t.responses)),
     MARGIN_COST,
     false,
-    true,
+    src === undefined,
   );
   sums.push({ total: 'N', parts: categories.map(turn) });
   const questions = def?.questions ?? [];
@@ -155,6 +207,7 @@ export function tallySystem(def: Def | undefined, figures: TallyFigures): CellSy
       sums.push({ total: turn(c), parts });
     }
   }
+  if (src) sourceCells(def, figures, src, put, sums, categories);
   for (const s of figures.subjects) {
     const own = questions.filter(
       (q) => q.subject?.id === s.subject.id && q.subject.kind === s.subject.kind && q.role !== 'unknown',
@@ -203,6 +256,74 @@ export function tallySystem(def: Def | undefined, figures: TallyFigures): CellSy
   return { cells, sums, unknownIds };
 }
 
+/**
+ * The per-source tables and how they tie to the combined one: each combined
+ * count, turnout and subject total is online + paper; each source's turnout
+ * answers its required questions like the combined turnout does; each
+ * source's known answers about a subject are its anchor question's total.
+ */
+function sourceCells(
+  def: Def | undefined,
+  figures: TallyFigures,
+  src: NonNullable<TallyFigures['sources']>,
+  put: (id: string, v: number | null, weight?: number, derived?: boolean, known?: boolean) => void,
+  sums: CellSystem['sums'],
+  combinedCategories: string[],
+) {
+  const sumOf = (xs: (number | null)[]) => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
+  const keys = new Map<string, [string, string, string]>();
+  for (const c of figures.counts)
+    keys.set(n(c.question, c.option, c.raterCategory), [c.question, c.option, c.raterCategory]);
+  const categories = new Set(combinedCategories);
+  for (const id of SOURCE_IDS) {
+    const part = src[id];
+    for (const c of part.counts) {
+      put(sn(id, c.question, c.option, c.raterCategory), c.count);
+      keys.set(n(c.question, c.option, c.raterCategory), [c.question, c.option, c.raterCategory]);
+    }
+    // Online turnout is the spent-token list's, public anyway; paper turnout per category is not.
+    for (const t of part.turnout) {
+      put(st(id, t.raterCategory), t.responses, MARGIN_COST, false, id === 'online');
+      categories.add(t.raterCategory);
+    }
+    put(
+      sN(id),
+      part.responses !== undefined ? part.responses : sumOf(part.turnout.map((t) => t.responses)),
+      MARGIN_COST,
+      false,
+      id === 'online',
+    );
+    sums.push({ total: sN(id), parts: part.turnout.map((t) => st(id, t.raterCategory)) });
+  }
+  for (const [key, [q, o, c]] of keys) sums.push({ total: key, parts: SOURCE_IDS.map((id) => sn(id, q, o, c)) });
+  for (const c of categories) sums.push({ total: turn(c), parts: SOURCE_IDS.map((id) => st(id, c)) });
+  sums.push({ total: 'N', parts: SOURCE_IDS.map(sN) });
+  const questions = def?.questions ?? [];
+  const unknownBox = new Map(questions.filter((q) => q.role === 'unknown' && q.subject).map((q) => [q.subject!.id, q]));
+  for (const q of questions) {
+    if (q.type !== 'choice' || !q.required || q.role === 'unknown') continue;
+    const box = q.subject ? unknownBox.get(q.subject.id) : undefined;
+    for (const id of SOURCE_IDS)
+      for (const t of src[id].turnout) {
+        const c = t.raterCategory;
+        const parts = q.options.map((o) => sn(id, q.id, o.id, c));
+        if (box && box.type !== 'text') parts.push(...box.options.map((o) => sn(id, box.id, o.id, c)));
+        sums.push({ total: st(id, c), parts });
+      }
+  }
+  for (const s of src.subjects) {
+    const anchor = def ? anchorOf(def, s.subject) : undefined;
+    if (!anchor || anchor.type === 'text') continue;
+    for (const id of SOURCE_IDS) {
+      put(sk(id, s.subject.id), s[id].known, 1000);
+      sums.push({
+        total: sk(id, s.subject.id),
+        parts: anchor.options.flatMap((o) => [...categories].map((c) => sn(id, anchor.id, o.id, c))),
+      });
+    }
+  }
+}
+
 const cell = (v: number, hidden: boolean): PublicCell => (hidden ? { count: null, suppressed: true } : { count: v });
 
 /** The public view of an instrument's exact final tally, with k = the appraisal's `disclosure.minCell`. */
@@ -218,7 +339,27 @@ export function publicTally(def: Def | undefined, exact: ExactTally, k: number):
     ),
     turnout: [...exact.turnout].filter((t) => t.responses > 0).sort((a, b) => cmp(a.raterCategory, b.raterCategory)),
   };
-  const full = tallySystem(def, canonical);
+  const withPaper = exact.sources?.paper.turnout.some((t) => t.responses > 0) === true;
+  const sortCounts = (list: TallyCount[]) =>
+    [...list]
+      .filter((c) => c.count > 0)
+      .sort((a, b) => cmp(by(a.question, a.option, a.raterCategory), by(b.question, b.option, b.raterCategory)));
+  const sortTurnout = (list: { raterCategory: string; responses: number }[]) =>
+    [...list].filter((t) => t.responses > 0).sort((a, b) => cmp(a.raterCategory, b.raterCategory));
+  const sources =
+    withPaper && exact.sources
+      ? {
+          online: {
+            counts: sortCounts(exact.sources.online.counts),
+            turnout: sortTurnout(exact.sources.online.turnout),
+          },
+          paper: { counts: sortCounts(exact.sources.paper.counts), turnout: sortTurnout(exact.sources.paper.turnout) },
+          subjects: exact.sources.subjects,
+        }
+      : undefined;
+  // The exact sources ride along in `exact`: the system gets the sorted ones, and only when there is paper.
+  const { sources: _exactSources, ...combined } = canonical;
+  const full = tallySystem(def, { ...combined, ...(sources ? { sources } : {}) });
   const { sys: merged, alias } = mergeAliases(full);
   const hidden = suppress(merged, k);
   const is = (id: string) => hidden.has(alias.get(id) ?? id);
@@ -245,6 +386,10 @@ export function publicTally(def: Def | undefined, exact: ExactTally, k: number):
       : value > 0 && value < k
         ? null
         : value;
+  const publicCounts = exact.counts.map((c) => ({
+    ...c,
+    ...cell(c.count, is(n(c.question, c.option, c.raterCategory))),
+  }));
   const subjects = exact.subjects.map(({ indicators: exactIndicators, ...s }): PublicSubject => {
     const enough = mayPublishFigure(s.known, k);
     const shareOf = (which: string, v: number | null | undefined) =>
@@ -272,22 +417,81 @@ export function publicTally(def: Def | undefined, exact: ExactTally, k: number):
       ...(indicators && enough ? { indicators } : {}),
     };
   });
-  // Turnout is never a secondary choice (see tallySystem); a small one is still not printed here.
-  const smallTurnout = (c: string) => isSmallCell(exact.turnout.find((t) => t.raterCategory === c)?.responses ?? 0, k);
+  // Turnout is never a secondary choice without paper (see tallySystem); a small one is still not printed here.
+  // With paper ballots the combined turnout is no longer public by other means, so it may be hidden like any margin.
+  const smallTurnout = (c: string) =>
+    isSmallCell(exact.turnout.find((t) => t.raterCategory === c)?.responses ?? 0, k) || (withPaper && is(turn(c)));
   const turnout = exact.turnout.map(({ raterCategory, responses }) =>
     smallTurnout(raterCategory)
       ? { raterCategory, responses: null, suppressed: true as const }
       : { raterCategory, responses },
   );
+  const responses = cell(
+    sys.cells.get('N')?.value ?? 0,
+    isSmallCell(sys.cells.get('N')?.value ?? 0, k) || (withPaper && is('N')),
+  );
+  const publicSources = ((): PublicSources => {
+    if (!sources || !exact.sources) {
+      // All online: the online table is the combined one, the paper table empty.
+      return {
+        online: { responses, turnout, counts: publicCounts },
+        paper: { responses: { count: 0 }, turnout: [], counts: [] },
+        subjects: subjects.map((x) => ({
+          subject: x.subject,
+          online: { known: x.known, score: x.score },
+          paper: { known: 0, score: null },
+          combined: { known: x.known, score: x.score },
+        })),
+      };
+    }
+    const part = (id: (typeof SOURCE_IDS)[number]): PublicSourcePart => {
+      const ex = exact.sources![id];
+      const total = ex.turnout.reduce((a, t) => a + t.responses, 0);
+      return {
+        responses: cell(total, isSmallCell(total, k) || is(sN(id))),
+        turnout: ex.turnout.map(({ raterCategory, responses: r }) =>
+          isSmallCell(r, k) || is(st(id, raterCategory))
+            ? { raterCategory, responses: null, suppressed: true as const }
+            : { raterCategory, responses: r },
+        ),
+        counts: sources[id].counts.map((c) => ({
+          ...c,
+          ...cell(c.count, is(sn(id, c.question, c.option, c.raterCategory))),
+        })),
+      };
+    };
+    const published = new Map(subjects.map((x) => [x.subject.id, x]));
+    return {
+      online: part('online'),
+      paper: part('paper'),
+      subjects: exact.sources.subjects.map((x) => {
+        const score = (id: (typeof SOURCE_IDS)[number]): PublicSourceScore => {
+          const hide = is(sk(id, x.subject.id)) || isSmallCell(x[id].known, k);
+          return {
+            known: hide ? null : x[id].known,
+            score: !hide && mayPublishFigure(x[id].known, k) ? x[id].score : null,
+          };
+        };
+        const p = published.get(x.subject.id);
+        return {
+          subject: x.subject,
+          online: score('online'),
+          paper: score('paper'),
+          combined: { known: p?.known ?? null, score: p?.score ?? null },
+        };
+      }),
+    };
+  })();
   return {
     minCell: k,
-    counts: exact.counts.map((c) => ({ ...c, ...cell(c.count, is(n(c.question, c.option, c.raterCategory))) })),
+    counts: publicCounts,
     totals,
     rows,
-    responses: cell(sys.cells.get('N')?.value ?? 0, isSmallCell(sys.cells.get('N')?.value ?? 0, k)),
+    responses,
     turnout,
     subjects,
     validity: publicValidity(exact.validity, smallTurnout),
+    sources: publicSources,
   };
 }
 
@@ -305,8 +509,11 @@ function publicValidity(v: ValidityResult | null, hidden: (category: string) => 
 }
 
 type SnapshotInstrument = Snapshot['instruments'][number];
-export type PublicInstrument = Omit<SnapshotInstrument, 'counts' | 'turnout' | 'subjects' | 'validity'> &
-  Omit<PublicTally, 'turnout'> & { turnout: (PublicTurnout & { codesIssued: number | null })[] };
+export type PublicInstrument = Omit<SnapshotInstrument, 'counts' | 'turnout' | 'subjects' | 'validity' | 'sources'> &
+  Omit<PublicTally, 'turnout'> & {
+    turnout: (PublicTurnout & { codesIssued: number | null })[];
+    meetings: Omit<MeetingFigures, 'counted'>[];
+  };
 export type PublicSnapshot = Omit<Snapshot, 'instruments'> & { instruments: PublicInstrument[] };
 
 /** A committed snapshot (exact) as the site publishes it; `definition` gives each instrument as expanded. */
@@ -324,8 +531,49 @@ export function publicSnapshot(
         ...i,
         ...p,
         turnout: p.turnout.map((t) => ({ ...t, codesIssued: issued.get(t.raterCategory) ?? null })),
+        // A meeting's counts are public after it; how many of its ballots were counted is the paper turnout's
+        // business (suppressed there when small), so it is not repeated here.
+        meetings: (i.sources?.paper.meetings ?? []).map(({ counted: _c, ...m }) => m),
       };
     }),
+  };
+}
+
+/**
+ * What a reader can put into the audit from a published tally: the figures as
+ * published (null where suppressed), the per-source tables included when the
+ * instrument has paper ballots. The proof tests build the system from this.
+ */
+export function publishedFigures(
+  p: Pick<PublicTally, 'counts' | 'totals' | 'rows' | 'turnout' | 'responses' | 'subjects' | 'sources'>,
+): TallyFigures {
+  const src = p.sources;
+  const withPaper = src !== undefined && src.paper.turnout.length > 0;
+  const part = (x: PublicSourcePart): SourceTableFigures => ({
+    counts: x.counts,
+    turnout: x.turnout,
+    responses: x.responses.count,
+  });
+  return {
+    counts: p.counts,
+    totals: p.totals,
+    rows: p.rows,
+    turnout: p.turnout,
+    responses: p.responses.count,
+    subjects: p.subjects,
+    ...(withPaper && src
+      ? {
+          sources: {
+            online: part(src.online),
+            paper: part(src.paper),
+            subjects: src.subjects.map((x) => ({
+              subject: x.subject,
+              online: { known: x.online.known },
+              paper: { known: x.paper.known },
+            })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 import { getEntry } from 'astro:content';
 import rss from '@astrojs/rss';
 import type { APIRoute } from 'astro';
+import { cellText } from '../domain/public-tally';
 import { t } from '../i18n';
 import { loadSite } from '../lib/site/content';
 import { noticeHref, resultsHref, unitHref } from '../lib/site/urls';
@@ -38,6 +39,19 @@ export const GET: APIRoute = async ({ site }) => {
         categories: [t.portal.nav.units],
       })),
   );
+  // One tally, two sources (issue 19): each instrument with paper ballots says online / paper / total, as published
+  // (a suppressed figure reads "<k").
+  const sourceLines = (appraisal: string) =>
+    (m.snapshotOf(appraisal)?.instruments ?? [])
+      .filter((i) => i.sources.paper.responses.count !== 0)
+      .map((i) =>
+        f.sources(
+          i.title,
+          cellText(i.sources.online.responses, i.minCell),
+          cellText(i.sources.paper.responses, i.minCell),
+          cellText(i.responses, i.minCell),
+        ),
+      );
   const items = [
     ...m.appraisals.map((a) => ({
       title: f.notice(a.title),
@@ -53,7 +67,7 @@ export const GET: APIRoute = async ({ site }) => {
         title: t.portal.results.talliesTitle(a.title),
         link: resultsHref(a.id),
         pubDate: new Date(m.snapshotOf(a.id)!.takenAt),
-        description: f.tallies(a.title, m.snapshotOf(a.id)!.takenAt),
+        description: [f.tallies(a.title, m.snapshotOf(a.id)!.takenAt), ...sourceLines(a.id)].join(' '),
         categories: [t.portal.nav.results],
       })),
     ...summaries,
@@ -61,7 +75,7 @@ export const GET: APIRoute = async ({ site }) => {
       title: f.result(r.title),
       link: resultsHref(r.appraisal),
       pubDate: pubDate(r.publishedOn),
-      description: r.note,
+      description: [r.note, ...sourceLines(r.appraisal)].filter(Boolean).join(' '),
       categories: [t.portal.nav.results],
     })),
   ].sort((a, b) => b.pubDate.getTime() - a.pubDate.getTime());

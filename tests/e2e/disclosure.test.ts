@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadContent, runtimeCatalog } from '../../src/build/content';
 import { minCellOf, recoverable } from '../../src/domain/disclosure';
-import { tallySystem } from '../../src/domain/public-tally';
+import { publishedFigures, tallySystem } from '../../src/domain/public-tally';
 import { type TallyBody, tallyBody, turnoutBody } from '../../src/domain/schemas/participation';
 import { useBrowser } from '../support/browser';
 
@@ -40,6 +40,13 @@ const countsOf = (t: TallyBody) => [
   t.responses.count,
   ...t.subjects.flatMap((s) => [s.known, s.unknown, ...s.byCategory.map((x) => x.answers)]),
   ...(t.validity?.categories.map((c) => c.responses) ?? []),
+  // The per-source tables (issue 19): online and paper side by side.
+  ...[t.sources.online, t.sources.paper].flatMap((s) => [
+    s.responses.count,
+    ...s.turnout.map((x) => x.responses),
+    ...s.counts.map((c) => c.count),
+  ]),
+  ...t.sources.subjects.flatMap((s) => [s.online.known, s.paper.known, s.combined.known]),
 ];
 
 describe('small-cell suppression on every public table of the demo', () => {
@@ -47,37 +54,52 @@ describe('small-cell suppression on every public table of the demo', () => {
     const all = await tallies();
     // The demo has closed instruments with small categories (20 deputies): the proof is not vacuous.
     expect(all.length).toBeGreaterThanOrEqual(2);
+    // And one with paper ballots (the demo meeting): the per-source tables are part of the proof.
+    expect(all.some((x) => x.body.sources.paper.responses.count !== 0)).toBe(true);
     for (const { id, k, body } of all) {
       expect(body.minCell).toBe(k);
       expect(
         countsOf(body).filter((n) => small(k, n)),
         id,
       ).toEqual([]);
-      for (const c of body.counts) expect(c.count === null, `${id} ${c.question}`).toBe(c.suppressed === true);
+      for (const c of [...body.counts, ...body.sources.online.counts, ...body.sources.paper.counts])
+        expect(c.count === null, `${id} ${c.question}`).toBe(c.suppressed === true);
       expect(body.counts.some((c) => c.suppressed)).toBe(true);
       const inst = runtime.instruments.find((i) => i.id === id);
       const indicators = new Map(body.subjects.map((s) => [s.subject.id, s.indicators]));
-      // What an attacker also has: the spent-token list gives every category's turnout (one token a response).
+      // What an attacker also has: the spent-token list gives every category's online turnout (one token a
+      // response). Without paper ballots that is the turnout; with them, the online table's turnout.
       const spent = await fetch(`${b.base}/api/v1/instruments/${id}/tokens/spent`);
       const keys =
         spent.status === 200 ? ((await spent.json()) as { keys: { raterCategory: string; spent: number }[] }).keys : [];
-      const turnout = body.turnout.map((t) => {
-        const mine = keys.filter((x) => x.raterCategory === t.raterCategory);
-        return mine.length > 0 ? { ...t, responses: mine.reduce((a, x) => a + x.spent, 0) } : t;
-      });
+      const fromTokens = <T extends { raterCategory: string; responses: number | null }>(list: T[]) =>
+        list.map((t) => {
+          const mine = keys.filter((x) => x.raterCategory === t.raterCategory);
+          return mine.length > 0 ? { ...t, responses: mine.reduce((a, x) => a + x.spent, 0) } : t;
+        });
+      const figures = publishedFigures(body);
+      const paper = figures.sources !== undefined;
+      const online = paper ? body.sources.online.turnout : body.turnout;
       if (keys.length > 0)
-        expect(turnout.filter((t) => t.responses !== null)).toEqual(body.turnout.filter((t) => t.responses !== null));
+        expect(fromTokens(online).filter((t) => t.responses !== null)).toEqual(
+          online.filter((t) => t.responses !== null),
+        );
       const sys = tallySystem(inst, {
-        ...body,
-        turnout,
-        responses: body.responses.count,
+        ...figures,
+        ...(figures.sources
+          ? { sources: { ...figures.sources, online: { ...figures.sources.online, turnout: fromTokens(online) } } }
+          : { turnout: fromTokens(body.turnout) }),
         sharePublished: (subject, which) => {
           const x = indicators.get(subject) as Record<string, unknown> | undefined;
           return x !== undefined && (which === 'all' ? x.good !== null : x[which] !== null && x[which] !== undefined);
         },
       });
       expect(recoverable(sys, sys.unknownIds), id).toEqual([]);
-      // A score or share only from at least k answers.
+      // A score or share only from at least k answers; a source's score only from k answers of that source.
+      // Without paper the online figures are the combined ones (a score with its known count hidden, as above).
+      for (const s of body.sources.subjects)
+        for (const x of [s.online, s.paper])
+          if (x.score !== null) expect(x.known === null ? !paper : x.known >= k, `${id} ${s.subject.id}`).toBe(true);
       for (const s of body.subjects) {
         if (s.score !== null) expect(s.known === null || s.known >= k, `${id} ${s.subject.id}`).toBe(true);
         for (const x of s.byCategory) if (x.score !== null) expect(x.answers ?? 0).toBeGreaterThanOrEqual(k);

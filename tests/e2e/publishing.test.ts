@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
+import { publishedInstrument } from '../support/published';
 
 const b = useBrowser();
 const snapshot = (appraisal: string) =>
@@ -195,8 +196,11 @@ describe('per-subject report', () => {
   it('says when the year has tallies but no published result', async () => {
     const p = await b.page('/units/czj/report/2026/');
     expect(await p.locator('#result + p').innerText()).toBe('本年度考评结果尚未公布。');
+    // Online + paper (the demo meeting): the published score and 满意率 of 财政局.
+    const czj = publishedInstrument('county-2026', 'rating-sessions-2026').subjects.find((s) => s.subject.id === 'czj');
+    const good = `${((czj?.indicators?.good ?? 0) * 100).toFixed(1)}%`;
     expect(await p.locator('table.indicators tr[data-instrument="rating-sessions-2026"]').innerText()).toMatch(
-      /88\.9\s+满意率 66\.7%/,
+      new RegExp(`${czj?.score?.toFixed(1).replace('.', '\\.')}\\s+满意率 ${good.replace('.', '\\.')}`),
     );
     expect(await p.locator('table.years tbody tr').first().innerText()).toMatch(/等次\s+无数据\s+达标\s+无数据/);
     await expectAccessible(p);

@@ -3,7 +3,9 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees (cells apart, hidden parts out), which is what these tests check.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { cellText } from '../../src/domain/public-tally';
 import { expectAccessible, jsErrors, useBrowser } from '../support/browser';
+import { publishedInstrument } from '../support/published';
 
 const b = useBrowser();
 
@@ -297,10 +299,24 @@ describe('results (结果公示)', () => {
     expect(await text(p, '.notice-box')).toBe('本年度考评结果尚未公布。');
     expect(await p.locator('table.result-table').count()).toBe(0);
     const tally = p.locator('section.tally#tally-rating-sessions-2026');
-    expect(await tally.locator('table.options tr[data-question="czj"]').innerText()).toMatch(
-      /澄川县财政局\s+24\s+<5\s+<5\s+36/,
+    // The figures are online + paper (the demo meeting's ballots), as the public view of the snapshot gives them.
+    const sessions = publishedInstrument('county-2026', 'rating-sessions-2026');
+    const czj = ['satisfied', 'basically', 'unsatisfied'].map((o) =>
+      cellText(sessions.totals.find((t) => t.question === 'czj' && t.option === o) ?? 0, sessions.minCell),
     );
-    expect(await tally.locator('table.turnout').innerText()).toMatch(/人大代表\s+18\s+30\s+60\.0%/);
+    const row = cellText(sessions.rows.find((r) => r.question === 'czj') ?? 0, sessions.minCell);
+    expect(await tally.locator('table.options tr[data-question="czj"]').innerText()).toMatch(
+      new RegExp(`澄川县财政局\\s+${[...czj, row].join('\\s+')}`),
+    );
+    const npc = sessions.turnout.find((t) => t.raterCategory === 'npc_deputy');
+    const online = sessions.sources.online.turnout.find((t) => t.raterCategory === 'npc_deputy')?.responses;
+    expect(npc?.responses).toBe(
+      (online ?? 0) + (sessions.sources.paper.turnout.find((t) => t.raterCategory === 'npc_deputy')?.responses ?? 0),
+    );
+    // 参与率 stays online responses per code issued: 18 of 30.
+    expect(await tally.locator('table.turnout').innerText()).toMatch(
+      new RegExp(`人大代表\\s+${npc?.responses}\\s+30\\s+${((online! / 30) * 100).toFixed(1)}%`),
+    );
     // The instrument asks for half of each category: 60% reached, the round counts.
     expect(await tally.locator('[data-validity]').innerText()).toBe('本轮测评有效: 各类评议主体参评率均达到要求。');
     await expectSoundPage(p);

@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { DEMO_MEETING, DEMO_PAPER } from '../../scripts/lib/meeting-demo';
 import { verifyTallies } from '../../scripts/tally-verify';
 import { sqlRun } from '../support/d1';
 
@@ -18,6 +19,62 @@ describe('tally:verify', async () => {
     const ballot = report.instruments.find((i) => i.id === 'ballot-groups-2026');
     expect(ballot?.responses).toBeGreaterThan(0);
     expect(ballot?.counters).toBeGreaterThan(0);
+  });
+
+  it('passes with the demo meeting: online and paper recounted, every paper ballot explained by its meeting', async () => {
+    const report = await verifyTallies(target, 'rating-sessions-2026');
+    expect(report.ok, report.instruments[0]?.differences.join('\n')).toBe(true);
+    const paper = Object.values(DEMO_PAPER).reduce((a, b) => a + b, 0);
+    expect(report.instruments[0]).toMatchObject({ responses: 36, paper });
+    expect(report.instruments[0]?.paperCounters).toBeGreaterThan(0);
+  });
+
+  it('names a paper counter changed behind its back', async () => {
+    const copy2 = mkdtempSync(join(tmpdir(), 'kaoping-verify-paper-'));
+    cpSync(inject('persistTo'), copy2, { recursive: true });
+    const t2 = { remote: false, persistTo: copy2 };
+    await sqlRun(t2, [
+      "UPDATE paper_tallies SET count = count + 1 WHERE instrument = 'rating-sessions-2026' AND question = 'fgj' AND option = 'satisfied' AND rater_category = 'npc_deputy'",
+    ]);
+    const report = await verifyTallies(t2, 'rating-sessions-2026');
+    expect(report.ok).toBe(false);
+    expect(report.instruments[0]?.differences.join('\n')).toMatch(
+      /^纸质计数 fgj \/ satisfied \/ npc_deputy: 计数器 (\d+), 按纸质选票重新统计 (\d+)$/m,
+    );
+    const [, have, want] = /计数器 (\d+), 按纸质选票重新统计 (\d+)/.exec(
+      report.instruments[0]!.differences.join('\n'),
+    )!;
+    expect(Number(have)).toBe(Number(want) + 1);
+  });
+
+  it('names a meeting that counts more ballots than returned minus spoilt (the trigger dropped to tamper)', async () => {
+    const copy3 = mkdtempSync(join(tmpdir(), 'kaoping-verify-meeting-'));
+    cpSync(inject('persistTo'), copy3, { recursive: true });
+    const t3 = { remote: false, persistTo: copy3 };
+    const counted = Object.values(DEMO_PAPER).reduce((a, b) => a + b, 0);
+    // The database refuses it (meetings_not_below_counted): only with the trigger gone can the counts be lowered.
+    await sqlRun(
+      t3,
+      ['DROP TRIGGER meetings_not_below_counted'],
+      [`UPDATE meetings SET returned = ${counted - 1}, spoilt = 1 WHERE id = '${DEMO_MEETING.id}'`],
+    );
+    const report = await verifyTallies(t3, 'rating-sessions-2026');
+    expect(report.ok).toBe(false);
+    expect(report.instruments[0]?.differences).toContain(
+      `测评大会 ${DEMO_MEETING.id} (${DEMO_MEETING.heldOn} ${DEMO_MEETING.place}): 计入纸质选票 ${counted} 张, 多于收回 ${counted - 1} − 废票 1 = ${counted - 2} 张`,
+    );
+  });
+
+  it('names a paper ballot whose meeting belongs to another instrument', async () => {
+    const copy4 = mkdtempSync(join(tmpdir(), 'kaoping-verify-other-'));
+    cpSync(inject('persistTo'), copy4, { recursive: true });
+    const t4 = { remote: false, persistTo: copy4 };
+    await sqlRun(t4, [`UPDATE meetings SET instrument = 'rating-units-2026' WHERE id = '${DEMO_MEETING.id}'`]);
+    const report = await verifyTallies(t4, 'rating-sessions-2026');
+    expect(report.ok).toBe(false);
+    expect(report.instruments[0]?.differences.join('\n')).toContain(
+      `: 所属测评大会 ${DEMO_MEETING.id} 属于测评 rating-units-2026`,
+    );
   });
 
   it('names a counter that was changed behind its back', async () => {

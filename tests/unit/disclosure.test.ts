@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CellSystem, mergeAliases, recoverable, suppress } from '../../src/domain/disclosure';
-import { cellText, publicTally, tallySystem } from '../../src/domain/public-tally';
+import { cellText, publicTally, publishedFigures, tallySystem } from '../../src/domain/public-tally';
 import type { Instrument } from '../../src/domain/schemas/instrument';
 import type { TallyCount } from '../../src/domain/schemas/participation';
 import { subjectScores } from '../../src/domain/tally';
@@ -173,7 +173,7 @@ describe('publicTally', () => {
       p.counts.find((c) => c.question === 'u1' && c.option === 'fair' && c.raterCategory === 'npc_deputy'),
     ).toEqual({ question: 'u1', option: 'fair', raterCategory: 'npc_deputy', count: null, suppressed: true });
     // The proof as the e2e test runs it: the same relations, built from published figures only.
-    const sys = tallySystem(inst, { ...p, responses: p.responses.count });
+    const sys = tallySystem(inst, publishedFigures(p));
     expect(recoverable(sys, sys.unknownIds)).toEqual([]);
     // Turnout is public anyway (the spent-token list): never hidden, always known to the audit.
     expect(p.turnout.map((t) => t.responses)).toEqual([18, 18]);

@@ -160,6 +160,33 @@ export const publicSubjectScore = subjectScore
   })
   .meta({ id: 'PublicSubjectScore' });
 
+const publicSourcePart = z.object({
+  responses: z.object(publicCell),
+  turnout: z.array(z.object({ raterCategory, responses: z.number().int().nullable(), suppressed })),
+  counts: z.array(publicCount),
+});
+const publicSourceScore = z.object({
+  /** Ballots of the source that graded the subject; null where suppressed. */
+  known: z.number().int().nullable(),
+  /** The rule on this source's counts alone; null below k (or the instrument's minimum) known answers. */
+  score: z.number().nullable(),
+});
+/** Online and paper side by side (issue 19), suppressed like every other table of the same answers. */
+export const publicSources = z
+  .object({
+    online: publicSourcePart,
+    paper: publicSourcePart,
+    subjects: z.array(
+      z.object({
+        subject: subjectRef,
+        online: publicSourceScore,
+        paper: publicSourceScore,
+        combined: publicSourceScore,
+      }),
+    ),
+  })
+  .meta({ id: 'PublicSources' });
+
 export const tallyBody = z
   .object({
     instrument: id,
@@ -180,6 +207,8 @@ export const tallyBody = z
     rule: scoreRule,
     /** Whether the round counts, when the instrument sets a minimum turnout; null otherwise. */
     validity: validityResult.nullable(),
+    /** The figures above are online + paper; here each source on its own and each one's score. */
+    sources: publicSources,
   })
   .meta({ id: 'Tally' });
 export type TallyBody = z.infer<typeof tallyBody>;

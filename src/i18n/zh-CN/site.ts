@@ -235,6 +235,22 @@ export const zhCNSite = {
       spentTokens: { list: '已使用的匿名令牌清单 (JSON, 含公钥)', howTo: '如何用常见工具核验' },
       tallyStatus: { not_open: '未开始', open: '进行中', closed: '已截止' },
       turnoutCaption: (title: string) => `${title}: 各类评议主体参与情况`,
+      /** One tally, two sources (issue 19): online answers and paper ballots of the evaluation meeting. */
+      sources: {
+        caption: (title: string) => `${title}: 网上与纸质选票 (两个来源)`,
+        lead: '得分按网上意见与测评大会纸质选票的票数之和计算 (计分规则见下), 下表并列各来源的票数及单独按同一规则计算的得分, 供对照。',
+        online: '网上',
+        paper: '纸质',
+        combined: '合计',
+        ballots: '票数',
+        score: '得分',
+        combinedScore: '综合得分',
+        all: '全部答卷',
+        meetings: '测评大会',
+        meeting: (date: string, place: string, issued: number, returned: number, spoilt: number) =>
+          `${ymd(date)} ${place}: 发出选票 ${issued} 张, 收回 ${returned} 张, 其中废票 ${spoilt} 张`,
+        rateNote: '有纸质选票时, “参与率”按网上意见份数 ÷ 发放参与码计算; 纸质选票以测评大会的发出、收回和废票数核对。',
+      },
       raterCategory: '评议主体',
       codesIssued: '发放参与码',
       rate: '参与率',
@@ -449,6 +465,8 @@ export const zhCNSite = {
             rater_category: '评议主体类别代码',
             count: '票数; 空值表示已隐去 (见 suppressed)',
             suppressed: '1: 该格不公布 (人数在 1 至 k-1 之间, k 默认 5; 或为防止由合计反推而一并隐去的格), 0: 公布',
+            count_online: '其中网上意见的票数; 空值表示已隐去',
+            count_paper: '其中测评大会纸质选票的票数; 空值表示已隐去 (count = count_online + count_paper)',
           },
         },
         rater_categories: {
@@ -484,6 +502,10 @@ export const zhCNSite = {
             competent_share: '称职率 (0-1, 优秀与称职之和)',
             incompetent_share: '不称职率 (0-1)',
             alert: '预警 (1: 不称职票超过三分之一)',
+            known_online: '了解并评价该对象的网上意见数; 空值表示已隐去',
+            score_online: '仅按网上意见计算的得分 (同一计分规则); 少于 k 份时为空',
+            known_paper: '了解并评价该对象的纸质选票数; 空值表示已隐去',
+            score_paper: '仅按纸质选票计算的得分 (同一计分规则); 少于 k 份时为空。综合得分 score 按两者票数之和计算',
           },
         },
         score_rules: {
@@ -524,6 +546,9 @@ export const zhCNSite = {
       notice: (title: string) => `考核预告: ${title}`,
       tallies: (title: string, date: string) =>
         `${title}已截止测评的参与情况和最终统计已公布, 取自 ${ymd(date)} 公布的统计快照, 附统计摘要 (SHA-256) 供核对。`,
+      /** The feed line of a tally with paper ballots: both sources and their sum (issue 19). */
+      sources: (title: string, online: string, paper: string, total: string) =>
+        `${title}: 网上意见 ${online} 份, 测评大会纸质选票 ${paper} 张, 合计 ${total} 份 (得分按两者之和计算)。`,
       summary: (title: string) => `工作总结公示: ${title}`,
       result: (title: string) => title,
     },

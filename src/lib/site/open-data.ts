@@ -45,6 +45,18 @@ export type DatasetName = (typeof DATASET_NAMES)[number];
 const opt = <T>(v: T | undefined): T | null => v ?? null;
 const list = (xs: string[]) => xs.join('; ');
 
+/** A subject's figures per source (null where suppressed or below k answers). */
+const bySource = (
+  x:
+    | { online: { known: number | null; score: number | null }; paper: { known: number | null; score: number | null } }
+    | undefined,
+) => ({
+  known_online: x ? x.online.known : null,
+  score_online: x?.online.score ?? null,
+  known_paper: x ? x.paper.known : null,
+  score_paper: x?.paper.score ?? null,
+});
+
 const datasets: Dataset[] = [
   {
     name: 'appraisals',
@@ -307,11 +319,20 @@ const datasets: Dataset[] = [
       ['rater_category', 'string'],
       ['count', 'integer'],
       ['suppressed', 'integer'],
+      ['count_online', 'integer'],
+      ['count_paper', 'integer'],
     ],
+    // One tally, two sources (issue 19): count = count_online + count_paper, each suppressed on its own.
     rows: (m) =>
       m.appraisals.flatMap((a) =>
-        (m.snapshotOf(a.id)?.instruments ?? []).flatMap((i) =>
-          i.counts.map((c) => ({
+        (m.snapshotOf(a.id)?.instruments ?? []).flatMap((i) => {
+          const key = (c: { question: string; option: string; raterCategory: string }) =>
+            `${c.question}\u0000${c.option}\u0000${c.raterCategory}`;
+          const online = new Map(i.sources.online.counts.map((c) => [key(c), c.count]));
+          const paper = new Map(i.sources.paper.counts.map((c) => [key(c), c.count]));
+          // A key a source never counted is a true zero there.
+          const of = (source: Map<string, number | null>, k: string) => (source.has(k) ? (source.get(k) ?? null) : 0);
+          return i.counts.map((c) => ({
             appraisal: a.id,
             instrument: i.id,
             question: c.question,
@@ -319,8 +340,10 @@ const datasets: Dataset[] = [
             rater_category: c.raterCategory,
             count: c.count,
             suppressed: c.suppressed ? 1 : 0,
-          })),
-        ),
+            count_online: of(online, key(c)),
+            count_paper: of(paper, key(c)),
+          }));
+        }),
       ),
   },
   {
@@ -362,11 +385,18 @@ const datasets: Dataset[] = [
       ['competent_share', 'number'],
       ['incompetent_share', 'number'],
       ['alert', 'integer'],
+      ['known_online', 'integer'],
+      ['score_online', 'number'],
+      ['known_paper', 'integer'],
+      ['score_paper', 'number'],
     ],
     rows: (m, ctx) =>
       m.appraisals.flatMap((a) =>
         (m.snapshotOf(a.id)?.instruments ?? []).flatMap((i) =>
           i.subjects.map((s) => ({
+            ...bySource(
+              i.sources.subjects.find((x) => x.subject.id === s.subject.id && x.subject.kind === s.subject.kind),
+            ),
             appraisal: a.id,
             instrument: i.id,
             subject_kind: s.subject.kind,

@@ -3,7 +3,7 @@
 // score and, per question, the count of every option over all rater
 // categories. Pure: the pages and the open data build on the same figures.
 
-import type { PublicInstrument } from '../../domain/public-tally';
+import type { PublicInstrument, PublicSources } from '../../domain/public-tally';
 import type { Instrument, Option, Question, SubjectRef } from '../../domain/schemas';
 import type { SubjectIndicators, TallyCount } from '../../domain/schemas/participation';
 import type { ScoreRule, ValidityResult } from '../../domain/schemas/score-rule';
@@ -34,7 +34,8 @@ export interface InstrumentTally {
   receipts: number;
   /** Answered with codes: its spent blind-signed tokens are public after the close. */
   coded: boolean;
-  turnout: (SnapshotInstrument['turnout'][number] & { label: string })[];
+  /** `online`: the online responses of the category (all of them without paper ballots), for 参与率. */
+  turnout: (SnapshotInstrument['turnout'][number] & { label: string; online: number | null })[];
   /** Null where suppressed. */
   responses: number | null;
   /** The disclosure threshold k: suppressed counts read "<k". */
@@ -52,6 +53,18 @@ export interface InstrumentTally {
   categoryLabel: (id: string) => string;
   /** An option's label (the first question that offers it); its id for options no longer defined. */
   optionLabel: (id: string) => string;
+  /**
+   * Online and paper side by side (issue 19), through the public view: each
+   * source's responses and per subject its ballots and score, and the
+   * combined figure. Null when the instrument has no paper ballot.
+   */
+  sources: {
+    online: number | null;
+    paper: number | null;
+    total: number | null;
+    subjects: PublicSources['subjects'];
+    meetings: SnapshotInstrument['meetings'];
+  } | null;
 }
 
 export interface SubjectDetail {
@@ -97,6 +110,7 @@ export function instrumentTally(
         .filter((o) => o !== TEXT_OPTION)
         .map((o) => ({ id: o, label: o })),
     }));
+  const paper = snap.sources.paper.responses.count !== 0;
   const perSubject = new Map<string, number>();
   for (const q of questions) {
     if (q.subject)
@@ -133,7 +147,14 @@ export function instrumentTally(
     digest: snap.digest,
     receipts: snap.receipts.length,
     coded: snap.turnout.some((t) => t.codesIssued !== null),
-    turnout: snap.turnout.map((t) => ({ ...t, label: categoryLabel(t.raterCategory) })),
+    // With paper ballots, 参与率 is the online responses per code issued (as the validity rule counts them).
+    turnout: snap.turnout.map((t) => ({
+      ...t,
+      label: categoryLabel(t.raterCategory),
+      online: paper
+        ? (snap.sources.online.turnout.find((x) => x.raterCategory === t.raterCategory)?.responses ?? 0)
+        : t.responses,
+    })),
     responses: snap.responses.count,
     minCell: snap.minCell,
     subjects: snap.subjects.flatMap((s) => (s.score === null ? [] : [{ subject: s.subject, score: s.score }])),
@@ -151,6 +172,15 @@ export function instrumentTally(
     example: exampleOf(snap, definition),
     categoryLabel,
     optionLabel: optionLabels(definition),
+    sources: paper
+      ? {
+          online: snap.sources.online.responses.count,
+          paper: snap.sources.paper.responses.count,
+          total: snap.responses.count,
+          subjects: snap.sources.subjects,
+          meetings: snap.meetings,
+        }
+      : null,
   };
 }
 

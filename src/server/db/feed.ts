@@ -6,6 +6,7 @@ import type { TallyCount } from '../../domain/schemas/participation';
 import type { ScopedCount } from '../../domain/tally';
 import type { Database } from '../env';
 import { issuedCodesByScope } from './codes';
+import { meetingsOf, paperCountsOf, paperOf, paperTurnoutOf } from './paper';
 import { feedKeys, feedNonces, tallies, turnout } from './schema';
 import { inList, oneRow, rowOf } from './sql';
 import { allOverrides, overrideMap } from './tallies';
@@ -18,6 +19,8 @@ export type FeedRead =
       turnout: { instrument: string; raterCategory: string; responses: number }[];
       issued: ScopedCount[];
       overrides: ReturnType<typeof overrideMap>;
+      /** The paper source of one instrument (see src/server/db/paper.ts). */
+      paper: (instrument: string) => ReturnType<typeof paperOf>;
     };
 
 export async function readFeed(
@@ -28,7 +31,7 @@ export async function readFeed(
     .select({ one: sql`1` })
     .from(feedKeys)
     .where(and(eq(feedKeys.id, a.keyId), isNull(feedKeys.revokedOn)));
-  const [recorded, [key], counts, responses, issued, overrides] = await db.batch([
+  const [recorded, [key], counts, responses, issued, overrides, paperCounts, paperTurnout, ms] = await db.batch([
     // A nonce already seen (the primary key) is a replay: nothing is recorded.
     db
       .insert(feedNonces)
@@ -57,6 +60,9 @@ export async function readFeed(
       .where(inList(turnout.instrument, a.instruments)),
     issuedCodesByScope(db, a.appraisal),
     allOverrides(db),
+    paperCountsOf(db, a.instruments),
+    paperTurnoutOf(db, a.instruments),
+    meetingsOf(db, a.instruments),
   ]);
   if (recorded.length !== 1) return { ok: false, reason: key?.active ? 'replay' : 'unknown_key' };
   return {
@@ -65,6 +71,11 @@ export async function readFeed(
     turnout: responses,
     issued,
     overrides: overrideMap(overrides),
+    paper: (instrument) =>
+      paperOf(
+        { counts: paperCounts as (TallyCount & { instrument: string })[], turnout: paperTurnout, meetings: ms },
+        instrument,
+      ),
   };
 }
 

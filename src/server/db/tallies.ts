@@ -4,6 +4,7 @@ import type { OverrideState } from '../../domain/schemas/instrument';
 import type { TallyCount } from '../../domain/schemas/participation';
 import type { Database } from '../env';
 import { issuedCodesByScope } from './codes';
+import { meetingsOf, paperCountsOf, paperOf, paperTurnoutOf } from './paper';
 import { instrumentStates, tallies, turnout } from './schema';
 
 const countsOf = (db: Database, instrument: string) =>
@@ -35,14 +36,25 @@ export async function readTally(db: Database, instrument: string) {
   return { counts: counts as Counts, turnout: responses as Turnout };
 }
 
-/** The same, with the codes that may answer (turnout's and each subject's denominator), in one round trip. */
+/**
+ * The same, with the codes that may answer (turnout's and each subject's
+ * denominator) and the paper source (counters, ballots per category,
+ * meetings), in one round trip.
+ */
 export async function readPublishedTally(db: Database, instrument: string, appraisal: string) {
-  const [counts, responses, issued] = await db.batch([
+  const [counts, responses, issued, paperCounts, paperTurnout, ms] = await db.batch([
     countsOf(db, instrument),
     turnoutOf(db, instrument),
     issuedCodesByScope(db, appraisal),
+    paperCountsOf(db, [instrument]),
+    paperTurnoutOf(db, [instrument]),
+    meetingsOf(db, [instrument]),
   ]);
-  return { counts: counts as Counts, turnout: responses as Turnout, issued };
+  const paper = paperOf(
+    { counts: paperCounts as (TallyCount & { instrument: string })[], turnout: paperTurnout, meetings: ms },
+    instrument,
+  );
+  return { counts: counts as Counts, turnout: responses as Turnout, issued, paper };
 }
 
 /**

@@ -63,6 +63,32 @@ function toCsv(feed: FeedBody, catalog: RuntimeCatalog): string {
         c.count,
       ]);
     }
+    // Each source side by side (issue 19): count_online + count_paper = count, and each source's own score.
+    for (const src of ['online', 'paper'] as const) {
+      const part = i.sources?.[src];
+      if (!part) continue;
+      for (const t of part.turnout)
+        rows.push([`turnout_${src}`, i.id, '', '', '', '', '', t.raterCategory, t.responses]);
+      for (const c of part.counts) {
+        const s = subjectOf.get(c.question);
+        rows.push([
+          `count_${src}`,
+          i.id,
+          s?.kind ?? '',
+          s?.id ?? '',
+          s ? subjectName(catalog, s.kind, s.id) : '',
+          c.question,
+          c.option,
+          c.raterCategory,
+          c.count,
+        ]);
+      }
+      for (const x of i.sources?.subjects ?? []) {
+        const name = subjectName(catalog, x.subject.kind, x.subject.id);
+        rows.push([`known_${src}`, i.id, x.subject.kind, x.subject.id, name, '', '', '', x[src].known]);
+        rows.push([`score_${src}`, i.id, x.subject.kind, x.subject.id, name, '', '', '', x[src].score]);
+      }
+    }
     for (const s of i.subjects) {
       const name = subjectName(catalog, s.subject.kind, s.subject.id);
       rows.push(['score', i.id, s.subject.kind, s.subject.id, name, '', '', '', s.score]);
@@ -131,6 +157,7 @@ for (const path of ['/feed/appraisals/{id}/tallies', '/feed/appraisals/{id}/tall
               .filter((x) => x.instrument === instrument.id)
               .map(({ instrument: _i, ...rest }) => rest),
             turnout: read.turnout.filter((x) => x.instrument === instrument.id),
+            paper: read.paper(instrument.id),
             issued: issued.byCategory,
             issuedBySubject: issued.bySubject,
             label: categoryLabel(catalog, appraisal),

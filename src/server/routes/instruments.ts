@@ -13,6 +13,7 @@ import {
   tallyBody,
   turnoutBody,
 } from '../../domain/schemas/participation';
+import { combineCounts, combineTurnout, sourceBreakdown } from '../../domain/sources';
 import {
   codesIssued,
   scoreRuleOf,
@@ -187,18 +188,28 @@ async function publishedTally(
   c: { get(k: 'catalog'): AppEnv['Variables']['catalog']; get(k: 'db'): Database },
   inst: Instrument,
 ) {
-  const { counts, turnout, issued: rows } = await readPublishedTally(c.get('db'), inst.id, inst.appraisal);
+  const read = await readPublishedTally(c.get('db'), inst.id, inst.appraisal);
+  const { issued: rows, paper } = read;
+  // One tally, two sources: every figure and score is on online + paper; each source shown beside (issue 19).
+  const counts = combineCounts(read.counts, paper.counts);
+  const turnout = combineTurnout(read.turnout, paper.turnout);
+  const sources = {
+    online: { counts: read.counts, turnout: read.turnout },
+    paper,
+    subjects: sourceBreakdown(inst, read.counts, paper.counts),
+  };
   const issued = codesIssued(inst, rows);
   const coded = inst.access === 'code';
   const label = categoryLabel(c.get('catalog'), inst.appraisal);
+  // 参评率: online responses per code issued (paper ballots answer to the meeting's counts; see buildFeed).
   const validity = validityOf(
     inst,
-    turnout.map((t) => ({ ...t, codesIssued: coded ? (issued.byCategory.get(t.raterCategory) ?? 0) : null })),
+    read.turnout.map((t) => ({ ...t, codesIssued: coded ? (issued.byCategory.get(t.raterCategory) ?? 0) : null })),
     label,
   );
   const k = minCellOf(c.get('catalog').appraisals.find((a) => a.id === inst.appraisal));
   return {
-    public: publicTally(inst, { counts, turnout, subjects: subjectScores(inst, counts), validity }, k),
+    public: publicTally(inst, { counts, turnout, subjects: subjectScores(inst, counts), validity, sources }, k),
     issued,
   };
 }

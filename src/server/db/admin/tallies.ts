@@ -4,9 +4,22 @@
 // crash runs compare with the requests they had acknowledged.
 import { and, asc, count, eq, inArray, ne, sql, sum } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { TallyCount } from '../../../domain/schemas/participation';
 import type { Database } from '../../env';
 import { issuedCodesByScope } from '../codes';
-import { codes, redemptions, responses, spentTokens, tallies, tokenKeys, turnout } from '../schema';
+import { meetingsOf, paperCountsOf, paperTurnoutOf } from '../paper';
+import {
+  codes,
+  meetings,
+  paperBallots,
+  paperTallies,
+  redemptions,
+  responses,
+  spentTokens,
+  tallies,
+  tokenKeys,
+  turnout,
+} from '../schema';
 
 /** `column = instrument`, or no condition at all when every instrument is wanted. */
 const onlyOf = (column: SQLiteColumn, instrument?: string) =>
@@ -15,7 +28,7 @@ const onlyOf = (column: SQLiteColumn, instrument?: string) =>
 /** Every stored response, counter, spent token, key and redemption count, of one instrument or all of them. */
 export async function readForRecount(db: Database, instrument?: string) {
   const of = (column: SQLiteColumn) => onlyOf(column, instrument);
-  const [stored, counts, turnouts, spent, keys, issued] = await db.batch([
+  const [stored, counts, turnouts, spent, keys, issued, ballots, paperCounts, meetingRows] = await db.batch([
     db
       .select({ instrument: responses.instrument, raterCategory: responses.raterCategory, answers: responses.answers })
       .from(responses)
@@ -47,13 +60,27 @@ export async function readForRecount(db: Database, instrument?: string) {
       .innerJoin(codes, eq(codes.hash, redemptions.codeHash))
       .where(of(redemptions.instrument))
       .groupBy(redemptions.instrument, codes.raterCategory),
+    // The paper source (issue 19): every counted ballot, the paper counters and every meeting.
+    db.select().from(paperBallots).where(of(paperBallots.instrument)),
+    db.select().from(paperTallies).where(of(paperTallies.instrument)),
+    db.select().from(meetings),
   ]);
-  return { responses: stored, tallies: counts, turnout: turnouts, spent, keys, issued };
+  return {
+    responses: stored,
+    tallies: counts,
+    turnout: turnouts,
+    spent,
+    keys,
+    issued,
+    paperBallots: ballots,
+    paperTallies: paperCounts,
+    meetings: meetingRows,
+  };
 }
 
 /** The figures of a results snapshot: counters and turnout of the instruments, live codes of the appraisal, receipts. */
 export async function readFinalFigures(db: Database, appraisal: string, instruments: string[]) {
-  const [counts, turnouts, issued, receipts] = await db.batch([
+  const [counts, turnouts, issued, receipts, paperCounts, paperTurnout, ms] = await db.batch([
     db.select().from(tallies).where(inArray(tallies.instrument, instruments)),
     db.select().from(turnout).where(inArray(turnout.instrument, instruments)),
     issuedCodesByScope(db, appraisal),
@@ -62,8 +89,17 @@ export async function readFinalFigures(db: Database, appraisal: string, instrume
       .from(responses)
       .where(inArray(responses.instrument, instruments))
       .orderBy(asc(responses.receipt)),
+    paperCountsOf(db, instruments),
+    paperTurnoutOf(db, instruments),
+    meetingsOf(db, instruments),
   ]);
-  return { counts, turnout: turnouts, issued, receipts };
+  return {
+    counts,
+    turnout: turnouts,
+    issued,
+    receipts,
+    paper: { counts: paperCounts as (TallyCount & { instrument: string })[], turnout: paperTurnout, meetings: ms },
+  };
 }
 
 /** Responses counted for an instrument and rater category (0 if none). */
