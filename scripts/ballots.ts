@@ -113,7 +113,7 @@ function printSchema(instruments: Instrument[]) {
     .object({
       instrument: z
         .string({ error: `请用 --instrument 指定测评 (可用纸质测评表的: ${paper})` })
-        .refine((id) => ids.has(id), { error: (i) => `未知的测评 “${i.input}” (已有: ${known})` })
+        .refine((id) => ids.has(id), { error: (i) => `未知的测评 “${i.input}” (已有: ${known})`, abort: true })
         .refine((id) => takesPaper(ids.get(id) as Instrument), {
           error: (i) =>
             `测评 “${i.input}” 不用纸质测评表: 纸质测评表只用于凭码参与、列有评议主体类别的测评 (可用: ${paper})`,

@@ -253,7 +253,8 @@ function matrixSection(groups: Group[], form: BallotForm): Section | null {
     const q = graded[i]?.[0] as PaperQuestion;
     const name = `${i + 1}. ${form.subjectName(g.subject as SubjectRef)}`;
     const h = Math.max(MIN_ROW, linesOf(name, labelW - 3) * lineH() + ROW_PAD);
-    const unknown = withUnknown ? (unknowns[i] ? boxCell : '<td class="c"></td>') : '';
+    const u = unknowns[i];
+    const unknown = withUnknown ? (u ? `<td class="c" data-q="${esc(u.id)}">${box}</td>` : '<td class="c"></td>') : '';
     return {
       h,
       q: q.id,
@@ -289,7 +290,8 @@ function sections(form: BallotForm): Section[] {
     return {
       titleH,
       title: (continued: boolean) =>
-        `<h3 class="subject" style="height:${mm(titleH)}"><span class="name">${esc(name)}${continued ? ` ${t.continued}` : ''}</span>${unknownHtml}</h3>`,
+        // The 不了解 box is printed once, on the subject's first page: two boxes for one answer could disagree.
+        `<h3 class="subject" style="height:${mm(titleH)}"><span class="name">${esc(name)}${continued ? ` ${t.continued}` : ''}</span>${continued ? '' : unknownHtml}</h3>`,
       parts,
     };
   });
