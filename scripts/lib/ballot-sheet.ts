@@ -35,10 +35,10 @@ const BODY_PT = 9;
 const SMALL_PT = 8;
 const LINE = 1.3; // line-height
 const FOOTER_H = 7;
-const CONT_HEADER_H = 11;
+const CONT_HEADER_H = 10;
 const SECTION_GAP = 3;
-const ROW_PAD = 2;
-const MIN_ROW = 6.2;
+const ROW_PAD = 1.6;
+const MIN_ROW = 6;
 const HEAD_ROW = 6;
 const BOX = 3.6;
 
@@ -319,7 +319,9 @@ function pack(all: Section[], first: number, rest: number): string[][] {
   };
   for (const s of all) {
     const h = sectionH(s);
-    if (h > room && h <= rest) newPage();
+    // To the next page when it fits there whole, unless this page has no section yet (the first page's
+    // instructions alone would be a page of no question): then it splits.
+    if (h > room && h <= rest && (pages[pages.length - 1] as string[]).length > 0) newPage();
     if (h <= room) {
       place(s, s.parts, false);
       room -= h;
@@ -424,11 +426,7 @@ export interface SheetLayout {
 export function layoutSheet(form: BallotForm): SheetLayout {
   const head = firstHead(form);
   const body = PAGE_HEIGHT_MM - FOOTER_H;
-  const secs: Section[] = [
-    ...sections(form),
-    { titleH: 0, parts: [{ kind: 'line', row: { h: 6, html: `<p class="end">${t.end}</p>` } }] },
-  ];
-  const pages = pack(secs, body - head.h, body - CONT_HEADER_H);
+  const pages = pack(sections(form), body - head.h, body - CONT_HEADER_H);
   const n = pages.length;
   const title = esc(form.inst.title);
   const SERIAL = '\u0000SERIAL\u0000';
@@ -438,7 +436,10 @@ export function layoutSheet(form: BallotForm): SheetLayout {
         i === 0
           ? head.html(SERIAL)
           : `<div class="cont" style="height:${mm(CONT_HEADER_H - 2)}"><p class="ctitle">${title} ${t.continued} · ${t.page(i + 1, n)}</p>${serialBox(SERIAL)}</div>`;
-      return `<div class="page" data-serial="${SERIAL}" data-page="${i + 1}">${top}<div class="body">${content.join('')}</div><p class="foot"><span>${title}</span><span>${t.serialLabel} ${SERIAL} · ${t.page(i + 1, n)}</span></p></div>`;
+      return `<div class="page" data-serial="${SERIAL}" data-page="${i + 1}">${top}<div class="body">${content.join('')}</div><p class="foot">${
+        // The end of the sheet is said in the last page's footer: it never needs a page of its own.
+        i === n - 1 ? `<span class="end">${t.end}</span>` : `<span>${title}</span>`
+      }<span>${t.serialLabel} ${SERIAL} · ${t.page(i + 1, n)}</span></p></div>`;
     })
     .join('\n');
   const parts = html.split(SERIAL);
@@ -519,7 +520,7 @@ h2 { font-size: 13pt; line-height: ${LINE}; margin: 0.5mm 0 0; }
 .grid td.c .box { width: 4.2mm; height: 4.2mm; }
 .q { border-top: 0.25mm solid #000; padding: 1mm 1mm 0; overflow: hidden; }
 .q .ql { font-weight: 700; }
-.end { font-size: ${SMALL_PT}pt; text-align: center; padding-top: 1mm; }
+.foot .end { font-size: ${SMALL_PT}pt; font-weight: 700; color: #000; }
 .foot { flex: 0 0 auto; height: ${FOOTER_H}mm; display: flex; justify-content: space-between; align-items: flex-end; font-size: 7pt; color: #333; border-top: 0.25mm solid #999; }
 .foot span:last-child { font-family: ${FONT_MONO}; }
 `;

@@ -114,6 +114,8 @@ describe('npm run ballots -- print', () => {
   const runs = [
     { id: 'rating-sessions-2026', count: 3, file: join(out, 'sessions.html') },
     { id: 'ballot-groups-2026', count: 2, file: join(out, 'groups.html') },
+    // Two officials to a page with a few millimetres to spare: the tightest layout of the demo content.
+    { id: 'ballot-officials-2026', count: 1, file: join(out, 'officials.html') },
   ];
   const results = new Map<string, { stdout: string; stderr: string; status: number | null; pagesPerSheet: number }>();
 
@@ -140,8 +142,9 @@ describe('npm run ballots -- print', () => {
         expect(new Set(sheets.map((s) => s.serial)).size).toBe(r.count);
         for (const s of sheets) {
           expect(s.pages.length).toBe(res?.pagesPerSheet);
-          // Large at the top (keyed first) and small at the bottom of every page.
+          // Large at the top (keyed first) and small at the bottom of every page; no page without a question.
           for (const p of s.pages) expect(p.split(s.serial).length - 1).toBeGreaterThanOrEqual(3);
+          for (const p of s.pages) expect(p).toMatch(/data-q="/);
         }
         const first = formatSerial(1);
         const last = formatSerial(r.count);
@@ -169,16 +172,17 @@ describe('npm run ballots -- print', () => {
     });
   }
 
-  it('ballot-groups-2026 takes several pages per sheet, a subject never split', () => {
-    const res = results.get('ballot-groups-2026');
-    expect(res?.pagesPerSheet).toBeGreaterThan(1);
-    const sheet = sheetsOf(readFileSync(runs[1]?.file as string, 'utf8'))[0] as Sheet;
-    const inst = instrument('ballot-groups-2026');
-    for (const subject of inst.layout.subjects) {
-      const pagesWith = sheet.pages.filter((p) => p.includes(`data-q="${subject.id}.`));
-      expect(pagesWith.length, subject.id).toBe(1);
-    }
-  });
+  for (const r of runs.slice(1)) {
+    it(`${r.id} takes several pages per sheet, a subject never split`, () => {
+      const res = results.get(r.id);
+      expect(res?.pagesPerSheet).toBeGreaterThan(1);
+      const sheet = sheetsOf(readFileSync(r.file, 'utf8'))[0] as Sheet;
+      for (const subject of instrument(r.id).layout.subjects) {
+        const pagesWith = sheet.pages.filter((p) => p.includes(`data-q="${subject.id}.`));
+        expect(pagesWith.length, subject.id).toBe(1);
+      }
+    });
+  }
 
   it.skipIf(!hasJava())('passes the Nu HTML checker without an error', { timeout: 240_000 }, () => {
     expect(vnuErrors(runs.map((r) => r.file))).toEqual([]);
@@ -300,8 +304,10 @@ describe('a ballot taller than a page', () => {
     for (const s of sheets) {
       expect(s.pages.length).toBe(layout.pages);
       expectSameQuestions(s, inst as unknown as Instrument);
-      // Every page after the first carries the subject's heading again, marked as continued.
+      // Every page after the first carries the subject's heading again, marked as continued, and questions.
       for (const p of s.pages.slice(1)) expect(p).toContain('澄川县财政局领导班子 (续)');
+      for (const p of s.pages) expect(p).toMatch(/data-q="/);
+      expect(s.pages.at(-1)).toContain('本表到此结束');
     }
     const file = join(newDir(), 'long.html');
     writeFileSync(file, html);
