@@ -25,6 +25,7 @@ import type { Database } from '../src/server/env';
 import { BATCH_PATTERN, issueCodes, newBatchId } from './lib/codes';
 import { d1Message, withDb } from './lib/d1';
 import { ensureDevVars } from './lib/dev-vars';
+import { progress } from './lib/progress';
 import { renderSlips, SLIPS_PER_FILE } from './lib/slips';
 import { ensureTokenKeys, keySlots } from './lib/token-keys';
 import type { Target } from './lib/wrangler';
@@ -312,24 +313,6 @@ async function open<T>(t: Target, fn: (db: Database) => Promise<T>): Promise<T> 
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} 秒`;
-
-/** One updating line on a terminal; on a pipe or in CI a line every 10 %. */
-function progress(label: string) {
-  const tty = process.stderr.isTTY;
-  const started = Date.now();
-  let lastStep = -1;
-  return (done: number, total: number) => {
-    const pct = Math.floor((done / total) * 100);
-    const took = done === total ? ` ${seconds(Date.now() - started)}` : '';
-    if (tty) {
-      process.stderr.write(`\r${label} ${pct}% (${done.toLocaleString('en')}/${total.toLocaleString('en')})${took}`);
-      if (done === total) process.stderr.write('\n');
-    } else if (Math.floor(pct / 10) !== lastStep || done === total) {
-      lastStep = Math.floor(pct / 10);
-      if (total >= 1000 || done === total) process.stderr.write(`${label} ${pct}% (${done}/${total})${took}\n`);
-    }
-  };
-}
 
 function slipPaths(csv: string, count: number, noSlips: boolean): string[] {
   if (noSlips) return [];

@@ -5,6 +5,7 @@
 // a fragment to the server, so the code never lands in an access log.
 import { zhCNCodes } from '../../src/i18n/zh-CN/codes';
 import { esc, qrSvg } from '../../src/lib/site/qr';
+import { FONT_MONO, printDocument } from './print-doc';
 
 const t = zhCNCodes.slips;
 
@@ -66,22 +67,12 @@ export function renderSlips(s: SlipSheet): string {
   }
   const title = `${t.documentTitle} · ${esc(s.appraisalTitle)} · ${category} · ${esc(s.batch)}`;
   const partLine = s.parts > 1 ? ` · ${t.part(s.part, s.parts)}` : '';
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex">
-<title>${title}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header class="screen-only"><h1>${title}${partLine}</h1><p>${t.count(s.codes.length)}</p><p class="warn">${t.screenWarning}</p></header>
-${pages.join('\n')}
-</body>
-</html>
-`;
+  return printDocument({
+    title: `${title}${partLine}`,
+    screen: [`<p>${t.count(s.codes.length)}</p>`, `<p class="warn">${t.screenWarning}</p>`],
+    css: CSS,
+    pages,
+  });
 }
 
 /*
@@ -91,15 +82,8 @@ ${pages.join('\n')}
  * ones, so each line is drawn once.
  */
 const CSS = `
-@page { size: A4 portrait; margin: 10mm; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; color: #000; background: #fff;
-  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
-p { margin: 0; }
-.page { width: 190mm; height: 277mm; display: grid; grid-template-columns: repeat(2, 95mm); grid-template-rows: repeat(5, 55.4mm);
-  border-top: 0.3mm dashed #666; border-left: 0.3mm dashed #666; break-after: page; page-break-after: always; overflow: hidden; }
-.page:last-child { break-after: auto; page-break-after: auto; }
+.page { display: grid; grid-template-columns: repeat(2, 95mm); grid-template-rows: repeat(5, 55.4mm);
+  border-top: 0.3mm dashed #666; border-left: 0.3mm dashed #666; }
 .slip { border-right: 0.3mm dashed #666; border-bottom: 0.3mm dashed #666; padding: 3.5mm 4mm 2.5mm; overflow: hidden;
   display: grid; grid-template-columns: 1fr 29mm; grid-template-rows: auto auto auto auto auto 1fr; column-gap: 3mm; row-gap: 1mm;
   grid-template-areas: "title title" "meta qr" "code qr" "how qr" "notice notice" "batch batch"; break-inside: avoid; }
@@ -108,20 +92,10 @@ p { margin: 0; }
 .tag { display: inline-block; border: 0.25mm solid #000; border-radius: 0.8mm; padding: 0 1mm; font-size: 7pt; }
 .code { grid-area: code; }
 .code .label { display: block; font-size: 7pt; color: #333; }
-.code .value { display: block; font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, "Courier New", monospace;
-  font-size: 16pt; font-weight: 700; white-space: nowrap; line-height: 1.2; }
+.code .value { display: block; font-family: ${FONT_MONO}; font-size: 16pt; font-weight: 700; white-space: nowrap; line-height: 1.2; }
 .how { grid-area: how; font-size: 7pt; line-height: 1.35; align-self: end; }
 .qr { grid-area: qr; width: 29mm; height: 29mm; align-self: center; }
-.url { display: block; font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; font-weight: 700; }
+.url { display: block; font-family: ${FONT_MONO}; font-weight: 700; }
 .notice { grid-area: notice; font-size: 6.5pt; line-height: 1.35; color: #333; }
-.batch { grid-area: batch; align-self: end; font-size: 6pt; color: #555; font-family: "DejaVu Sans Mono", "Noto Sans Mono", Consolas, monospace; }
-.screen-only { padding: 8mm 10mm 4mm; }
-.screen-only h1 { font-size: 14pt; margin: 0 0 2mm; }
-.warn { color: #a00; font-weight: 700; max-width: 190mm; }
-@media screen {
-  body { background: #ddd; }
-  .page { margin: 0 auto 10mm; background: #fff; box-shadow: 0 0 0 10mm #fff; }
-  .screen-only { max-width: 190mm; margin: 0 auto; }
-}
-@media print { .screen-only { display: none; } }
+.batch { grid-area: batch; align-self: end; font-size: 6pt; color: #555; font-family: ${FONT_MONO}; }
 `;

@@ -39,12 +39,15 @@ const api = {
   credential_invalid: '申诉凭证无效 (或不属于本次考核)',
 } as const satisfies Record<ApiErrorCode, string>;
 
+/** The confidentiality pledge: every page's footer says it, and so does every printed ballot. */
+export const PLEDGE = '您的意见与身份分开保存, 任何人无法将意见与参与码或个人对应。';
+
 export const zhCNCommon = {
   site: {
     name: '考评公开',
     fullName: '考评公开与民意征集平台',
     skipLink: '跳到正文',
-    footer: '本平台公开考核信息、征集社会意见。您的意见与身份分开保存, 任何人无法将意见与参与码或个人对应。',
+    footer: `本平台公开考核信息、征集社会意见。${PLEDGE}`,
   },
   api,
 } as const;

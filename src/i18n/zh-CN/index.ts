@@ -1,6 +1,7 @@
 // Every user-facing string of the portal, zh-CN. One file per area so work on
 // different areas does not collide; another language is another folder of
 // the same shape.
+import { zhCNBallots } from './ballots';
 import { zhCNCodes } from './codes';
 import { zhCNCommon } from './common';
 import { zhCNFollowUp } from './follow-up';
@@ -17,6 +18,7 @@ export const zhCN = {
   ...zhCNFollowUp,
   ...zhCNObserve,
   ...zhCNCodes,
+  ...zhCNBallots,
   ...zhCNParticipate,
   ...zhCNParticipatePages,
   ...zhCNSite,
