@@ -4,12 +4,14 @@
 // none of it is downloaded again as island code.
 import { zhCNParticipate } from './participate';
 
+/** The confidentiality pledge of a code instrument, in one sentence (the instrument page, the hall's screen). */
+const PLEDGE = '您的意见与参与码分开保存, 任何人无法将意见与参与码或个人对应。';
+
 export const zhCNParticipatePages = {
   participatePage: {
     title: '参与评议',
     lead: '凭参与码参加民主测评和满意度评议; 公开问卷和网上投票无需参与码。',
-    codeLead:
-      '请输入您收到的参与码。每个参与码对每项测评只能提交一次; 您的意见与参与码分开保存, 任何人无法将意见与参与码或个人对应。',
+    codeLead: `请输入您收到的参与码。每个参与码对每项测评只能提交一次; ${PLEDGE}`,
     closed: (closesAt: string) => `本项已于 ${zhCNParticipate.participate.when(closesAt)} 截止, 不再接受提交。`,
     publicHeading: '公开问卷和网上投票',
     publicLead: '以下问卷和投票面向社会公众, 无需参与码, 不需要登录, 不收集姓名和联系方式。',
@@ -30,6 +32,18 @@ export const zhCNParticipatePages = {
       `本页的实时数字需要启用浏览器的 JavaScript。不启用也可以直接打开数据地址 ${api} (JSON 格式, 每分钟更新)。`,
     back: '返回测评页面',
     results: '查看结果公示',
+    meetingLink: '会场大屏',
+  },
+  /** The meeting mode page for the hall's screen (测评大会): QR code, link, live count of online answers. */
+  meetingPage: {
+    title: (title: string) => `会场大屏: ${title}`,
+    kicker: '测评大会 · 手机扫码参与',
+    qrLabel: (title: string) => `二维码: 扫码打开“${title}”`,
+    orType: '或在手机浏览器中输入:',
+    instructions: `扫码后输入入场时领取的参与码条上的参与码。${PLEDGE}`,
+    noscript: (api: string) =>
+      `此处显示的是网页生成时的份数。实时份数需要启用浏览器的 JavaScript; 也可以直接打开数据地址 ${api} (JSON 格式, 每分钟更新)。`,
+    back: '返回测评页面',
   },
   posterPage: {
     title: (instrument: string) => `二维码海报: ${instrument}`,

@@ -198,4 +198,18 @@ export const zhCNParticipate = {
     failed: '暂时无法读取参与情况, 一分钟后会自动重试。',
     refresh: '立即刷新',
   },
+  /** The hall's screen island: the total of online answers only, in steps while open; never a choice. */
+  meetingCount: {
+    heading: '已收到网上评议',
+    atLeast: (n: number) => `${n}+`,
+    none: (step: number) => `不足 ${step}`,
+    unknown: '—',
+    unit: '份',
+    source: '网上评议份数, 纸质票会后录入。',
+    open: (step: number) => `每满 ${step} 份更新一次, 不显示任何选项的得票。`,
+    closed: '已截止: 最终份数。',
+    asOf: (time: string) => `数据时间 ${time}`,
+    built: '网页生成时的份数',
+    failed: '暂时无法读取份数, 稍后自动重试。',
+  },
 } as const;

@@ -30,12 +30,17 @@ export interface CallOptions {
   credentials?: 'omit';
   /** The console session's CSRF token, sent with a POST as X-CSRF-Token. */
   csrf?: string;
+  /** 'no-cache': ask the server each time, so a poll is never served the browser's older copy. */
+  cache?: 'no-cache';
 }
 
-export async function call<T>(path: string, { body, credentials, csrf }: CallOptions = {}): Promise<ApiResult<T>> {
+export async function call<T>(
+  path: string,
+  { body, credentials, csrf, cache }: CallOptions = {},
+): Promise<ApiResult<T>> {
   const init: RequestInit =
     body === undefined
-      ? { credentials }
+      ? { credentials, ...(cache ? { cache } : {}) }
       : {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },

@@ -34,7 +34,8 @@ export const verifyCode = (code: string, turnstileToken: string) =>
 export const getInstrument = (id: string) => call<InstrumentWithStatus>(`/instruments/${encodeURIComponent(id)}`);
 
 /** How many took part so far, rounded down to steps of 5 while open (no per-option counts before close). */
-export const getTurnout = (id: string) => call<TurnoutBody>(`/instruments/${encodeURIComponent(id)}/turnout`);
+export const getTurnout = (id: string, opts: { fresh?: boolean } = {}) =>
+  call<TurnoutBody>(`/instruments/${encodeURIComponent(id)}/turnout`, opts.fresh ? { cache: 'no-cache' } : {});
 
 export const getTokenKey = (id: string) => call<TokenKeyBody>(`/instruments/${encodeURIComponent(id)}/token-key`);
 

@@ -2,6 +2,7 @@
 // the instrument itself (which they fetch from the API, the one source of the
 // definition the API validates against): how subjects and categories are named.
 import { expandInstrument } from '../../domain/instrument';
+import { takesPaper } from '../../domain/paper';
 import type { InstrumentSource } from '../../domain/schemas/instrument';
 import { loadSite } from '../site/content';
 import type { SiteModel } from '../site/model';
@@ -28,4 +29,9 @@ export const receiptsHref = '/receipts/';
 export async function instrumentPaths() {
   const m = await loadSite();
   return m.data.instruments.map((e) => ({ params: { id: e.data.id }, props: { inst: e.data } }));
+}
+
+/** The same, for the instruments an evaluation meeting hands out (the hall's screen, /participate/<id>/meeting/). */
+export async function meetingPaths() {
+  return (await instrumentPaths()).filter((p) => takesPaper(p.props.inst));
 }

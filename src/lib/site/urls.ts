@@ -22,5 +22,7 @@ export const mailHref = (email: string) => `mailto:${email}`;
 export const receiptsBoardHref = (instrument: string) => `/receipts/${instrument}/`;
 /** The live turnout of an open instrument (参与情况). */
 export const turnoutHref = (instrument: string) => `/participate/${instrument}/turnout/`;
+/** A code instrument's page for the hall's screen at an evaluation meeting (会场大屏). */
+export const meetingHref = (instrument: string) => `/participate/${instrument}/meeting/`;
 /** One subject's printable report of one year (单项测评报告). */
 export const reportHref = (unit: string, year: number) => `/units/${unit}/report/${year}/`;
