@@ -19,6 +19,7 @@ import {
   pendingSheets,
   publicMeetings,
 } from '../../src/domain/schemas/meeting';
+import { createLivePages } from '../../src/server/live/pages';
 import { client } from '../support/api-client';
 import { makeObserver, NOW, catalog as observeCatalog, type Session, signIn } from '../support/observe-fixtures';
 
@@ -384,5 +385,28 @@ describe('the public meetings endpoint', () => {
     });
     expect(JSON.stringify(after)).not.toMatch(/good|keyed|observer/);
     expect((await next.request('/api/v1/instruments/no-such/meetings')).status).toBe(404);
+  });
+
+  it('fills the appraisal page live, after the day only, as escaped plain HTML', async () => {
+    const site = {
+      fetch: async () =>
+        new Response(
+          '<!doctype html><html><body><main><div class="live" data-live="appraisal-meetings" data-appraisal="test-2026"><p>fallback</p></div></main></body></html>',
+          { headers: { 'content-type': 'text/html; charset=utf-8' } },
+        ),
+    } as unknown as Fetcher;
+    const at = (now: Date) =>
+      createLivePages({ catalog, now: () => now })
+        .request('/appraisals/test-2026/', {}, { ...env, ASSETS: site })
+        .then((r) => r.text());
+    const during = await at(NOW);
+    expect(during).toContain('暂无已结束的测评大会');
+    expect(during).not.toContain('县委党校报告厅');
+    const after = await at(new Date('2026-11-24T02:00:00Z'));
+    expect(after).toContain('data-live-state="ok"');
+    expect(after).toMatch(
+      /<td>县委党校报告厅<\/td><td>党代表<\/td><td class="num">40<\/td><td class="num">38<\/td><td class="num">1<\/td><td class="num">3<\/td>/,
+    );
+    expect(after).not.toContain('fallback');
   });
 });
