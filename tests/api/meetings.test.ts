@@ -395,10 +395,14 @@ describe('the public meetings endpoint', () => {
           { headers: { 'content-type': 'text/html; charset=utf-8' } },
         ),
     } as unknown as Fetcher;
-    const at = (now: Date) =>
-      createLivePages({ catalog, now: () => now })
-        .request('/appraisals/test-2026/', {}, { ...env, ASSETS: site })
-        .then((r) => r.text());
+    const at = async (now: Date) => {
+      const r = await createLivePages({ catalog, now: () => now }).request(
+        '/appraisals/test-2026/',
+        {},
+        { ...env, ASSETS: site },
+      );
+      return r.text();
+    };
     const during = await at(NOW);
     expect(during).toContain('暂无已结束的测评大会');
     expect(during).not.toContain('县委党校报告厅');

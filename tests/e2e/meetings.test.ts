@@ -106,6 +106,11 @@ describe('an evaluation meeting in the console', () => {
     await p.getByRole('button', { name: '登记', exact: true }).click();
     await row(p, place).waitFor();
     expect(await row(p, place).getByTestId('meeting-progress').textContent()).toBe('0 / 27');
+    // A lead corrects the spoilt count.
+    await row(p, place).getByRole('button', { name: '更正票数' }).click();
+    await p.getByLabel('废票数').last().fill('2');
+    await p.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => row(p, place).getByTestId('meeting-progress').textContent()).toBe('0 / 26');
 
     // Sheet 1, first keying, by the lead.
     await row(p, place).getByRole('button', { name: '录入选票' }).click();
@@ -131,7 +136,7 @@ describe('an evaluation meeting in the console', () => {
     expect(await pending.textContent()).not.toMatch(/满意|不了解/);
     await keySheet(p, formatSerial(1), '1');
     await expect.poll(() => p.getByTestId('keying-said').textContent()).toContain(`${formatSerial(1)} 已计入`);
-    await expect.poll(() => p.getByTestId('keying-progress').textContent()).toContain('已计入 1 / 有效票 27');
+    await expect.poll(() => p.getByTestId('keying-progress').textContent()).toContain('已计入 1 / 有效票 26');
     await keySheet(p, formatSerial(2), '2');
     await expect.poll(() => p.getByTestId('keying-said').textContent()).toContain('不一致');
     await expectAccessible(p);
@@ -147,10 +152,18 @@ describe('an evaluation meeting in the console', () => {
     await expectAccessible(p);
     await keySheet(p, formatSerial(2), '2', { typeSerial: false });
     await expect.poll(() => p.getByTestId('keying-said').textContent()).toContain(`${formatSerial(2)} 已计入`);
-    await expect.poll(() => row(p, place).getByTestId('meeting-progress').textContent()).toBe('2 / 27');
+    await expect.poll(() => row(p, place).getByTestId('meeting-progress').textContent()).toBe('2 / 26');
     expect(await p.getByTestId('pending').count()).toBe(0);
     await expectAccessible(p);
     expect(jsErrors(p)).toEqual([]);
     await p.close();
+
+    // The public appraisal page: its live section is filled, and a meeting held today is not shown yet.
+    const pub = await b.page('/appraisals/county-2026/');
+    const live = pub.locator('[data-live="appraisal-meetings"]');
+    expect(await live.getAttribute('data-live-state')).toBe('ok');
+    expect(await live.textContent()).not.toContain(place);
+    await expectAccessible(pub);
+    await pub.close();
   });
 });

@@ -19,6 +19,11 @@ export const zhCNMeetings = {
       spoilt: '废票数',
       submit: '登记',
       saved: '已登记。',
+      correct: '更正票数',
+      correctHint: '更正收回票数、废票数 (收回减废票不能少于已计入的选票数)。每次更正记入操作日志。',
+      save: '保存',
+      cancel: '取消',
+      corrected: '票数已更正。',
     },
     errors: {
       title: '请修改以下内容:',

@@ -30,14 +30,19 @@ export interface CallOptions {
   credentials?: 'omit';
   /** The console session's CSRF token, sent with a POST as X-CSRF-Token. */
   csrf?: string;
+  /** A body goes as POST unless this says PATCH (a correction of some fields). */
+  method?: 'PATCH';
 }
 
-export async function call<T>(path: string, { body, credentials, csrf }: CallOptions = {}): Promise<ApiResult<T>> {
+export async function call<T>(
+  path: string,
+  { body, credentials, csrf, method }: CallOptions = {},
+): Promise<ApiResult<T>> {
   const init: RequestInit =
     body === undefined
       ? { credentials }
       : {
-          method: 'POST',
+          method: method ?? 'POST',
           headers: { 'content-type': 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
           body: JSON.stringify(body),
           credentials,
