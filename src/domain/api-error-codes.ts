@@ -44,6 +44,11 @@ export const API_ERROR_CODES = [
   // Objections to a result.
   'objection_closed',
   'credential_invalid',
+  // Meetings and their paper ballots.
+  'serial_already_counted',
+  'ballots_over_returned',
+  'keyer_not_independent',
+  'meeting_below_counted',
 ] as const;
 
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -19,6 +19,7 @@ import { feedRoutes } from './routes/feed';
 import { forumRoutes } from './routes/forum';
 import { healthRoutes } from './routes/health';
 import { instrumentRoutes } from './routes/instruments';
+import { publicMeetingRoutes } from './routes/meetings';
 import { messageRoutes } from './routes/messages';
 import { objectionRoutes } from './routes/objections';
 import { observeRoutes } from './routes/observe';
@@ -101,6 +102,7 @@ export function createApp(options: AppOptions = {}) {
 
   app.route('/api/v1', healthRoutes);
   app.route('/api/v1', instrumentRoutes);
+  app.route('/api/v1', publicMeetingRoutes);
   app.route('/api/v1', participationRoutes);
   app.route('/api/v1', tokenRoutes);
   app.route('/api/v1', responseRoutes);

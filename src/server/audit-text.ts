@@ -81,6 +81,10 @@ function targetName(e: RawAuditEntry, names: AuditNames, catalog: RuntimeCatalog
         unit ? (catalog.units.find((u) => u.id === unit)?.name ?? unit) : targets.unknownRecord,
       );
     }
+    case 'meeting':
+      return targets.meeting(e.targetId.slice(0, 8));
+    case 'sheet':
+      return targets.sheet(e.targetId);
     default:
       return targets.other(e.targetKind, e.targetId);
   }
@@ -104,6 +108,9 @@ function valueText(field: string, v: unknown, e: RawAuditEntry, names: AuditName
   if (field === 'unit' && typeof v === 'string') return catalog.units.find((u) => u.id === v)?.name ?? v;
   if (field === 'appraisal' && typeof v === 'string') return catalog.appraisals.find((x) => x.id === v)?.title ?? v;
   if (field === 'objection' && typeof v === 'string') return a.targets.objection(v.slice(0, 8));
+  if (field === 'meeting' && typeof v === 'string') return a.targets.meeting(v.slice(0, 8));
+  if (field === 'instrument' && typeof v === 'string') return catalog.instruments.find((i) => i.id === v)?.title ?? v;
+  if (field === 'categories' && Array.isArray(v)) return v.map((x) => String(x)).join('、') || null;
   if (field === 'state' && typeof v === 'string') return (t.observe.live.state as Record<string, string>)[v] ?? v;
   if (field === 'assignee' && typeof v === 'string') return names.observers.get(v) ?? v.slice(0, 8);
   if (field === 'role' && typeof v === 'string') return (t.observe.roles as Record<string, string>)[v] ?? v;

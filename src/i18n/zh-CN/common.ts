@@ -37,6 +37,11 @@ const api = {
   feed_nonce_reused: '随机串 (nonce) 已用过: 每个请求须用新的随机串 (疑为重放)',
   objection_closed: '不在申诉期内',
   credential_invalid: '申诉凭证无效 (或不属于本次考核)',
+  serial_already_counted: '该编号的选票已经计入本项测评 (serial already counted), 同一编号只计一次: 请核对选票编号',
+  ballots_over_returned:
+    '本次测评大会已计入的选票达到收回票数减废票数, 不能再计入: 请核对选票, 或由牵头观察员更正收回票数',
+  keyer_not_independent: '您已录入过这张选票: 第二遍 (及第三遍) 须由另一位观察员独立录入',
+  meeting_below_counted: '收回票数减废票数不能少于已计入的选票数',
 } as const satisfies Record<ApiErrorCode, string>;
 
 /** The confidentiality pledge: every page's footer says it, and so does every printed ballot. */

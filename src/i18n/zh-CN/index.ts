@@ -6,6 +6,7 @@ import { zhCNCodes } from './codes';
 import { zhCNCommon } from './common';
 import { zhCNFollowUp } from './follow-up';
 import { zhCNForum } from './forum';
+import { zhCNMeetings } from './meetings';
 import { zhCNObserve } from './observe';
 import { zhCNParticipate } from './participate';
 import { zhCNParticipatePages } from './participate-pages';
@@ -23,6 +24,7 @@ export const zhCN = {
   ...zhCNParticipatePages,
   ...zhCNSite,
   ...zhCNReport,
+  ...zhCNMeetings,
 } as const;
 
 export type Messages = typeof zhCN;

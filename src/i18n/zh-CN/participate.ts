@@ -56,6 +56,10 @@ const apiErrors = {
   feed_nonce_reused: other,
   objection_closed: other,
   credential_invalid: other,
+  serial_already_counted: other,
+  ballots_over_returned: other,
+  keyer_not_independent: other,
+  meeting_below_counted: other,
 } as const satisfies Record<ApiErrorCode, string>;
 
 export const zhCNParticipate = {

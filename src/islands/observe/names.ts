@@ -4,6 +4,8 @@ export interface Names {
   units: Record<string, string>;
   /** "unit:<id>", "official:<id>", "group:<id>" → name. */
   subjects: Record<string, string>;
+  /** "<appraisal>:<rater category>" → label (rater categories are content, per appraisal). */
+  categories?: Record<string, string>;
 }
 
 export const subjectLabel = (names: Names, s: { kind: string; id: string } | null, none: string) =>

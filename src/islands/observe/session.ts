@@ -40,5 +40,8 @@ export const get = async <T>(path: string) => watch(await call<T>(path));
 
 export const post = async <T>(path: string, body: unknown = {}) => watch(await postJson<T>(path, body, { csrf }));
 
+export const patch = async <T>(path: string, body: unknown) =>
+  watch(await postJson<T>(path, body, { csrf, method: 'PATCH' }));
+
 /** What the console says when a request failed: the sentence of the API's code, or a general one. */
 export const problemText = (r: ApiFailure) => failureText(r, t.api, t.observe.failed, t.observe.failed);

@@ -32,17 +32,19 @@ export interface CallOptions {
   csrf?: string;
   /** 'no-cache': ask the server each time, so a poll is never served the browser's older copy. */
   cache?: 'no-cache';
+  /** A body goes as POST unless this says PATCH (a correction of some fields). */
+  method?: 'PATCH';
 }
 
 export async function call<T>(
   path: string,
-  { body, credentials, csrf, cache }: CallOptions = {},
+  { body, credentials, csrf, cache, method }: CallOptions = {},
 ): Promise<ApiResult<T>> {
   const init: RequestInit =
     body === undefined
       ? { credentials, ...(cache ? { cache } : {}) }
       : {
-          method: 'POST',
+          method: method ?? 'POST',
           headers: { 'content-type': 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
           body: JSON.stringify(body),
           credentials,

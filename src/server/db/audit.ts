@@ -65,11 +65,32 @@ const chainMoved = (e: unknown): boolean =>
  * takes the place first. D1 runs batches one at a time, so each round at
  * least one of the contenders succeeds.
  */
-export async function chained<T>(db: Database, a: AuditInput, write: (entry: SealedAudit) => Promise<T>): Promise<T> {
+export function chained<T>(db: Database, a: AuditInput, write: (entry: SealedAudit) => Promise<T>): Promise<T> {
+  return chainedAll(db, [a], ([entry]) => write(entry as SealedAudit));
+}
+
+/**
+ * `chained` for a batch that writes several entries, each the next link after
+ * the one before (a keyed sheet that is also counted). Each entry's statement
+ * must be guarded on the one before it, so that either all are written or a
+ * refused step leaves out every later one.
+ */
+export async function chainedAll<T>(
+  db: Database,
+  as: AuditInput[],
+  write: (entries: SealedAudit[]) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const [head] = await auditHead(db);
     try {
-      return await write(await seal(a, head));
+      const entries: SealedAudit[] = [];
+      let link: { id: number; hash: string | null } | undefined = head;
+      for (const a of as) {
+        const entry = await seal(a, link);
+        entries.push(entry);
+        link = entry;
+      }
+      return await write(entries);
     } catch (e) {
       if (!chainMoved(e) || attempt >= CHAIN_ATTEMPTS) throw e;
       // A little jitter, so contenders that lost together do not meet again.

@@ -14,6 +14,7 @@ import { serveDatedPage } from '../dated-pages';
 import type { AppEnv } from '../env';
 import { liveAnswered, liveDecisions, liveLedger, liveStats } from './data';
 import { liveFeedItems, mergeFeed } from './feed';
+import { appraisalMeetings } from './meetings';
 import {
   answeredList,
   answeredQuery,
@@ -55,6 +56,7 @@ const sections: Record<string, (c: Ctx, attr: (name: string) => string) => Promi
     ),
   'ledger-summary': async (c) =>
     String(await ledgerSummary(c.get('catalog'), await liveLedger(c), localDate(c.get('now')()))),
+  'appraisal-meetings': (c, attr) => appraisalMeetings(c, attr('appraisal')),
   'answered-list': async (c) =>
     String(
       await answeredList(c.get('catalog'), await liveAnswered(c), answeredQuery(c.get('catalog'), new URL(c.req.url))),

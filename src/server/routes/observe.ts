@@ -9,6 +9,7 @@ import { documentSecurity } from './_helpers';
 import { auditRoutes } from './observe/audit';
 import { authRoutes } from './observe/auth';
 import { liveRoutes } from './observe/live';
+import { meetingRoutes } from './observe/meetings';
 import { observerMessageRoutes } from './observe/messages';
 import { moderationRoutes } from './observe/moderation';
 import { observerObjectionRoutes } from './observe/objections';
@@ -26,6 +27,7 @@ observeRoutes.route('/', observerMessageRoutes);
 observeRoutes.route('/', observerObjectionRoutes);
 observeRoutes.route('/', rectificationRoutes);
 observeRoutes.route('/', liveRoutes);
+observeRoutes.route('/', meetingRoutes);
 observeRoutes.route('/', auditRoutes);
 
 observeRoutes.openAPIRegistry.registerComponent('securitySchemes', 'observerSession', {
