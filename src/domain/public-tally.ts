@@ -286,12 +286,14 @@ function sourceCells(
       put(st(id, t.raterCategory), t.responses, MARGIN_COST, false, id === 'online');
       categories.add(t.raterCategory);
     }
+    // Each source's total is public by other means too: online, the spent-token list; paper, the meetings'
+    // counts (returned − spoilt, and the ballots counted), which the appraisal page publishes.
     put(
       sN(id),
       part.responses !== undefined ? part.responses : sumOf(part.turnout.map((t) => t.responses)),
       MARGIN_COST,
       false,
-      id === 'online',
+      true,
     );
     sums.push({ total: sN(id), parts: part.turnout.map((t) => st(id, t.raterCategory)) });
   }

@@ -9,6 +9,7 @@
 import { env } from 'cloudflare:test';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatSerial } from '../../src/domain/ballot-serial';
 import { signFeedRequest } from '../../src/domain/feed';
 import { apiError } from '../../src/domain/schemas/api';
 import { messageStatuses } from '../../src/domain/schemas/message';
@@ -131,6 +132,7 @@ const pathParamPool = (op: Operation, name: string): string[] => {
   if (p.startsWith('/api/v1/observe/messages/')) return fx.pools.message ?? [];
   if (p.startsWith('/api/v1/observe/objections/')) return fx.pools.objection ?? [];
   if (p.startsWith('/api/v1/observe/rectification/')) return fx.pools.ledger ?? [];
+  if (p.startsWith('/api/v1/observe/meetings/')) return fx.pools.meeting ?? [];
   if (name === 'file') return ['rectification.json', 'message-stats.csv', 'objection-decisions.json'];
   return [];
 };
@@ -441,6 +443,17 @@ beforeAll(async () => {
     id: string;
     version: number;
   };
+  // An evaluation meeting to correct and key sheets for (issue 19).
+  const meetingSeed = {
+    instrument: 'ballot-t',
+    heldOn: '2026-11-22',
+    place: '县委党校报告厅',
+    categories: ['party_deputy', 'npc_deputy'],
+    issued: 40,
+    returned: 38,
+    spoilt: 1,
+  };
+  const meeting = (await (await post('/api/v1/observe/meetings', meetingSeed)).json()) as { id: string };
   const answered = await answeredMessage({ publishConsent: true }, { 'cf-connecting-ip': '192.0.2.6' });
 
   fx = {
@@ -452,6 +465,7 @@ beforeAll(async () => {
       message: [message?.id as string],
       objection: [objection?.id as string],
       ledger: [item.id],
+      meeting: [meeting.id],
     },
     seeds: {
       'POST /api/v1/codes/verify': [{ code: ballotCode, turnstileToken: TOKEN }],
@@ -520,6 +534,16 @@ beforeAll(async () => {
       'POST /api/v1/observe/objections/{id}/decide': [{ decision: 'rejected', reasons: '考核程序符合规定。' }],
       'POST /api/v1/observe/objections/{id}/answer': [{ text: '经复核, 维持原结果。' }],
       'POST /api/v1/observe/objections/{id}/publish': [{ public: true }],
+      'POST /api/v1/observe/meetings': [meetingSeed],
+      'PATCH /api/v1/observe/meetings/{id}': [{ returned: 39 }, { spoilt: 2 }],
+      'POST /api/v1/observe/meetings/{id}/keyings': [
+        { serial: formatSerial(1), raterCategory: 'party_deputy', answers: ballotAnswers('good') },
+        {
+          serial: formatSerial(2),
+          raterCategory: 'npc_deputy',
+          answers: ballotAnswers('fair', { 'unit-a.problems': ['p1'] }),
+        },
+      ],
       'POST /api/v1/observe/rectification': [ledgerSeed],
       'POST /api/v1/observe/rectification/{id}': [{ version: item.version, measure: '实行午间轮岗和周末服务。' }],
     },

@@ -79,6 +79,13 @@ describe('small-cell suppression on every public table of the demo', () => {
         });
       const figures = publishedFigures(body);
       const paper = figures.sources !== undefined;
+      // The appraisal page publishes each meeting's counts, ballots counted included: the paper total is
+      // public by that route, so the tally must publish the same figure (hiding it would protect nothing).
+      const meetings = (await (await fetch(`${b.base}/api/v1/instruments/${id}/meetings`)).json()) as {
+        meetings: { counted: number }[];
+      };
+      const counted = meetings.meetings.reduce((a, m) => a + m.counted, 0);
+      expect(body.sources.paper.responses.count, `${id} paper total`).toBe(counted);
       const online = paper ? body.sources.online.turnout : body.turnout;
       if (keys.length > 0)
         expect(fromTokens(online).filter((t) => t.responses !== null)).toEqual(
