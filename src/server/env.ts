@@ -29,6 +29,8 @@ export interface Bindings {
   BENCH_ROUTES?: string;
   /** Pins the clock outside production (e2e tests and demos). */
   KAOPING_NOW?: string;
+  /** Seconds the turnout answer stays in the edge cache (default 60; 1..600). The e2e run shortens it. */
+  TURNOUT_CACHE_SECONDS?: string;
   /** The static site (Pages Functions): the live pages fill in the built pages it serves. */
   ASSETS?: Fetcher;
 }

@@ -16,6 +16,7 @@ import { blindToken, finalizeToken } from '../../src/lib/participate/token';
 import { defaultCatalog } from '../../src/server/catalog';
 import { DUMMY_TOKEN } from '../../src/server/guards/turnstile';
 import { CHROMIUM_ARGS, expectAccessible, hydrated, jsErrors, useBrowser } from '../support/browser';
+import { E2E_TURNOUT_CACHE_SECONDS } from '../support/e2e-server';
 import { demoCodes } from '../support/participate';
 
 const b = useBrowser();
@@ -189,7 +190,7 @@ describe("the hall's screen", () => {
     expect((await figures(p)).filter((n) => n !== String(before.total) && n !== '5')).toEqual([]);
 
     // Deputies answer with the slips handed out at the door, one short of their category's next step (each
-    // category is rounded down to a multiple of 5): once the edge's minute has passed and the screen has polled,
+    // category is rounded down to a multiple of 5): once the edge's cache has expired and the screen has polled,
     // the figure has not moved, so no single answer can be timed from it.
     const exact = exactResponses(OPEN, 'npc_deputy');
     const quiet = 4 - (exact % 5);
@@ -197,13 +198,15 @@ describe("the hall's screen", () => {
     expect(codes).toHaveLength(quiet + 1);
     await answer(OPEN, 'npc_deputy', codes.slice(0, quiet));
     expect(exactResponses(OPEN, 'npc_deputy')).toBe(exact + quiet);
-    await p.waitForTimeout(80_000);
+    // The edge cache (E2E_TURNOUT_CACHE_SECONDS in the e2e run, a minute in production) has expired and the
+    // screen (every 15 s) has polled since.
+    await p.waitForTimeout((E2E_TURNOUT_CACHE_SECONDS + 17) * 1000);
     expect((await turnout(OPEN)).total).toBe(before.total);
     expect(await shown()).toBe(String(before.total));
-    // One more makes the step: the screen moves by 5, within the edge's minute and a poll.
+    // One more makes the step: the screen moves by 5, within the edge's cache lifetime and a poll.
     await answer(OPEN, 'npc_deputy', codes.slice(quiet));
     await expect
-      .poll(async () => (await turnout(OPEN)).total, { timeout: 75_000, interval: 2_000 })
+      .poll(async () => (await turnout(OPEN)).total, { timeout: 30_000, interval: 1_000 })
       .toBe((before.total ?? 0) + 5);
     const after = await turnout(OPEN);
     await expect.poll(shown, { timeout: 45_000, interval: 1_000 }).toBe(String(after.total));
@@ -214,7 +217,7 @@ describe("the hall's screen", () => {
     await expectAccessible(p);
     expect(jsErrors(p)).toEqual([]);
     await p.close();
-  }, 240_000);
+  }, 120_000);
 
   it('without JavaScript shows the figure as of the build, and says so', async () => {
     // Closed and published: the build knows the final count, the same the API gives.

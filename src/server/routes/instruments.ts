@@ -94,27 +94,33 @@ instrumentRoutes.openapi(
  * not purge it: the figure moves in steps of 5 anyway.
  */
 export const TURNOUT_TTL_SECONDS = 60;
+/** The edge cache's lifetime: TURNOUT_CACHE_SECONDS when set to 1..600, else a minute. */
+export function turnoutTtl(env: { TURNOUT_CACHE_SECONDS?: string }): number {
+  const n = Number(env.TURNOUT_CACHE_SECONDS);
+  return Number.isInteger(n) && n >= 1 && n <= 600 ? n : TURNOUT_TTL_SECONDS;
+}
 export const turnoutCacheKey = (instrument: string) => `https://edge.kaoping.invalid/v1/turnout/${instrument}`;
 const edgeCache = () => (typeof caches === 'undefined' ? undefined : (caches as unknown as { default: Cache }).default);
 
 async function cachedTurnout(
   instrument: string,
   now: Date,
+  ttl: number,
 ): Promise<{ body: TurnoutBody; maxAge: number } | undefined> {
   const hit = await edgeCache()?.match(turnoutCacheKey(instrument));
   if (!hit) return undefined;
   const parsed = turnoutBody.safeParse(await hit.json());
   if (!parsed.success) return undefined;
   const age = (now.getTime() - Date.parse(parsed.data.asOf)) / 1000;
-  if (age < 0 || age >= TURNOUT_TTL_SECONDS) return undefined;
-  return { body: parsed.data, maxAge: Math.max(1, Math.floor(TURNOUT_TTL_SECONDS - age)) };
+  if (age < 0 || age >= ttl) return undefined;
+  return { body: parsed.data, maxAge: Math.max(1, Math.floor(ttl - age)) };
 }
 
-async function keepTurnout(instrument: string, body: TurnoutBody) {
+async function keepTurnout(instrument: string, body: TurnoutBody, ttl: number) {
   await edgeCache()?.put(
     turnoutCacheKey(instrument),
     new Response(JSON.stringify(body), {
-      headers: { 'content-type': 'application/json', 'cache-control': `max-age=${TURNOUT_TTL_SECONDS}` },
+      headers: { 'content-type': 'application/json', 'cache-control': `max-age=${ttl}` },
     }),
   );
 }
@@ -131,7 +137,8 @@ instrumentRoutes.openapi(
   async (c) => {
     const inst = instrumentOr404(c, c.req.valid('param').id);
     const now = c.get('now')();
-    const hit = await cachedTurnout(inst.id, now);
+    const ttl = turnoutTtl(c.env);
+    const hit = await cachedTurnout(inst.id, now, ttl);
     if (hit) {
       c.header('Cache-Control', `public, max-age=${hit.maxAge}`);
       return c.json(hit.body, 200);
@@ -162,8 +169,8 @@ instrumentRoutes.openapi(
       total: shown ? shown.responses.count : categories.reduce((s, x) => s + (x.responses ?? 0), 0),
       categories,
     };
-    await keepTurnout(inst.id, body);
-    c.header('Cache-Control', `public, max-age=${TURNOUT_TTL_SECONDS}`);
+    await keepTurnout(inst.id, body, ttl);
+    c.header('Cache-Control', `public, max-age=${ttl}`);
     return c.json(body, 200);
   },
 );
