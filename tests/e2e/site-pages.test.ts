@@ -313,7 +313,10 @@ describe('results (结果公示)', () => {
     expect(npc?.responses).toBe(
       (online ?? 0) + (sessions.sources.paper.turnout.find((t) => t.raterCategory === 'npc_deputy')?.responses ?? 0),
     );
-    // 参与率 stays online responses per code issued: 18 of 30.
+    // 参与率 stays online responses per code issued: 18 of 30; the headings say which source each column counts.
+    expect(await tally.locator('table.turnout thead').innerText()).toMatch(
+      /提交份数 \(网上 \+ 纸质\)\s+发放参与码\s+参与率 \(网上\)/,
+    );
     expect(await tally.locator('table.turnout').innerText()).toMatch(
       new RegExp(`人大代表\\s+${npc?.responses}\\s+30\\s+${((online! / 30) * 100).toFixed(1)}%`),
     );

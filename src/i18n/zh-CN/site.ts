@@ -249,6 +249,9 @@ export const zhCNSite = {
         meetings: '测评大会',
         meeting: (date: string, place: string, issued: number, returned: number, spoilt: number) =>
           `${ymd(date)} ${place}: 发出选票 ${issued} 张, 收回 ${returned} 张, 其中废票 ${spoilt} 张`,
+        /** The turnout table's headings when there is paper: the count is both sources, the rate online only. */
+        responsesBoth: '提交份数 (网上 + 纸质)',
+        rateOnline: '参与率 (网上)',
         rateNote: '有纸质选票时, “参与率”按网上意见份数 ÷ 发放参与码计算; 纸质选票以测评大会的发出、收回和废票数核对。',
       },
       raterCategory: '评议主体',
