@@ -8,7 +8,6 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { eq, max } from 'drizzle-orm';
 import { z } from 'zod';
 import { loadContent, runtimeCatalog } from '../src/build/content';
@@ -21,6 +20,7 @@ import { zhCNSite } from '../src/i18n/zh-CN/site';
 import { meetings, paperBallots, paperKeyings } from '../src/server/db/schema';
 import type { Database } from '../src/server/env';
 import { type BallotForm, layoutSheet, MAX_PAGES_PER_FILE, renderBallots, sheetsPerFile } from './lib/ballot-sheet';
+import { parseCommandLine, problemLines, RunError, UsageError } from './lib/cli';
 import { d1Message, withDb } from './lib/d1';
 import { progress } from './lib/progress';
 import type { Target } from './lib/wrangler';
@@ -53,11 +53,6 @@ print   按测评的定义 (与网上测评表相同的对象、项目和等次,
   --persist-to 目录  本地 D1 的状态目录 (默认取环境变量 KAOPING_PERSIST, 再默认 wrangler 的 .wrangler/state)
   -h, --help         显示本说明`;
 
-/** A problem with what the user typed: exit 2, nothing written. */
-class UsageError extends Error {}
-/** A problem while working: exit 1, nothing written. */
-class RunError extends Error {}
-
 const OPTIONS = {
   instrument: { type: 'string' },
   count: { type: 'string' },
@@ -68,21 +63,6 @@ const OPTIONS = {
   'persist-to': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-function parseCommandLine(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    const name = /'(-{1,2}[^']+)'/.exec(err.message)?.[1] ?? '';
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`未知的选项 ${name}`);
-    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`选项 ${name.split(' ')[0]} 缺少取值`);
-    throw new UsageError(err.message);
-  }
-}
-
-const problemLines = (error: z.ZodError) =>
-  error.issues.map((i) => (i.path.length > 0 ? `--${i.path.join('.')}: ${i.message}` : i.message)).join('\n');
 
 /** A whole number typed on the command line (thousands separators allowed). */
 const wholeNumber = (what: string, min: number, maxValue: number, missing?: string) =>
@@ -373,7 +353,7 @@ ${categoryLine}
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const { values, positionals } = parseCommandLine(argv);
+    const { values, positionals } = parseCommandLine(argv, OPTIONS);
     const [command, ...extra] = positionals;
     if (values.help) {
       console.log(HELP);

@@ -7,7 +7,6 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { loadContent, runtimeCatalog } from '../src/build/content';
@@ -22,6 +21,7 @@ import { ALL_SUBJECTS, scopeOf } from '../src/domain/token';
 import { batchCount, codeStats, deleteBatch, insertCodes, revokeBatch } from '../src/server/db/admin/codes';
 import { issueObjectionCredentials } from '../src/server/db/admin/objection-credentials';
 import type { Database } from '../src/server/env';
+import { parseCommandLine, problemLines, RunError, UsageError } from './lib/cli';
 import { BATCH_PATTERN, issueCodes, newBatchId } from './lib/codes';
 import { d1Message, withDb } from './lib/d1';
 import { ensureDevVars } from './lib/dev-vars';
@@ -81,11 +81,6 @@ objection  为被考核对象生成申诉凭证 (每个对象一个, 17 位, 与
       使用 --remote 时必须在环境变量中提供与线上 (wrangler pages secret) 相同的 CODE_PEPPER,
       否则线上无法验证这些参与码。`;
 
-/** A problem with what the user typed: exit 2, nothing written. */
-class UsageError extends Error {}
-/** A problem while working: exit 1. */
-class RunError extends Error {}
-
 const OPTIONS = {
   appraisal: { type: 'string' },
   category: { type: 'string' },
@@ -108,21 +103,6 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   stats: ['appraisal', 'remote', 'persist-to'],
   objection: ['appraisal', 'subject', 'out', 'remote', 'persist-to'],
 };
-
-function parseCommandLine(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    const name = /'(-{1,2}[^']+)'/.exec(err.message)?.[1] ?? '';
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`未知的选项 ${name}`);
-    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`选项 ${name.split(' ')[0]} 缺少取值`);
-    throw new UsageError(err.message);
-  }
-}
-
-const problemLines = (error: z.ZodError) =>
-  error.issues.map((i) => (i.path.length > 0 ? `--${i.path.join('.')}: ${i.message}` : i.message)).join('\n');
 
 function origin(fromFlag: string | undefined, remote: boolean): string {
   const raw = fromFlag ?? process.env.PUBLIC_ORIGIN ?? DEFAULT_ORIGIN;
@@ -697,7 +677,7 @@ async function objection(argv: Record<string, unknown>) {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const { values, positionals } = parseCommandLine(argv);
+    const { values, positionals } = parseCommandLine(argv, OPTIONS);
     const [command, ...extra] = positionals;
     if (values.help) {
       console.log(HELP);

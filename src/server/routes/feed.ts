@@ -49,40 +49,19 @@ function toCsv(feed: FeedBody, catalog: RuntimeCatalog): string {
     for (const t of i.turnout) rows.push(['turnout', i.id, '', '', '', '', '', t.raterCategory, t.responses]);
     for (const t of i.turnout)
       if (t.codesIssued !== null) rows.push(['codes_issued', i.id, '', '', '', '', '', t.raterCategory, t.codesIssued]);
-    for (const c of i.counts) {
+    const countRow = (kind: string, c: (typeof i.counts)[number]) => {
       const s = subjectOf.get(c.question);
-      rows.push([
-        'count',
-        i.id,
-        s?.kind ?? '',
-        s?.id ?? '',
-        s ? subjectName(catalog, s.kind, s.id) : '',
-        c.question,
-        c.option,
-        c.raterCategory,
-        c.count,
-      ]);
-    }
+      const name = s ? subjectName(catalog, s.kind, s.id) : '';
+      rows.push([kind, i.id, s?.kind ?? '', s?.id ?? '', name, c.question, c.option, c.raterCategory, c.count]);
+    };
+    for (const c of i.counts) countRow('count', c);
     // Each source side by side (issue 19): count_online + count_paper = count, and each source's own score.
     for (const src of ['online', 'paper'] as const) {
       const part = i.sources?.[src];
       if (!part) continue;
       for (const t of part.turnout)
         rows.push([`turnout_${src}`, i.id, '', '', '', '', '', t.raterCategory, t.responses]);
-      for (const c of part.counts) {
-        const s = subjectOf.get(c.question);
-        rows.push([
-          `count_${src}`,
-          i.id,
-          s?.kind ?? '',
-          s?.id ?? '',
-          s ? subjectName(catalog, s.kind, s.id) : '',
-          c.question,
-          c.option,
-          c.raterCategory,
-          c.count,
-        ]);
-      }
+      for (const c of part.counts) countRow(`count_${src}`, c);
       for (const x of i.sources?.subjects ?? []) {
         const name = subjectName(catalog, x.subject.kind, x.subject.id);
         rows.push([`known_${src}`, i.id, x.subject.kind, x.subject.id, name, '', '', '', x[src].known]);
